@@ -1,0 +1,215 @@
+/**
+ * Path and branch globs with the policy's gitignore-style semantics.
+ *
+ * Written here rather than delegated to minimatch at run time because the spec's
+ * rules (floating patterns without a slash, "a pattern that matches a directory
+ * matches everything inside it", trailing `/` and `/**`) need several minimatch
+ * calls per path, and the classifier indexes compiled patterns by literal prefix
+ * and extension so a file is only tested against globs that can match it.
+ * No regular expressions are built from user input, so no pattern can backtrack
+ * catastrophically: segment matching is O(path × pattern) in the worst case.
+ * minimatch serves as the reference implementation in the property tests.
+ */
+
+/** One `/`-separated piece of a compiled pattern. */
+type Segment =
+  | { kind: "globstar" }
+  | { kind: "literal"; text: string }
+  | { kind: "wild"; text: string };
+
+export interface PathGlob {
+  readonly source: string;
+  /** Anchored at the repository root (the pattern has a `/` other than a trailing one). */
+  readonly anchored: boolean;
+  /** Only directories match (trailing `/` or `/**`): the file itself never does. */
+  readonly dirOnly: boolean;
+  readonly segments: readonly Segment[];
+  /** Literal segments at the start of an anchored pattern, for indexing. */
+  readonly literalPrefix: readonly string[];
+  /** `.ext` when the last segment is `*.ext` with a literal extension (for indexing). */
+  readonly extension: string | undefined;
+}
+
+export class GlobError extends Error {}
+
+const FORBIDDEN = /[![\]\\]/;
+
+function checkPatternText(pattern: string, what: string): void {
+  if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
+  const bad = FORBIDDEN.exec(pattern);
+  if (bad) {
+    const ch = bad[0];
+    const why = ch === "!" ? "negation is not supported" : ch === "\\" ? "backslashes are not allowed" : "character classes [...] are not supported";
+    throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern)}: '${ch}': ${why}`);
+  }
+}
+
+function compileSegment(text: string): Segment {
+  if (text === "**") return { kind: "globstar" };
+  // `**` mixed with other characters behaves as `*` (gitignore); collapse runs of `*`.
+  const collapsed = text.replace(/\*+/g, "*");
+  if (!collapsed.includes("*") && !collapsed.includes("?")) return { kind: "literal", text: collapsed };
+  return { kind: "wild", text: collapsed };
+}
+
+export function compilePathGlob(pattern: string): PathGlob {
+  checkPatternText(pattern, "path");
+  let body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
+  let dirOnly = false;
+  if (body.endsWith("/**") && body !== "**") {
+    body = body.slice(0, -3);
+    dirOnly = true;
+  } else if (body.endsWith("/")) {
+    body = body.slice(0, -1);
+    dirOnly = true;
+  }
+  const parts = body.split("/");
+  if (body.length === 0 || parts.some((p) => p.length === 0)) {
+    throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
+  }
+  // A slash anywhere but at the end anchors the pattern at the root (leading `/` included).
+  const anchored = pattern.startsWith("/") || parts.length > 1 || (dirOnly && pattern.endsWith("/**"));
+  const segments = parts.map(compileSegment);
+  const literalPrefix: string[] = [];
+  if (anchored) {
+    for (const s of segments) {
+      if (s.kind !== "literal") break;
+      literalPrefix.push(s.text);
+    }
+  }
+  const last = segments[segments.length - 1]!;
+  let extension: string | undefined;
+  if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
+  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension };
+}
+
+/** Classic iterative wildcard match of one segment: `*` any run, `?` one character. */
+export function matchWildcard(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const pc = pattern[p];
+    if (pc === "?" || (pc !== undefined && pc !== "*" && pc === text[t])) {
+      p++;
+      t++;
+    } else if (pc === "*") {
+      starP = p++;
+      starT = t;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      t = ++starT;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+function segmentMatches(seg: Segment, text: string): boolean {
+  if (seg.kind === "literal") return seg.text === text;
+  if (seg.kind === "wild") return matchWildcard(seg.text, text);
+  return true;
+}
+
+/**
+ * Which prefixes of `path` (by segment count, from `start`) the segments match, as a
+ * boolean table over end positions. Dynamic programming over segments keeps `**`
+ * linear per segment instead of exponential backtracking.
+ */
+function matchEnds(segments: readonly Segment[], path: readonly string[], start: number): boolean[] {
+  let reach = new Array<boolean>(path.length + 1).fill(false);
+  reach[start] = true;
+  for (const seg of segments) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    if (seg.kind === "globstar") {
+      let any = false;
+      for (let i = start; i <= path.length; i++) {
+        any = any || reach[i]!;
+        next[i] = any;
+      }
+    } else {
+      for (let i = start; i < path.length; i++) {
+        if (reach[i] && segmentMatches(seg, path[i]!)) next[i + 1] = true;
+      }
+    }
+    reach = next;
+  }
+  return reach;
+}
+
+/** Does the glob match this file path (already split on `/`)? */
+export function matchPathSegments(glob: PathGlob, path: readonly string[]): boolean {
+  const starts = glob.anchored ? 1 : path.length;
+  for (let start = 0; start < starts; start++) {
+    const ends = matchEnds(glob.segments, path, start);
+    // A match on a directory (a proper prefix) covers everything inside it.
+    const last = glob.dirOnly ? path.length - 1 : path.length;
+    for (let end = start + 1; end <= last; end++) if (ends[end]) return true;
+  }
+  return false;
+}
+
+export function matchPath(glob: PathGlob, path: string): boolean {
+  return matchPathSegments(glob, splitPath(path));
+}
+
+export function splitPath(path: string): string[] {
+  return (path.startsWith("/") ? path.slice(1) : path).split("/");
+}
+
+/** Branch globs match the whole name; `*` and `?` stay within a `/` segment, `**` crosses. */
+export interface BranchGlob {
+  readonly source: string;
+  readonly tokens: readonly BranchToken[];
+}
+type BranchToken = { kind: "text"; ch: string } | { kind: "star" } | { kind: "globstar" } | { kind: "one" };
+
+export function compileBranchGlob(pattern: string): BranchGlob {
+  checkPatternText(pattern, "branch");
+  const tokens: BranchToken[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === "*") {
+      let j = i;
+      while (pattern[j + 1] === "*") j++;
+      tokens.push(j > i ? { kind: "globstar" } : { kind: "star" });
+      i = j;
+    } else if (ch === "?") tokens.push({ kind: "one" });
+    else tokens.push({ kind: "text", ch });
+  }
+  return { source: pattern, tokens };
+}
+
+export function matchBranch(glob: BranchGlob, branch: string): boolean {
+  const n = branch.length;
+  let reach = new Array<boolean>(n + 1).fill(false);
+  reach[0] = true;
+  for (const tok of glob.tokens) {
+    const next = new Array<boolean>(n + 1).fill(false);
+    if (tok.kind === "globstar") {
+      let any = false;
+      for (let i = 0; i <= n; i++) {
+        any = any || reach[i]!;
+        next[i] = any;
+      }
+    } else if (tok.kind === "star") {
+      let carry = false;
+      for (let i = 0; i <= n; i++) {
+        if (reach[i]) carry = true;
+        next[i] = carry;
+        if (branch[i] === "/") carry = false;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (!reach[i]) continue;
+        const c = branch[i]!;
+        if (tok.kind === "one" ? c !== "/" : c === tok.ch) next[i + 1] = true;
+      }
+    }
+    reach = next;
+  }
+  return reach[n]!;
+}

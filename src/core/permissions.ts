@@ -1,0 +1,174 @@
+import { anyGlobMatches, type ClassifiedFile } from "./classify.js";
+import { holds, type ConditionContext } from "./conditions.js";
+import type { Member, Policy, Role, Rule } from "./policy/types.js";
+import type { TeamData } from "./state.js";
+
+/** The context permissions are judged in: the change, minus its files. */
+export interface JudgeContext {
+  policy: Policy;
+  targetBranch: string;
+  labels: ReadonlySet<string>;
+  draft: boolean;
+  now: Date;
+  author?: string;
+  teams: TeamData;
+}
+
+/** A membership a principal has, before per-file scoping. */
+export interface Membership {
+  role: string;
+  member: Member;
+  /** `@org/team` when held through a team. */
+  via?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reasons: string[];
+}
+
+export function todayUtc(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function isExpired(member: Member, now: Date): boolean {
+  return member.expires !== undefined && todayUtc(now) > member.expires;
+}
+
+/** Teams (lower-case `org/team`) the user is known to be in. */
+export function teamsOf(user: string, teams: TeamData): string[] {
+  const login = user.toLowerCase();
+  const out: string[] = [];
+  for (const [team, members] of teams.members) if (members.has(login)) out.push(team);
+  return out;
+}
+
+/** Every direct membership entry of a user, through their login and their teams; expired ones excluded. */
+export function membershipsOf(user: string, ctx: Pick<JudgeContext, "policy" | "teams" | "now">): Membership[] {
+  const out: Membership[] = [];
+  const add = (key: string, via?: string) => {
+    for (const member of ctx.policy.directRoles.get(key) ?? []) {
+      if (isExpired(member, ctx.now)) continue;
+      out.push({ role: member.role, member, via });
+    }
+  };
+  add(`user:${user.toLowerCase()}`);
+  for (const team of teamsOf(user, ctx.teams)) add(`team:${team}`, `@${team}`);
+  return out;
+}
+
+/** Does this membership apply to this file (environment and path scopes)? */
+export function inScope(member: Member, file: ClassifiedFile): boolean {
+  if (member.environments) {
+    if (file.environments.length === 0) return false;
+    if (!file.environments.every((e) => member.environments!.includes(e))) return false;
+  }
+  if (member.paths && !anyGlobMatches(member.paths, file.path)) return false;
+  return true;
+}
+
+/** Roles held for one file, each with how: `devops-engineer (member via @acme/devops)`. */
+export function heldRoles(memberships: readonly Membership[], file: ClassifiedFile, policy: Policy): Map<string, string> {
+  const held = new Map<string, string>();
+  for (const m of memberships) {
+    if (!inScope(m.member, file)) continue;
+    const how = m.via ? `member of ${m.role} through ${m.via}` : `member of ${m.role}`;
+    for (const r of policy.roles.get(m.role)!.closure) {
+      if (!held.has(r)) held.set(r, r === m.role ? how : `${how}, which inherits ${r}`);
+    }
+  }
+  return held;
+}
+
+function conditionContext(ctx: JudgeContext, file: ClassifiedFile): ConditionContext {
+  let authorRoles: Map<string, string> | undefined;
+  return {
+    targetBranch: ctx.targetBranch,
+    labels: ctx.labels,
+    draft: ctx.draft,
+    now: ctx.now,
+    authorHolds: (role) => {
+      if (!ctx.author) return false;
+      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy);
+      return authorRoles.has(role);
+    },
+  };
+}
+
+export function isEnforced(policy: Policy, action: string, category: string): boolean {
+  const set = policy.enforced.get(action);
+  return set !== undefined && (set.has("*") || set.has(category));
+}
+
+function ruleText(rule: Rule, kind: "grants" | "denies"): string {
+  const cat = rule.category === "*" ? "every category" : rule.category;
+  const lvl = kind === "grants" ? (rule.level < 5 ? ` up to level ${rule.level}` : "") : rule.level > 0 ? ` from level ${rule.level}` : "";
+  const when = rule.whenText ? ` when ${rule.whenText}` : "";
+  return `${rule.role} ${kind === "grants" ? "grants" : "denies"} ${rule.action} on ${cat}${lvl}${when}`;
+}
+
+/**
+ * May a user with these held roles take this action on this file?
+ * `concern` limits which of the file's categories need a grant (a requirement's
+ * categories); denies always look at all of the file's categories.
+ */
+export function decide(
+  held: Map<string, string>,
+  action: string,
+  file: ClassifiedFile,
+  ctx: JudgeContext,
+  concern?: readonly string[],
+): Decision {
+  const { policy } = ctx;
+  const reasons: string[] = [];
+  const cond = conditionContext(ctx, file);
+  const roles: Role[] = [...held.keys()].map((r) => policy.roles.get(r)!);
+  for (const [role, how] of held) reasons.push(`holds ${role} (${how})`);
+
+  let allowed = true;
+  const considered = concern ? file.categories.filter((c) => concern.includes(c)) : file.categories;
+  for (const category of considered) {
+    if (!isEnforced(policy, action, category)) {
+      reasons.push(`${action} is not enforced on ${category}: anyone may`);
+      continue;
+    }
+    let granted: Rule | undefined;
+    let conditional: Rule | undefined;
+    for (const role of roles) {
+      for (const g of role.grants) {
+        if (g.action !== action || (g.category !== category && g.category !== "*") || file.level > g.level) continue;
+        if (!g.when || holds(g.when, cond)) granted = g;
+        else conditional = g;
+        if (granted) break;
+      }
+      if (granted) break;
+    }
+    if (granted) reasons.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
+    else {
+      allowed = false;
+      const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
+      reasons.push(`no held role grants ${action} on ${category} at level ${file.level}${hint}`);
+    }
+  }
+  for (const role of roles) {
+    for (const d of role.denies) {
+      if (d.action !== action || file.level < d.level) continue;
+      if (d.category !== "*" && !file.categories.includes(d.category)) continue;
+      if (d.when && !holds(d.when, cond)) continue;
+      allowed = false;
+      reasons.push(`${ruleText(d, "denies")}: a deny beats every grant`);
+    }
+  }
+  return { allowed, reasons };
+}
+
+/** Every team named in the policy that has no membership data: evaluation must fail closed. */
+export function unresolvedTeams(policy: Policy, teams: TeamData): { team: string; why: string }[] {
+  const out: { team: string; why: string }[] = [];
+  for (const team of [...policy.teams].sort()) {
+    const err = teams.errors.get(team);
+    if (err !== undefined) out.push({ team, why: err });
+    else if (!teams.members.has(team)) out.push({ team, why: "no membership data for this team" });
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import type { Diagnostic } from "../diagnostics.js";
+import { isExpired, todayUtc } from "../permissions.js";
+import type { ParsedFile, ValuePath } from "./parse.js";
+import { policyCouldBeSelected } from "./selectable.js";
+import type { Member, Policy, Requirement, Role, Rule } from "./types.js";
+
+type Locate = ParsedFile["locate"];
+
+/** Diagnostic codes for findings a pull request's check shows as warnings, so the fix can always merge. */
+export const MEMBERSHIP_FINDINGS = new Set(["min-members", "recommended-members", "expired-member"]);
+
+/**
+ * Lint rules beyond the schema and name resolution. `now` is the clock for expiry
+ * and review dates (today, UTC, unless the caller passes another).
+ */
+export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (severity: Diagnostic["severity"], code: string, path: ValuePath, message: string, onKey = false) => {
+    const pos = locate(path, onKey);
+    out.push({ severity, code, message, file: policy.file, line: pos.line, col: pos.col });
+  };
+  const today = todayUtc(now);
+
+  for (const role of policy.roles.values()) {
+    const live = role.members.filter((m) => !isExpired(m, now));
+    for (const m of role.members) {
+      if (isExpired(m, now)) at("warning", "expired-member", [...m.origin.path, "expires"], `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`);
+    }
+    if (role.minMembers !== undefined && live.length < role.minMembers) {
+      at("error", "min-members", ["roles", role.name, "min_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`);
+    }
+    if (role.recommendedMembers !== undefined && live.length < role.recommendedMembers) {
+      at("warning", "recommended-members", ["roles", role.name, "recommended_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`);
+    }
+    lintShadowedGrants(policy, role, at);
+  }
+
+  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
+
+  if (policy.review) {
+    const due = new Date(`${policy.review.lastReviewed}T00:00:00Z`);
+    due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
+    const dueDay = due.toISOString().slice(0, 10);
+    if (dueDay < today) at("warning", "review-overdue", ["review", "last_reviewed"], `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`);
+  }
+
+  if (!policyCouldBeSelected(policy)) {
+    at("warning", "no-policy-requirement", policy.requirements.length > 0 ? ["require"] : [], "no requirement covers the policy file: a change to it needs one approval from a repository admin", policy.requirements.length > 0);
+  }
+  return out;
+}
+
+function coversCategory(rule: Rule, category: string): boolean {
+  return rule.category === "*" || rule.category === category;
+}
+
+function lintShadowedGrants(policy: Policy, role: Role, at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void): void {
+  const closure = role.closure.map((r) => policy.roles.get(r)!);
+  const denies = closure.flatMap((r) => r.denies).filter((d) => !d.when && d.level === 0);
+  if (denies.length === 0) return;
+  for (const g of closure.flatMap((r) => r.grants)) {
+    const d = denies.find((x) => x.action === g.action && (x.category === "*" || x.category === g.category));
+    if (!d) continue;
+    const where = g.role === role.name ? g.origin.path : ["roles", role.name, "inherits"];
+    const through = g.role === role.name ? "" : ` (inherited from ${g.role})`;
+    at("warning", "shadowed-grant", where, `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`);
+  }
+}
+
+/** A principal that could approve: a login or a team listed in the policy, with the roles its entries give. */
+interface Principal {
+  display: string;
+  roles: Set<string>;
+}
+
+function principals(policy: Policy, now: Date): Principal[] {
+  const out: Principal[] = [];
+  for (const entries of policy.directRoles.values()) {
+    const live = entries.filter((m: Member) => !isExpired(m, now));
+    if (live.length === 0) continue;
+    const roles = new Set<string>();
+    for (const m of live) for (const r of policy.roles.get(m.role)!.closure) roles.add(r);
+    out.push({ display: live[0]!.display, roles });
+  }
+  return out;
+}
+
+function mayApprove(policy: Policy, roles: Set<string>, category: string, level: number): boolean {
+  const held = [...roles].map((r) => policy.roles.get(r)!);
+  const enforced = policy.enforced.get("approve");
+  const isEnforced = enforced !== undefined && (enforced.has("*") || enforced.has(category));
+  if (isEnforced && !held.some((r) => r.grants.some((g) => g.action === "approve" && coversCategory(g, category) && level <= g.level))) return false;
+  return !held.some((r) => r.denies.some((d) => d.action === "approve" && coversCategory(d, category) && level >= d.level && !d.when));
+}
+
+/** Levels a file selected by this requirement can certainly have. */
+function selectableLevels(policy: Policy, req: Requirement): number[] {
+  let levels: number[];
+  if (req.environments) levels = policy.environments.filter((e) => req.environments!.includes(e.name)).map((e) => e.level);
+  else levels = [0, ...policy.environments.map((e) => e.level)];
+  if (req.minLevel !== undefined) levels = levels.filter((l) => l >= req.minLevel!);
+  return [...new Set(levels)].sort((a, b) => a - b);
+}
+
+function lintRequirement(policy: Policy, req: Requirement, now: Date, at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void): void {
+  const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
+  const people = principals(policy, now).filter((p) => !req.roles || req.roles.some((r) => p.roles.has(r)));
+  const enforced = policy.enforced.get("approve");
+  let fewest: { count: number; category: string; level: number } | undefined;
+  for (const category of categories) {
+    const open = !req.roles && !(enforced !== undefined && (enforced.has("*") || enforced.has(category)));
+    for (const level of selectableLevels(policy, req)) {
+      const count = open ? Infinity : people.filter((p) => mayApprove(policy, p.roles, category, level)).length;
+      if (count === 0) {
+        const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
+        at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
+        return;
+      }
+      if (!fewest || count < fewest.count) fewest = { count, category, level };
+    }
+  }
+  if (fewest && fewest.count < req.approvals) {
+    at("warning", "few-approvers", [...req.origin.path, "approvals"], `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`);
+  }
+}

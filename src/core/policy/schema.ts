@@ -1,0 +1,216 @@
+/**
+ * JSON Schema (draft 2020-12) for policy version 1. The single source of truth:
+ * `npm run schema` writes it to policies/rolegate.schema.json for editors, and a
+ * test fails when that copy drifts. Unknown keys are errors everywhere.
+ */
+
+const NAME = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$";
+const LOGIN = "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$";
+const TEAM = "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$";
+const TEAM_IN_OBJECT = "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$";
+const DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+const CLOCK = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+const nonEmptyStrings = (description: string) => ({
+  type: "array",
+  minItems: 1,
+  items: { type: "string", minLength: 1 },
+  description,
+});
+
+export const policySchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://rolegate.dev/schema/policy-v1.json",
+  title: "rolegate policy, version 1",
+  type: "object",
+  additionalProperties: false,
+  required: ["version"],
+  properties: {
+    version: { const: 1, description: "Policy format version; must be 1." },
+    extends: {
+      type: "string",
+      minLength: 1,
+      description: "Parent policy: `.github`, `OWNER/REPO:PATH` or `preset:NAME`.",
+    },
+    locked: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", pattern: "^[A-Za-z0-9_.*-]+$" },
+      description: "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`.",
+    },
+    categories: {
+      type: "object",
+      propertyNames: { pattern: NAME },
+      additionalProperties: { $ref: "#/$defs/category" },
+      description: "Named kinds of change, each a list of path globs.",
+    },
+    environments: {
+      type: "object",
+      propertyNames: { pattern: NAME },
+      additionalProperties: { $ref: "#/$defs/environment" },
+      description: "Production levels: 1 sandbox … 5 production.",
+    },
+    roles: {
+      type: "object",
+      propertyNames: { pattern: NAME },
+      additionalProperties: { $ref: "#/$defs/role" },
+    },
+    require: { type: "array", minItems: 1, items: { $ref: "#/$defs/requirement" } },
+    options: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        stale_approvals: { enum: ["dismiss", "keep"] },
+        author_can_approve: { type: "boolean" },
+        committers_can_approve: { type: "boolean" },
+        check_commit_authors: { type: "boolean" },
+      },
+    },
+    notify: {
+      type: "object",
+      additionalProperties: false,
+      properties: { violations: { type: "array", minItems: 1, items: { type: "string", pattern: NAME } } },
+    },
+    review: {
+      type: "object",
+      additionalProperties: false,
+      required: ["last_reviewed", "interval_days"],
+      properties: {
+        last_reviewed: { type: "string", pattern: DATE },
+        interval_days: { type: "integer", minimum: 1 },
+      },
+    },
+  },
+  $defs: {
+    globs: nonEmptyStrings("Gitignore-style globs, without `!` or `[...]`."),
+    names: { type: "array", minItems: 1, items: { type: "string", pattern: NAME } },
+    category: {
+      type: "object",
+      additionalProperties: false,
+      required: ["paths"],
+      properties: { paths: { $ref: "#/$defs/globs" }, description: { type: "string" } },
+    },
+    environment: {
+      type: "object",
+      additionalProperties: false,
+      required: ["level"],
+      properties: {
+        level: { type: "integer", minimum: 1, maximum: 5 },
+        paths: { $ref: "#/$defs/globs" },
+        branches: { $ref: "#/$defs/globs" },
+        description: { type: "string" },
+      },
+    },
+    role: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        description: { type: "string" },
+        inherits: { $ref: "#/$defs/names" },
+        members: { type: "array", minItems: 1, items: { $ref: "#/$defs/member" } },
+        min_members: { type: "integer", minimum: 0 },
+        recommended_members: { type: "integer", minimum: 0 },
+        grants: { $ref: "#/$defs/grants" },
+        denies: { $ref: "#/$defs/denies" },
+      },
+    },
+    member: {
+      type: ["string", "object"],
+      if: { type: "string" },
+      then: { anyOf: [{ pattern: LOGIN }, { pattern: TEAM }] },
+      else: {
+        additionalProperties: false,
+        properties: {
+          user: { type: "string", pattern: LOGIN },
+          team: { type: "string", pattern: TEAM_IN_OBJECT },
+          environments: { $ref: "#/$defs/names" },
+          paths: { $ref: "#/$defs/globs" },
+          expires: { type: "string", pattern: DATE },
+        },
+        if: { required: ["user"] },
+        then: { not: { required: ["team"] } },
+        else: { required: ["team"] },
+      },
+    },
+    grants: {
+      type: "object",
+      propertyNames: { pattern: "^[a-z][a-z0-9_-]*$" },
+      additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/grantRef" } },
+    },
+    denies: {
+      type: "object",
+      propertyNames: { pattern: "^[a-z][a-z0-9_-]*$" },
+      additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } },
+    },
+    categoryName: { type: "string", pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" },
+    grantRef: {
+      type: ["string", "object"],
+      if: { type: "string" },
+      then: { $ref: "#/$defs/categoryName" },
+      else: {
+        additionalProperties: false,
+        required: ["category"],
+        properties: {
+          category: { $ref: "#/$defs/categoryName" },
+          up_to_level: { type: "integer", minimum: 1, maximum: 5 },
+          when: { $ref: "#/$defs/condition" },
+        },
+      },
+    },
+    denyRef: {
+      type: ["string", "object"],
+      if: { type: "string" },
+      then: { $ref: "#/$defs/categoryName" },
+      else: {
+        additionalProperties: false,
+        required: ["category"],
+        properties: {
+          category: { $ref: "#/$defs/categoryName" },
+          from_level: { type: "integer", minimum: 0, maximum: 5 },
+          when: { $ref: "#/$defs/condition" },
+        },
+      },
+    },
+    requirement: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        name: { type: "string", minLength: 1 },
+        categories: { $ref: "#/$defs/names" },
+        environments: { $ref: "#/$defs/names" },
+        paths: { $ref: "#/$defs/globs" },
+        min_level: { type: "integer", minimum: 0, maximum: 5 },
+        roles: { $ref: "#/$defs/names" },
+        approvals: { type: "integer", minimum: 1 },
+        when: { $ref: "#/$defs/condition" },
+      },
+    },
+    condition: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        target_branch: { $ref: "#/$defs/globs" },
+        labels: nonEmptyStrings("All of these labels are present."),
+        not_labels: nonEmptyStrings("None of these labels is present."),
+        author_roles: { $ref: "#/$defs/names" },
+        draft: { type: "boolean" },
+        time: {
+          type: "object",
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            days: { type: "array", minItems: 1, items: { enum: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } },
+            from: { type: "string", pattern: CLOCK },
+            to: { type: "string", pattern: CLOCK },
+            timezone: { type: "string", minLength: 1 },
+          },
+          dependentRequired: { from: ["to"], to: ["from"] },
+        },
+        all: { type: "array", minItems: 1, items: { $ref: "#/$defs/condition" } },
+        any: { type: "array", minItems: 1, items: { $ref: "#/$defs/condition" } },
+        not: { $ref: "#/$defs/condition" },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,124 @@
+import type { BranchGlob, PathGlob } from "../glob.js";
+import type { ValuePath } from "./parse.js";
+
+export const BUILTIN_CATEGORIES = ["policy", "other"] as const;
+export const POLICY_FILE_NAMES = [".github/rolegate.yml", ".github/rolegate.yaml", ".github/rolegate.tests.yml"] as const;
+export const CORE_ACTIONS = ["author", "approve", "merge"] as const;
+
+/** Where a model element came from, so lint findings can point at it. */
+export interface Origin {
+  file: string;
+  path: ValuePath;
+}
+
+export type Condition =
+  | { kind: "all"; items: Condition[] }
+  | { kind: "any"; items: Condition[] }
+  | { kind: "not"; item: Condition }
+  | { kind: "target_branch"; globs: BranchGlob[] }
+  | { kind: "labels"; labels: string[] }
+  | { kind: "not_labels"; labels: string[] }
+  | { kind: "author_roles"; roles: string[] }
+  | { kind: "draft"; value: boolean }
+  | { kind: "time"; days?: number[]; from?: number; to?: number; timezone: string };
+
+export interface Category {
+  name: string;
+  globs: PathGlob[];
+  description?: string;
+  origin: Origin;
+}
+
+export interface Environment {
+  name: string;
+  level: number;
+  paths: PathGlob[];
+  branches: BranchGlob[];
+  origin: Origin;
+}
+
+export interface Member {
+  /** The role this entry is listed under. */
+  role: string;
+  kind: "user" | "team";
+  /** Lower-cased login, or lower-cased `org/team`. */
+  id: string;
+  /** As written, for messages: `carol`, `@acme/devops`. */
+  display: string;
+  environments?: string[];
+  paths?: PathGlob[];
+  /** Last day (UTC, YYYY-MM-DD) the membership counts. */
+  expires?: string;
+  origin: Origin;
+}
+
+/** One grant or deny of one action on one category reference. */
+export interface Rule {
+  role: string;
+  action: string;
+  /** A category name, or `*` for every category. */
+  category: string;
+  /** up_to_level for grants, from_level for denies. */
+  level: number;
+  when?: Condition;
+  /** Readable form of `when`, for matrices and reasons. */
+  whenText?: string;
+  origin: Origin;
+}
+
+export interface Role {
+  name: string;
+  description?: string;
+  inherits: string[];
+  /** This role and every role it inherits, transitively. */
+  closure: string[];
+  members: Member[];
+  grants: Rule[];
+  denies: Rule[];
+  minMembers?: number;
+  recommendedMembers?: number;
+  origin: Origin;
+}
+
+export interface Requirement {
+  index: number;
+  name: string;
+  categories?: string[];
+  environments?: string[];
+  paths?: PathGlob[];
+  minLevel?: number;
+  roles?: string[];
+  approvals: number;
+  when?: Condition;
+  whenText?: string;
+  origin: Origin;
+}
+
+export interface Options {
+  staleApprovals: "dismiss" | "keep";
+  authorCanApprove: boolean;
+  committersCanApprove: boolean;
+  checkCommitAuthors: boolean;
+}
+
+/** A validated, resolved policy: everything evaluation needs, nothing it must re-check. */
+export interface Policy {
+  file: string;
+  categories: Category[];
+  environments: Environment[];
+  roles: Map<string, Role>;
+  requirements: Requirement[];
+  options: Options;
+  notifyViolations: string[];
+  review?: { lastReviewed: string; intervalDays: number; origin: Origin };
+  extends?: string;
+  locked: string[];
+  /** Extra in-repository paths in the built-in `policy` category (files `extends` names). */
+  policyPaths: string[];
+  /** For each action, the categories it is enforced on; `*` when a grant names every category. */
+  enforced: Map<string, Set<string>>;
+  /** Every team named anywhere, lower-cased `org/team`. */
+  teams: Set<string>;
+  /** Roles that some member entry belongs to directly, by principal id. */
+  directRoles: Map<string, Member[]>;
+}
