@@ -1,0 +1,56 @@
+import { execFileSync } from "node:child_process";
+import { InputError } from "./io.js";
+import type { ChangedFile, FileStatus } from "../core/state.js";
+
+function git(cwd: string, args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new InputError(`git ${args.join(" ")} failed: ${(err.stderr || err.message).trim().split("\n")[0]}`);
+  }
+}
+
+export function repoRoot(cwd: string): string {
+  return git(cwd, ["rev-parse", "--show-toplevel"]).trim();
+}
+
+export function verifyRevision(cwd: string, rev: string): string {
+  if (rev.startsWith("-")) throw new InputError(`bad revision "${rev}"`);
+  try {
+    return git(cwd, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]).trim();
+  } catch {
+    throw new InputError(`bad revision "${rev}": no such commit`);
+  }
+}
+
+/** A file at a revision, or undefined when it does not exist there. */
+export function showFile(cwd: string, rev: string, path: string): string | undefined {
+  try {
+    return execFileSync("git", ["show", `${rev}:${path}`], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+  } catch {
+    return undefined;
+  }
+}
+
+const STATUS: Record<string, FileStatus> = { A: "added", M: "modified", T: "modified" };
+
+/** Changed files of `git diff --name-status -M BASE...HEAD`, NUL-separated so any file name is safe. */
+export function changedFiles(cwd: string, base: string, head: string): ChangedFile[] {
+  const out = git(cwd, ["diff", "--name-status", "-z", "-M", `${base}...${head}`, "--"]);
+  const parts = out.split("\0");
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < parts.length - 1; ) {
+    const code = parts[i++]!;
+    const letter = code[0]!;
+    if (letter === "R" || letter === "C") {
+      const from = parts[i++]!;
+      const to = parts[i++]!;
+      files.push(letter === "R" ? { path: to, status: "renamed", previousPath: from } : { path: to, status: "added" });
+    } else {
+      const path = parts[i++]!;
+      files.push({ path, status: letter === "D" ? "removed" : (STATUS[letter] ?? "modified") });
+    }
+  }
+  return files;
+}
