@@ -38,7 +38,7 @@ export function parseNow(text: string | undefined): Date {
  * approval came after the latest base-branch change, and the admins are exactly `--admins`.
  * For one reviewer, changes requested beats a fresh approval, which beats a stale one.
  */
-export function stateFromFlags(v: Values): Omit<ChangeState, "files" | "filesComplete"> {
+export function stateFromFlags(cwd: string, v: Values): Omit<ChangeState, "files" | "filesComplete"> {
   const reviews: Review[] = [];
   for (const user of logins(v["stale-approved-by"])) reviews.push({ user, state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 });
   for (const user of logins(v["approved-by"])) reviews.push({ user, state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 });
@@ -53,7 +53,7 @@ export function stateFromFlags(v: Values): Omit<ChangeState, "files" | "filesCom
     mergedBy: v["merged-by"]?.replace(/^@/, ""),
     admins: logins(v.admins),
     writers: "all",
-    teams: readTeamsFile(v.teams),
+    teams: readTeamsFile(cwd, v.teams),
     now: parseNow(v.now),
   };
 }

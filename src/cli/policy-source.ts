@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import { loadPolicy, twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
 import { MEMBERSHIP_FINDINGS } from "../core/policy/lint.js";
@@ -22,7 +22,7 @@ export interface PolicySource {
 export function findPolicy(cwd: string, policyArg: string | undefined, rev?: string): PolicySource | undefined {
   if (policyArg !== undefined) {
     try {
-      return { file: policyArg, text: readFileSync(join(cwd, policyArg), "utf8") };
+      return { file: policyArg, text: readFileSync(resolve(cwd, policyArg), "utf8") };
     } catch (e) {
       throw new InputError(`${policyArg}:1:1: error: cannot read policy file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { InputError } from "./io.js";
 import { emptyTeams, type TeamData } from "../core/state.js";
 
 /** `--teams FILE`: a YAML map `org/team: [login, ...]`. A malformed file is bad input (exit 2). */
-export function readTeamsFile(path: string | undefined): TeamData {
+export function readTeamsFile(cwd: string, path: string | undefined): TeamData {
   const teams = emptyTeams();
   if (path === undefined) return teams;
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync(resolve(cwd, path), "utf8");
   } catch (e) {
     throw new InputError(`${path}:1:1: error: cannot read teams file: ${(e as Error).message}`);
   }

@@ -28,7 +28,7 @@ export function runCheck(io: CliIo, args: Parsed): number {
   const v = args.values as Record<string, string | undefined>;
   const format = v.format ?? "text";
   if (!["text", "markdown", "json"].includes(format)) throw new InputError(`--format: "${format}" is not one of text, markdown, json`);
-  const flags = stateFromFlags(args.values);
+  const flags = stateFromFlags(io.cwd, args.values);
   let files: ChangedFile[];
   let base: string | undefined;
   let head = "HEAD";

@@ -11,7 +11,7 @@ export function runDiff(io: CliIo, args: Parsed): number {
   const format = (args.values.format as string | undefined) ?? "text";
   if (!["text", "markdown", "json"].includes(format)) throw new InputError(`--format: "${format}" is not one of text, markdown, json`);
   const now = parseNow(args.values.now as string | undefined);
-  const teams = args.values.teams !== undefined ? readTeamsFile(args.values.teams as string) : undefined;
+  const teams = args.values.teams !== undefined ? readTeamsFile(io.cwd, args.values.teams as string) : undefined;
   const before = loadUsable(findPolicy(io.cwd, oldPath)!, now).policy;
   const after = loadUsable(findPolicy(io.cwd, newPath)!, now).policy;
   const changes = diffPolicies(before, after, now, teams);

@@ -11,7 +11,7 @@ export function runExplain(io: CliIo, args: Parsed): number {
   const user = v.user!.replace(/^@/, "");
   const action = v.action!;
   const path = v.path!.replace(/^\//, "");
-  const state = stateFromFlags(args.values);
+  const state = stateFromFlags(io.cwd, args.values);
   const source = findPolicy(io.cwd, args.positionals[0]);
   if (!source) throw new InputError("no policy file: expected .github/rolegate.yml (or .yaml) in this repository");
   const { policy } = loadUsable(source, state.now);
