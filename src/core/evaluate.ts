@@ -69,10 +69,10 @@ function latestReviews(reviews: readonly Review[]): Map<string, Review> {
   return latest;
 }
 
+/** A total order for reviews given at the same moment, so the result never depends on input order. */
 function rank(r: Review): number {
-  if (r.state === "CHANGES_REQUESTED") return 3;
-  if (r.state === "APPROVED") return r.onHead ? 2 : 1;
-  return 0;
+  const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
+  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
 }
 
 /** Judges one change by one valid policy. Pure: the same inputs always give the same result. */
