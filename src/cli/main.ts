@@ -8,9 +8,9 @@ import { runMatrix } from "./commands/matrix.js";
 import { runValidate } from "./commands/validate.js";
 
 export type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
-type Command = { options: NonNullable<ParseArgsConfig["options"]>; run: (io: CliIo, args: Parsed) => number };
+type Command = { options: NonNullable<ParseArgsConfig["options"]>; run: (io: CliIo, args: Parsed) => Promise<number> };
 
-const format = { format: { type: "string" } } as const;
+const format = { format: { type: "string" }, "extends-root": { type: "string" }, repo: { type: "string" } } as const;
 
 const COMMANDS: Record<string, Command> = {
   validate: { options: { ...format, now: { type: "string" } }, run: runValidate },
@@ -28,6 +28,9 @@ Usage:
   rolegate explain  [POLICY] --user LOGIN --action ACTION --path PATH [context]
   rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
+
+Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
+  --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.
 
 Context: --author L --approved-by L1,L2 --stale-approved-by L1,L2 --changes-requested-by L1,L2
          --committers L1,L2 --merged-by L --admins L1,L2 --target-branch B --label L (repeatable)
@@ -48,7 +51,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true }) as Parsed;
-    return command.run(io, parsed);
+    return await command.run(io, parsed);
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`rolegate ${name}: ${e.message}\n${e.details.map((d) => d + "\n").join("")}`);

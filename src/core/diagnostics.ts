@@ -12,6 +12,8 @@ export interface Diagnostic {
 export interface Position {
   line: number;
   col: number;
+  /** Set when the position is in another file than the one being judged (a parent policy). */
+  file?: string;
 }
 
 export const START: Position = { line: 1, col: 1 };

@@ -1,5 +1,4 @@
 import { evaluate, type Result } from "../../core/evaluate.js";
-import { loadPolicy } from "../../core/policy/load.js";
 import { applyPolicyChange, type PolicyChangeReport } from "../../core/policy-change.js";
 import { checkMarkdown } from "../../core/render/check.js";
 import { resultJson, resultText } from "../../core/render/result.js";
@@ -7,7 +6,7 @@ import type { ChangedFile } from "../../core/state.js";
 import { stateFromFlags } from "../context.js";
 import { changedFiles, repoRoot, showFile, verifyRevision } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
-import { findPolicy, loadUsable, POLICY_CANDIDATES } from "../policy-source.js";
+import { extendsOptions, findPolicy, loadUsable, loadWithParents, POLICY_CANDIDATES } from "../policy-source.js";
 import type { Parsed } from "../main.js";
 
 function neutral(files: ChangedFile[]): Result {
@@ -24,7 +23,7 @@ function neutral(files: ChangedFile[]): Result {
   };
 }
 
-export function runCheck(io: CliIo, args: Parsed): number {
+export async function runCheck(io: CliIo, args: Parsed): Promise<number> {
   const v = args.values as Record<string, string | undefined>;
   const format = v.format ?? "text";
   if (!["text", "markdown", "json"].includes(format)) throw new InputError(`--format: "${format}" is not one of text, markdown, json`);
@@ -51,7 +50,7 @@ export function runCheck(io: CliIo, args: Parsed): number {
   if (!source) {
     result = neutral(files);
   } else {
-    const usable = loadUsable(source, flags.now);
+    const usable = await loadUsable(io.cwd, source, flags.now, extendsOptions(args.values));
     policy = usable.policy;
     result = evaluate(policy, { ...flags, files, filesComplete: true });
     // Membership-count and expiry findings are warnings in a check, so the fix can merge.
@@ -61,7 +60,7 @@ export function runCheck(io: CliIo, args: Parsed): number {
     if (base !== undefined && args.positionals[0] === undefined && touched) {
       const text = showFile(repoRoot(io.cwd), head, source.file);
       if (text !== undefined) {
-        const applied = applyPolicyChange(result, policy, loadPolicy(source.file, text, flags.now), flags.now, flags.teams);
+        const applied = applyPolicyChange(result, policy, await loadWithParents(io.cwd, { file: source.file, text }, flags.now, extendsOptions(args.values)), flags.now, flags.teams);
         result = applied.result;
         report = applied.report;
       }

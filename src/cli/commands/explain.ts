@@ -2,10 +2,10 @@ import { Classifier } from "../../core/classify.js";
 import { decide, heldRoles, membershipsOf, unresolvedTeams, type JudgeContext } from "../../core/permissions.js";
 import { stateFromFlags } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
-import { findPolicy, loadUsable } from "../policy-source.js";
+import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
 import type { Parsed } from "../main.js";
 
-export function runExplain(io: CliIo, args: Parsed): number {
+export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   const v = args.values as Record<string, string | undefined>;
   for (const flag of ["user", "action", "path"]) if (!v[flag]) throw new InputError(`explain needs --${flag}`);
   const user = v.user!.replace(/^@/, "");
@@ -14,7 +14,7 @@ export function runExplain(io: CliIo, args: Parsed): number {
   const state = stateFromFlags(io.cwd, args.values);
   const source = findPolicy(io.cwd, args.positionals[0]);
   if (!source) throw new InputError("no policy file: expected .github/rolegate.yml (or .yaml) in this repository");
-  const { policy } = loadUsable(source, state.now);
+  const { policy } = await loadUsable(io.cwd, source, state.now, extendsOptions(args.values));
 
   const classifier = new Classifier(policy);
   const file = { ...classifier.classifyPath(path, classifier.branchEnvironments(state.targetBranch)), status: "modified" as const };

@@ -2,15 +2,15 @@ import { buildMatrix } from "../../core/matrix.js";
 import { matrixCsv, matrixHtml, matrixJson, matrixMarkdown } from "../../core/render/matrix.js";
 import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
-import { findPolicy, loadUsable } from "../policy-source.js";
+import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
 import type { Parsed } from "../main.js";
 
-export function runMatrix(io: CliIo, args: Parsed): number {
+export async function runMatrix(io: CliIo, args: Parsed): Promise<number> {
   const format = (args.values.format as string | undefined) ?? "markdown";
   if (!["markdown", "json", "csv", "html"].includes(format)) throw new InputError(`--format: "${format}" is not one of markdown, json, csv, html`);
   const source = findPolicy(io.cwd, args.positionals[0]);
   if (!source) throw new InputError("no policy file: expected .github/rolegate.yml (or .yaml) in this repository");
-  const { policy } = loadUsable(source, parseNow(args.values.now as string | undefined));
+  const { policy } = await loadUsable(io.cwd, source, parseNow(args.values.now as string | undefined), extendsOptions(args.values));
   const m = buildMatrix(policy);
   if (format === "json") io.stdout(JSON.stringify(matrixJson(m), null, 2) + "\n");
   else if (format === "csv") io.stdout(matrixCsv(m));

@@ -1,15 +1,14 @@
 import { formatDiagnostic, hasErrors } from "../../core/diagnostics.js";
-import { loadPolicy } from "../../core/policy/load.js";
 import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
-import { findPolicy } from "../policy-source.js";
+import { extendsOptions, findPolicy, loadWithParents } from "../policy-source.js";
 import type { Parsed } from "../main.js";
 
-export function runValidate(io: CliIo, args: Parsed): number {
+export async function runValidate(io: CliIo, args: Parsed): Promise<number> {
   const now = parseNow(args.values.now as string | undefined);
   const source = findPolicy(io.cwd, args.positionals[0]);
   if (!source) throw new InputError("no policy file: expected .github/rolegate.yml (or .yaml) in this repository");
-  const { diagnostics } = loadPolicy(source.file, source.text, now);
+  const { diagnostics } = await loadWithParents(io.cwd, source, now, extendsOptions(args.values));
   const failed = hasErrors(diagnostics);
   if (args.values.format === "json") {
     io.stdout(JSON.stringify({ file: source.file, valid: !failed, diagnostics }, null, 2) + "\n");

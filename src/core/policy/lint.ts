@@ -17,7 +17,7 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
   const out: Diagnostic[] = [];
   const at = (severity: Diagnostic["severity"], code: string, path: ValuePath, message: string, onKey = false) => {
     const pos = locate(path, onKey);
-    out.push({ severity, code, message, file: policy.file, line: pos.line, col: pos.col });
+    out.push({ severity, code, message, file: pos.file ?? policy.file, line: pos.line, col: pos.col });
   };
   const today = todayUtc(now);
 

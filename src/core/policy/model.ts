@@ -102,7 +102,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
   const diagnostics: Diagnostic[] = [];
   const fail = (path: ValuePath, message: string, code: string, onKey = false) => {
     const pos = parsed.locate(path, onKey);
-    diagnostics.push({ severity: "error", code, message, file, line: pos.line, col: pos.col });
+    diagnostics.push({ severity: "error", code, message, file: pos.file ?? file, line: pos.line, col: pos.col });
   };
   const origin = (path: ValuePath) => ({ file, path });
 
