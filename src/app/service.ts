@@ -1,0 +1,110 @@
+import type { GitHubApi, RepoRef } from "../github/api.js";
+import { postCheckRun } from "../github/checks.js";
+import { Directory } from "../github/directory.js";
+import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
+import { PolicyLoader } from "../github/policy.js";
+import { TtlCache } from "../github/cache.js";
+import { PerKeySerializer } from "./serial.js";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PullRequestTarget {
+  repo: RepoRef;
+  number: number;
+  baseRef: string;
+  headSha?: string;
+  installation: string;
+  deliveryId?: string;
+  /** Judge `merge` for this user too. */
+  mergedBy?: string;
+  /** Read the policy at this commit instead of the base branch's tip. */
+  policyRevision?: string;
+}
+
+/** Most review requests one evaluation sends: a nudge, not a broadcast. */
+const MAX_REVIEW_REQUESTS = 5;
+
+/**
+ * The app's state that outlives one event: caches, the per-PR serializer, and which
+ * reviews were already requested. Every event handler goes through here.
+ */
+export class RolegateService {
+  readonly directory = new Directory();
+  readonly policies = new PolicyLoader();
+  readonly serializer = new PerKeySerializer();
+  readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
+  /** Merges rolegate performed for a user, so the closed event judges that user. */
+  readonly mergedFor = new TtlCache<string, string>(10_000, 60 * 60 * 1000);
+
+  constructor(
+    readonly log: Logger,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
+    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision });
+  }
+
+  /** Judge the pull request as it is now and post the check; serialized per pull request. */
+  evaluateAndPost(api: GitHubApi, t: PullRequestTarget): Promise<void> {
+    const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
+    return this.serializer.schedule(
+      key,
+      async () => {
+        const started = Date.now();
+        let j: Judgement;
+        try {
+          j = await this.judge(api, t);
+        } catch (e) {
+          j = failedJudgement("rolegate could not read this pull request from GitHub", e, t.headSha);
+        }
+        j.headSha ??= t.headSha;
+        if (!j.headSha) throw new Error(`no head commit known for ${key}`);
+        await postCheckRun(api, t.repo, j);
+        this.log.info(
+          { delivery: t.deliveryId, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number, head_sha: j.headSha, conclusion: j.conclusion, ms: Date.now() - started },
+          "evaluated pull request",
+        );
+        if (j.conclusion === "action_required") await this.requestReviews(api, t, j);
+      },
+      (e) => this.log.error({ err: e, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "could not post the rolegate check"),
+    );
+  }
+
+  /** Ask eligible people to review: bounded, never the author, never twice for one pull request. */
+  private async requestReviews(api: GitHubApi, t: PullRequestTarget, j: Judgement): Promise<void> {
+    const result = j.result;
+    const pr = j.pr;
+    if (!result || !pr) return;
+    const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
+    const already = this.requested.get(key) ?? new Set<string>();
+    const reviewed = new Set(pr.reviews.map((r) => r.user.toLowerCase()));
+    const author = pr.author?.toLowerCase();
+    const users: string[] = [];
+    const teams: string[] = [];
+    for (const r of result.requirements) {
+      if (r.satisfied) continue;
+      for (const who of r.eligible) {
+        if (who === "*" || already.has(who.toLowerCase())) continue;
+        if (who.startsWith("@")) {
+          const [org, slug] = who.slice(1).split("/");
+          if (org?.toLowerCase() === t.repo.owner.toLowerCase() && slug && teams.length < MAX_REVIEW_REQUESTS) teams.push(slug);
+        } else if (who.toLowerCase() !== author && !reviewed.has(who.toLowerCase()) && users.length < MAX_REVIEW_REQUESTS) users.push(who);
+      }
+    }
+    if (users.length === 0 && teams.length === 0) return;
+    for (const u of users) already.add(u.toLowerCase());
+    for (const s of teams) already.add(`@${t.repo.owner}/${s}`.toLowerCase());
+    this.requested.set(key, already);
+    try {
+      await api.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { owner: t.repo.owner, repo: t.repo.repo, pull_number: t.number, reviewers: users, team_reviewers: teams });
+    } catch (e) {
+      // A courtesy, not part of the verdict: the check already says who can approve.
+      this.log.warn({ err: e, pr: t.number }, "could not request reviews");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Policy } from "../core/policy/types.js";
+import type { GitHubApi, RepoRef } from "../github/api.js";
+
+export const VIOLATION_LABEL = "rolegate-violation";
+
+export interface ViolationReport {
+  kind: "merge" | "push";
+  who: string;
+  what: string;
+  rules: string[];
+  headSha: string;
+  policySha?: string;
+  policyFile?: string;
+}
+
+/** Everyone the policy's `notify: violations` roles name: logins and `@org/team`. */
+export function notifyMentions(policy: Policy | undefined): string[] {
+  if (!policy) return [];
+  const out = new Set<string>();
+  for (const role of policy.notifyViolations) {
+    for (const m of policy.roles.get(role)?.members ?? []) out.add(m.kind === "team" ? `@${m.id}` : `@${m.display}`);
+  }
+  return [...out].sort();
+}
+
+/** Opens one `rolegate-violation` issue with the evidence. */
+export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: ViolationReport, policy: Policy | undefined): Promise<number> {
+  const mentions = notifyMentions(policy);
+  const title = report.kind === "merge" ? `rolegate: ${report.what} merged by ${report.who} in breach of the policy` : `rolegate: ${report.who} pushed guarded changes without a pull request`;
+  const body = [
+    `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
+    "",
+    `- **Who:** @${report.who}`,
+    `- **What:** ${report.what}`,
+    `- **Head commit:** ${report.headSha}`,
+    `- **Policy:** ${report.policyFile ?? ".github/rolegate.yml"}${report.policySha ? ` at ${report.policySha}` : ""}`,
+    "",
+    "**Rules broken:**",
+    ...report.rules.slice(0, 50).map((r) => `- ${r}`),
+    ...(report.rules.length > 50 ? [`- … and ${report.rules.length - 50} more`] : []),
+    "",
+    mentions.length > 0 ? `Notifying: ${mentions.join(" ")}` : "No `notify: violations` roles are set in the policy.",
+  ].join("\n");
+  const res = await api.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.repo, title: title.slice(0, 250), body, labels: [VIOLATION_LABEL] });
+  return (res.data as { number: number }).number;
+}

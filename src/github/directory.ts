@@ -1,0 +1,85 @@
+import type { TeamData } from "../core/state.js";
+import { describeApiError, statusOf, type GitHubApi, type RepoRef } from "./api.js";
+import { TtlCache } from "./cache.js";
+
+/** Time-to-live of cached memberships and permissions: short, since access is what we guard. */
+export const DIRECTORY_TTL_MS = 5 * 60 * 1000;
+
+/**
+ * Who is in which team and who may write to a repository, read through the API and
+ * cached (bounded, with a TTL). Failures are never cached and never guessed: a team
+ * that cannot be read is reported with the reason, and evaluation fails closed.
+ */
+export class Directory {
+  readonly teams = new TtlCache<string, Set<string>>(5_000, DIRECTORY_TTL_MS);
+  readonly permissions = new TtlCache<string, string>(50_000, DIRECTORY_TTL_MS);
+  readonly admins = new TtlCache<string, string[]>(5_000, DIRECTORY_TTL_MS);
+
+  /** Members of every named team (lower-case `org/team`), each listed in full. */
+  async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>): Promise<TeamData> {
+    const data: TeamData = { members: new Map(), errors: new Map() };
+    for (const name of names) {
+      const key = `${installation}|${name}`;
+      const cached = this.teams.get(key);
+      if (cached) {
+        data.members.set(name, cached);
+        continue;
+      }
+      const [org, slug] = name.split("/") as [string, string];
+      try {
+        const members = new Set<string>();
+        for (let page = 1; ; page++) {
+          const res = await api.request("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100, page });
+          for (const m of res.data as { login: string }[]) members.add(m.login.toLowerCase());
+          if ((res.data as unknown[]).length < 100) break;
+        }
+        this.teams.set(key, members);
+        data.members.set(name, members);
+      } catch (e) {
+        const status = statusOf(e);
+        const hint = status === 403 || status === 404 ? " (the team does not exist, or the app lacks the organization permission members:read)" : "";
+        data.errors.set(name, `${describeApiError(e)}${hint}`);
+      }
+    }
+    return data;
+  }
+
+  /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
+  async permission(api: GitHubApi, repo: RepoRef, login: string): Promise<string> {
+    const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
+    const cached = this.permissions.get(key);
+    if (cached) return cached;
+    try {
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
+      const permission = String((res.data as { role_name?: string; permission?: string }).role_name ?? (res.data as { permission: string }).permission);
+      this.permissions.set(key, permission);
+      return permission;
+    } catch (e) {
+      // 404: not a collaborator at all. Anything else is a real failure and must surface.
+      if (statusOf(e) === 404) {
+        this.permissions.set(key, "none");
+        return "none";
+      }
+      throw e;
+    }
+  }
+
+  async hasWriteAccess(api: GitHubApi, repo: RepoRef, login: string): Promise<boolean> {
+    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login));
+  }
+
+  /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
+  async repositoryAdmins(api: GitHubApi, repo: RepoRef): Promise<string[]> {
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const cached = this.admins.get(key);
+    if (cached) return cached;
+    const admins: string[] = [];
+    for (let page = 1; ; page++) {
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", { owner: repo.owner, repo: repo.repo, permission: "admin", per_page: 100, page });
+      for (const u of res.data as { login: string }[]) admins.push(u.login.toLowerCase());
+      if ((res.data as unknown[]).length < 100) break;
+    }
+    this.admins.set(key, admins);
+    return admins;
+  }
+}

@@ -1,0 +1,186 @@
+import type { ChangedFile, FileStatus } from "../core/state.js";
+import type { GitHubApi, RepoRef } from "./api.js";
+
+/** GitHub lists at most 3,000 files for a pull request; beyond that rolegate cannot judge it. */
+export const MAX_FILES = 3000;
+
+export interface PolicyBlob {
+  path: string;
+  oid: string;
+  text: string;
+}
+
+export interface PullRequestData {
+  number: number;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  draft: boolean;
+  author?: string;
+  baseRef: string;
+  /** Tip of the base branch now (the policy is read here). */
+  baseTipOid: string;
+  headOid: string;
+  mergedBy?: string;
+  labels: string[];
+  reviews: { user: string; state: string; commitOid?: string; submittedAt: string }[];
+  /** Logins of commit authors and committers that are GitHub users. */
+  committers: string[];
+  files: ChangedFile[];
+  /** False when the file list could not be read in full (too many files, or the API stopped early). */
+  filesComplete: boolean;
+  filesProblem?: string;
+  changedFiles: number;
+  /** When the base branch was last changed (retargeted or force-pushed), if ever. */
+  baseChangedAt?: string;
+  /** Policy files at the tip of the base branch, from the same query. */
+  policyAtBase: PolicyBlob[];
+}
+
+const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
+
+export const PULL_REQUEST_QUERY = `
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      number
+      state
+      isDraft
+      author { login }
+      baseRefName
+      headRefOid
+      mergedBy { login }
+      baseRef { target { oid } }
+      labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
+      reviews(first: 100, after: $reviewsAfter) {
+        nodes { author { login } state submittedAt commit { oid } }
+        pageInfo { hasNextPage endCursor }
+      }
+      commits(first: 100, after: $commitsAfter) {
+        nodes { commit { oid authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+      changedFiles
+      timelineItems(last: 50, itemTypes: [BASE_REF_CHANGED_EVENT, BASE_REF_FORCE_PUSHED_EVENT]) {
+        nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
+      }
+    }
+    yml: object(expression: $ymlExpr) { ... on Blob { oid text isTruncated } }
+    yaml: object(expression: $yamlExpr) { ... on Blob { oid text isTruncated } }
+  }
+}`;
+
+export const BLOB_QUERY = `
+query RolegateBlob($owner: String!, $name: String!, $expr: String!) {
+  repository(owner: $owner, name: $name) { object(expression: $expr) { ... on Blob { oid text isTruncated } } }
+}`;
+
+type Blob = { oid: string; text: string | null; isTruncated: boolean } | null;
+
+function blob(path: string, b: Blob): PolicyBlob[] {
+  if (!b) return [];
+  // A truncated or binary blob cannot be judged; surface it as unreadable text so loading fails closed.
+  if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\u0000 policy file could not be read in full" }];
+  return [{ path, oid: b.oid, text: b.text }];
+}
+
+const STATUS: Record<string, FileStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", changed: "modified", copied: "added", unchanged: "modified" };
+
+/** All changed files through the REST list (it carries rename origins), every page, at most 3,000. */
+async function fetchFiles(api: GitHubApi, ref: RepoRef, number: number, expected: number): Promise<{ files: ChangedFile[]; complete: boolean; problem?: string }> {
+  const files: ChangedFile[] = [];
+  if (expected > MAX_FILES) {
+    return { files, complete: false, problem: `this pull request changes ${expected} files; GitHub lists at most ${MAX_FILES}, so rolegate cannot judge it` };
+  }
+  for (let page = 1; page <= MAX_FILES / 100; page++) {
+    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: ref.owner, repo: ref.repo, pull_number: number, per_page: 100, page });
+    const data = res.data as { filename: string; status: string; previous_filename?: string }[];
+    if (!Array.isArray(data)) throw new Error("the files list was not a list");
+    for (const f of data) {
+      const status = STATUS[f.status] ?? "modified";
+      files.push(status === "renamed" && f.previous_filename ? { path: f.filename, status, previousPath: f.previous_filename } : { path: f.filename, status });
+    }
+    if (data.length < 100) break;
+  }
+  if (files.length !== expected) {
+    return { files, complete: false, problem: `GitHub reported ${expected} changed files but listed ${files.length}; rolegate cannot judge a partial list` };
+  }
+  return { files, complete: true };
+}
+
+/**
+ * Everything rolegate needs about one pull request: one paged GraphQL query plus the REST file
+ * list. The policy is read at the tip of the base branch, or at `policyRevision` when given
+ * (a merged pull request is judged by the policy it was merged under).
+ */
+export async function fetchPullRequest(api: GitHubApi, ref: RepoRef, number: number, baseRefHint: string, policyRevision?: string): Promise<PullRequestData> {
+  let baseRef = baseRefHint;
+  for (let attempt = 0; ; attempt++) {
+    const reviews: PullRequestData["reviews"] = [];
+    const committers = new Set<string>();
+    let reviewsAfter: string | null = null;
+    let commitsAfter: string | null = null;
+    let first: any;
+    let more = true;
+    while (more) {
+      const data: any = await api.graphql(PULL_REQUEST_QUERY, {
+        owner: ref.owner,
+        name: ref.repo,
+        number,
+        reviewsAfter,
+        commitsAfter,
+        ymlExpr: `${policyRevision ?? baseRef}:${POLICY_FILES[0]}`,
+        yamlExpr: `${policyRevision ?? baseRef}:${POLICY_FILES[1]}`,
+      });
+      const pr = data?.repository?.pullRequest;
+      if (!pr) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
+      first ??= data;
+      for (const r of pr.reviews.nodes) {
+        if (!r?.author?.login || r.state === "PENDING") continue;
+        reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
+      }
+      for (const c of pr.commits.nodes) {
+        for (const a of c.commit.authors?.nodes ?? []) if (a?.user?.login) committers.add(a.user.login);
+        if (c.commit.committer?.user?.login) committers.add(c.commit.committer.user.login);
+      }
+      reviewsAfter = pr.reviews.pageInfo.hasNextPage ? pr.reviews.pageInfo.endCursor : null;
+      commitsAfter = pr.commits.pageInfo.hasNextPage ? pr.commits.pageInfo.endCursor : null;
+      more = reviewsAfter !== null || commitsAfter !== null;
+      if (reviewsAfter === null && pr.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+    }
+    const pr = first.repository.pullRequest;
+    // The payload's base may be stale (retargeted since): read the policy from the real base.
+    if (pr.baseRefName !== baseRef && policyRevision === undefined) {
+      if (attempt > 0) throw new Error("the pull request's base branch keeps changing; try again");
+      baseRef = pr.baseRefName;
+      continue;
+    }
+    if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
+    const changes = pr.timelineItems.nodes.map((n: { createdAt?: string }) => n.createdAt).filter(Boolean).sort();
+    const filesResult = await fetchFiles(api, ref, number, pr.changedFiles);
+    if (!pr.baseRef?.target?.oid && policyRevision === undefined) throw new Error(`base branch ${baseRef} no longer exists`);
+    return {
+      number: pr.number,
+      state: pr.state,
+      draft: pr.isDraft,
+      author: pr.author?.login,
+      baseRef: pr.baseRefName,
+      baseTipOid: policyRevision ?? pr.baseRef.target.oid,
+      headOid: pr.headRefOid,
+      mergedBy: pr.mergedBy?.login,
+      labels: pr.labels.nodes.map((l: { name: string }) => l.name),
+      reviews,
+      committers: [...committers],
+      files: filesResult.files,
+      filesComplete: filesResult.complete,
+      filesProblem: filesResult.problem,
+      changedFiles: pr.changedFiles,
+      baseChangedAt: changes[changes.length - 1],
+      policyAtBase: [...blob(POLICY_FILES[0]!, first.repository.yml), ...blob(POLICY_FILES[1]!, first.repository.yaml)],
+    };
+  }
+}
+
+/** A file's text at a revision (`SHA:path` or `branch:path`), or undefined when absent. */
+export async function fetchBlob(api: GitHubApi, ref: RepoRef, expression: string): Promise<PolicyBlob | undefined> {
+  const data: any = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
+  return blob(expression.slice(expression.indexOf(":") + 1), data?.repository?.object ?? null)[0];
+}
