@@ -1,4 +1,4 @@
-import { formatDiagnostic } from "../core/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
 import { evaluate, type Conclusion, type Result } from "../core/evaluate.js";
 import { MEMBERSHIP_FINDINGS } from "../core/policy/lint.js";
 import { policyCouldBeSelected } from "../core/policy/selectable.js";
@@ -24,6 +24,8 @@ export interface Judgement {
   policyFile?: string;
   policySha?: string;
   pr?: PullRequestData;
+  /** Findings about the policy that judged (or would judge) the change, with positions. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface JudgeDeps {
@@ -81,15 +83,16 @@ export async function judgePullRequest(
   number: number,
   baseRefHint: string,
   installation: string,
-  options: { mergedBy?: string; policyRevision?: string } = {},
+  options: { mergedBy?: string; policyRevision?: string; policyPath?: string } = {},
 ): Promise<Judgement> {
   const now = deps.now();
-  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision);
+  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath);
+  const policyPaths = options.policyPath ? [options.policyPath] : POLICY_PATHS;
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now);
-  const touchesPolicy = pr.files.some((f) => POLICY_PATHS.includes(f.path) || (f.previousPath !== undefined && POLICY_PATHS.includes(f.previousPath)));
+  const touchesPolicy = pr.files.some((f) => policyPaths.includes(f.path) || (f.previousPath !== undefined && policyPaths.includes(f.previousPath)));
 
   if (base.kind === "error") return { ...failedJudgement(base.message, undefined, pr.headOid), pr };
-  if (base.kind === "none") return neutralJudgement(api, repo, pr, touchesPolicy, deps, now);
+  if (base.kind === "none") return neutralJudgement(api, repo, pr, touchesPolicy, deps, now, policyPaths);
 
   const blocking = base.loaded.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
   if (!base.loaded.policy || blocking.length > 0) {
@@ -102,6 +105,7 @@ export async function judgePullRequest(
       policyFile: base.file,
       policySha: base.sha,
       pr,
+      diagnostics: base.loaded.diagnostics,
     };
   }
   const policy = base.loaded.policy;
@@ -133,7 +137,7 @@ export async function judgePullRequest(
 
   let report: PolicyChangeReport | undefined;
   if (touchesPolicy) {
-    const proposed = await proposedPolicy(api, repo, pr, deps, now);
+    const proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
     if (proposed === "removed") report = { diff: ["this pull request removes the policy file: once merged, nothing is enforced"], findings: [] };
     else {
       const applied = applyPolicyChange(result, policy, proposed, now, teams);
@@ -142,12 +146,23 @@ export async function judgePullRequest(
     }
   }
   const summary = checkMarkdown(result, policy, { policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`, targetBranch: pr.baseRef, policyChange: report });
-  return { headSha: pr.headOid, conclusion: result.conclusion, title: result.title, summary, result, policy, policyFile: base.file, policySha: base.sha === "HEAD" ? undefined : base.sha, pr };
+  return {
+    headSha: pr.headOid,
+    conclusion: result.conclusion,
+    title: result.title,
+    summary,
+    result,
+    policy,
+    policyFile: base.file,
+    policySha: base.sha === "HEAD" ? undefined : base.sha,
+    pr,
+    diagnostics: base.loaded.diagnostics,
+  };
 }
 
-async function proposedPolicy(api: GitHubApi, repo: RepoRef, pr: PullRequestData, deps: JudgeDeps, now: Date) {
+async function proposedPolicy(api: GitHubApi, repo: RepoRef, pr: PullRequestData, deps: JudgeDeps, now: Date, paths: string[]) {
   const found = [];
-  for (const path of POLICY_PATHS) {
+  for (const path of paths) {
     const blob = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
     if (blob) found.push(blob);
   }
@@ -160,15 +175,15 @@ async function proposedPolicy(api: GitHubApi, repo: RepoRef, pr: PullRequestData
 }
 
 /** No policy for the repository nor its organisation: `neutral`, but a policy the PR adds is validated. */
-async function neutralJudgement(api: GitHubApi, repo: RepoRef, pr: PullRequestData, touchesPolicy: boolean, deps: JudgeDeps, now: Date): Promise<Judgement> {
+async function neutralJudgement(api: GitHubApi, repo: RepoRef, pr: PullRequestData, touchesPolicy: boolean, deps: JudgeDeps, now: Date, paths: string[]): Promise<Judgement> {
   const note = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
   if (touchesPolicy) {
-    const proposed = await proposedPolicy(api, repo, pr, deps, now);
+    const proposed = await proposedPolicy(api, repo, pr, deps, now, paths);
     if (proposed !== "removed") {
       const errors = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
       const list = proposed.diagnostics.map((d) => `- ${formatDiagnostic(d)}`).join("\n") || "- no findings";
       if (errors.length > 0) {
-        return { headSha: pr.headOid, conclusion: "failure", title: "The proposed policy is invalid", summary: `## ❌ rolegate: the policy this pull request adds is invalid\n\n${list}\n\n${note}`, pr };
+        return { headSha: pr.headOid, conclusion: "failure", title: "The proposed policy is invalid", summary: `## ❌ rolegate: the policy this pull request adds is invalid\n\n${list}\n\n${note}`, pr, diagnostics: proposed.diagnostics };
       }
       return { headSha: pr.headOid, conclusion: "neutral", title: "No policy yet; the proposed policy is valid", summary: `## ➖ rolegate: no policy yet\n\nThe policy this pull request adds is valid:\n\n${list}\n\n${note}`, pr };
     }

@@ -111,7 +111,15 @@ async function fetchFiles(api: GitHubApi, ref: RepoRef, number: number, expected
  * list. The policy is read at the tip of the base branch, or at `policyRevision` when given
  * (a merged pull request is judged by the policy it was merged under).
  */
-export async function fetchPullRequest(api: GitHubApi, ref: RepoRef, number: number, baseRefHint: string, policyRevision?: string): Promise<PullRequestData> {
+export async function fetchPullRequest(
+  api: GitHubApi,
+  ref: RepoRef,
+  number: number,
+  baseRefHint: string,
+  policyRevision?: string,
+  policyPath?: string,
+): Promise<PullRequestData> {
+  const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
   let baseRef = baseRefHint;
   for (let attempt = 0; ; attempt++) {
     const reviews: PullRequestData["reviews"] = [];
@@ -127,8 +135,8 @@ export async function fetchPullRequest(api: GitHubApi, ref: RepoRef, number: num
         number,
         reviewsAfter,
         commitsAfter,
-        ymlExpr: `${policyRevision ?? baseRef}:${POLICY_FILES[0]}`,
-        yamlExpr: `${policyRevision ?? baseRef}:${POLICY_FILES[1]}`,
+        ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
+        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
       });
       const pr = data?.repository?.pullRequest;
       if (!pr) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
@@ -174,7 +182,8 @@ export async function fetchPullRequest(api: GitHubApi, ref: RepoRef, number: num
       filesProblem: filesResult.problem,
       changedFiles: pr.changedFiles,
       baseChangedAt: changes[changes.length - 1],
-      policyAtBase: [...blob(POLICY_FILES[0]!, first.repository.yml), ...blob(POLICY_FILES[1]!, first.repository.yaml)],
+      // With a custom path both expressions name the same file: count it once.
+      policyAtBase: [...blob(paths[0]!, first.repository.yml), ...(policyPath ? [] : blob(paths[1]!, first.repository.yaml))],
     };
   }
 }
