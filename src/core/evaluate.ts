@@ -55,6 +55,8 @@ export interface Result {
   touchedCategories: string[];
 }
 
+const MAX_CANDIDATE_LOGINS = 200;
+
 export const BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 
 function latestReviews(reviews: readonly Review[]): Map<string, Review> {
@@ -221,11 +223,17 @@ function candidates(
   excluded: (login: string) => boolean,
 ): string[] {
   const out = new Set<string>();
+  // Members of resolved teams the policy names are candidates in their own right.
+  const logins = new Set<string>();
+  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
+  // Bounded: the list is for people to read, and each candidate costs a pass over the files.
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  for (const login of logins) {
+    if (!excluded(login) && eligibleFor(membershipsOf(login, ctx))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
+  }
   for (const key of policy.directRoles.keys()) {
     const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    if (kind === "user") {
-      if (!excluded(id) && eligibleFor(membershipsOf(id, ctx))) out.add(policy.directRoles.get(key)![0]!.display);
-    } else {
+    if (kind === "team") {
       const ms = policy.directRoles.get(key)!.filter((m) => !isExpired(m, ctx.now));
       if (eligibleFor(ms.map((member) => ({ role: member.role, member, via: `@${id}` })))) out.add(`@${id}`);
     }

@@ -1,0 +1,241 @@
+import examples from "@octokit/webhooks-examples";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { probotWith, serve, world, type World } from "../helpers/github-world.js";
+
+// Time budget: about 2 s. nock answers api.github.com; nothing leaves the machine.
+
+const POLICY = `version: 1
+categories:
+  pipeline: { paths: [".github/workflows/**"] }
+  infrastructure: { paths: ["**/*.tf"] }
+roles:
+  developer:
+    members: [dev1, dev2, "@acme/developers"]
+    grants: { author: ["*"] }
+  devops-engineer:
+    inherits: [developer]
+    members: ["@acme/devops"]
+    grants: { approve: [pipeline, infrastructure, policy], merge: ["*"] }
+require:
+  - name: DevOps approval
+    categories: [pipeline, infrastructure, policy]
+`;
+
+function example(name: string, action: string): any {
+  const group = (examples as any[]).find((e) => e.name === name);
+  const found = group.examples.find((x: any) => x.action === action) ?? group.examples[0];
+  return structuredClone(found);
+}
+
+/** A realistic payload from @octokit/webhooks-examples, pointed at the world's pull request. */
+function prPayload(w: World, name = "pull_request", action = "opened", extra: (p: any) => void = () => {}) {
+  const p = example(name, action);
+  p.action = action;
+  p.installation = { id: 42, node_id: "x" };
+  p.repository.name = w.repo;
+  p.repository.full_name = `${w.owner}/${w.repo}`;
+  p.repository.owner.login = w.owner;
+  p.pull_request.number = w.pr.number;
+  p.pull_request.state = "open";
+  p.pull_request.base.ref = w.pr.base;
+  p.pull_request.head.sha = w.pr.head;
+  extra(p);
+  return { id: `delivery-${Math.random()}`, name, payload: p } as any;
+}
+
+function pipelineWorld(overrides: Parameters<typeof world>[0] = {}): World {
+  return world({
+    trees: { base000: { ".github/rolegate.yml": POLICY } },
+    teams: { "acme/devops": ["olga", "omar"], "acme/developers": ["dev3"] },
+    ...overrides,
+    pr: { files: [{ filename: ".github/workflows/deploy.yml", status: "modified" }], ...(overrides.pr ?? {}) },
+  });
+}
+
+const lastCheck = (w: World) => w.checkRuns.filter((c) => !c.patch).at(-1);
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("the rolegate check run", () => {
+  it("passes a pipeline change approved by a DevOps engineer", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    const check = lastCheck(w);
+    expect(check).toMatchObject({ name: "rolegate", head_sha: "head111", status: "completed", conclusion: "success", output: { title: "All requirements met" } });
+    expect(check.output.summary).toContain("| ✅ | DevOps approval | 1 | 1/1 | olga |");
+    expect(check.output.summary).toMatch(/\| pipeline \| 0 \| `\.github\/workflows\/deploy\.yml` \| DevOps approval \|/);
+    expect(check.output.summary).toContain("#### pipeline");
+  });
+
+  it("waits when only a developer approved, and names who can approve", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("action_required");
+    expect(check.output.title).toBe("Waiting for approval: 1 of 1 requirement not met");
+    expect(check.output.summary).toContain("| ⏳ | DevOps approval | 1 | 0/1 | — | @acme/devops, olga, omar |");
+    expect(check.output.annotations[0]).toMatchObject({ path: ".github/workflows/deploy.yml", annotation_level: "warning", title: "Needs approval: DevOps approval" });
+    // Eligible reviewers are asked once, never the author.
+    expect(w.reviewRequests).toEqual([{ reviewers: ["olga", "omar"], team_reviewers: ["devops"] }]);
+    await probot.receive(prPayload(w, "pull_request", "labeled"));
+    expect(w.reviewRequests).toHaveLength(1);
+  });
+
+  it("judges a pull request that weakens the policy by the base policy, and shows the diff", async () => {
+    const weakened = POLICY.replace("grants: { author: [\"*\"] }", 'grants: { author: ["*"], approve: [pipeline, infrastructure, policy] }');
+    const w = pipelineWorld({
+      trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": weakened } },
+      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }], reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request", "synchronize"));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("action_required");
+    expect(check.output.summary).toContain("### This pull request changes the policy");
+    expect(check.output.summary).toContain("dev2 gains approve on pipeline at levels 0-5");
+    expect(check.output.summary).toContain("@acme/developers gains approve on policy at levels 0-5");
+  });
+
+  it("re-judges under the new base branch's policy after a base-branch switch", async () => {
+    const lax = "version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: [\"*\"] } }\nrequire: [{ categories: [policy] }]\n";
+    const w = pipelineWorld({ tips: { main: "base000", sandbox: "sand000" }, trees: { base000: { ".github/rolegate.yml": POLICY }, sand000: { ".github/rolegate.yml": lax } }, pr: { base: "sandbox" } });
+    serve(w);
+    const { probot } = probotWith();
+    // The payload still names the old base; rolegate reads the real one and its policy.
+    await probot.receive(prPayload(w, "pull_request", "edited", (p) => {
+      p.pull_request.base.ref = "main";
+      p.changes = { base: { ref: { from: "main" }, sha: { from: "base000" } } };
+    }));
+    expect(lastCheck(w).conclusion).toBe("success");
+    expect(lastCheck(w).output.summary).toContain("target `sandbox`");
+  });
+
+  it("stops counting a dismissed approval", async () => {
+    const w = pipelineWorld({
+      pr: {
+        reviews: [
+          { user: "olga", state: "DISMISSED", commit: "head111", at: "2026-11-20T10:00:00Z" },
+        ],
+      },
+    });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request_review", "dismissed"));
+    expect(lastCheck(w).conclusion).toBe("action_required");
+  });
+
+  it("does not count an approval given before a retarget of the base branch", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }], baseChanges: ["2026-11-21T09:00:00Z"] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    expect(lastCheck(w).conclusion).toBe("action_required");
+  });
+
+  it("fails closed, naming the team and why, when a team cannot be read", async () => {
+    const w = pipelineWorld({ teams: { "acme/devops": 403, "acme/developers": [] }, pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("Could not fully evaluate this change");
+    expect(check.output.summary).toContain("team @acme/devops could not be resolved (HTTP 403: Resource not accessible by integration (the team does not exist, or the app lacks the organization permission members:read))");
+  });
+
+  it("reports a GraphQL error as failure, never success", async () => {
+    const w = pipelineWorld();
+    // Registered first, so it answers before the world's GraphQL route.
+    nock("https://api.github.com").post("/graphql").reply(200, { errors: [{ message: "Something went wrong" }] });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("Something went wrong");
+  });
+});
+
+describe("merges", () => {
+  it("opens a violation issue after a merge by someone not allowed to merge", async () => {
+    const w = pipelineWorld({
+      trees: { base000: { ".github/rolegate.yml": POLICY + "notify: { violations: [devops-engineer] }\n" } },
+      pr: { state: "MERGED", mergedBy: "dev2", reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request", "closed", (p) => {
+      p.pull_request.merged = true;
+      p.pull_request.merged_by = { login: "dev2" };
+      p.pull_request.base.sha = "base000";
+    }));
+    expect(w.issues).toHaveLength(1);
+    expect(w.issues[0].labels).toEqual(["rolegate-violation"]);
+    expect(w.issues[0].title).toBe("rolegate: pull request #7 merged by dev2 in breach of the policy");
+    expect(w.issues[0].body).toContain("dev2 may not merge `.github/workflows/deploy.yml`");
+    expect(w.issues[0].body).toContain("**Head commit:** head111");
+    expect(w.issues[0].body).toContain("Notifying: @acme/devops");
+  });
+
+  it("opens no issue after a merge by someone allowed to merge a passing change", async () => {
+    const w = pipelineWorld({ pr: { state: "MERGED", mergedBy: "omar", reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request", "closed", (p) => {
+      p.pull_request.merged = true;
+      p.pull_request.merged_by = { login: "omar" };
+      p.pull_request.base.sha = "base000";
+    }));
+    expect(w.issues).toEqual([]);
+  });
+
+  it("/rolegate merge merges for an allowed user on success, and refuses others with the reason", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    const comment = (login: string) => {
+      const p = example("issue_comment", "created");
+      p.installation = { id: 42 };
+      p.repository.name = w.repo;
+      p.repository.owner.login = w.owner;
+      p.issue.number = w.pr.number;
+      p.issue.pull_request = { url: "x" };
+      p.comment.body = "/rolegate merge";
+      p.comment.user = { login, type: "User" };
+      return { id: "c1", name: "issue_comment", payload: p } as any;
+    };
+    await probot.receive(comment("dev2"));
+    expect(w.merges).toEqual([]);
+    expect(w.comments.at(-1).body).toContain("@dev2 you may not merge this pull request");
+    await probot.receive(comment("omar"));
+    expect(w.merges).toEqual([{ sha: "head111", merge_method: "merge" }]);
+    expect(w.comments.at(-1).body).toContain("Merged by rolegate for @omar");
+  });
+});
+
+describe("API budget", () => {
+  it("re-judges a 10-file pull request on a review with at most 3 calls once caches are warm", async () => {
+    const files = Array.from({ length: 10 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
+    const w = pipelineWorld({ pr: { files, reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w)); // cold: fills the team and policy caches
+    w.calls.length = 0;
+    w.pr.reviews.push({ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T11:00:00Z" });
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    expect(lastCheck(w).conclusion).toBe("success");
+    expect(w.calls).toEqual(["POST /graphql", "GET /repos/acme/app/pulls/7/files", "POST /repos/acme/app/check-runs"]);
+  });
+});

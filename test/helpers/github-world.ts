@@ -1,0 +1,201 @@
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { rolegateApp } from "../../src/app/app.js";
+import { RolegateService } from "../../src/app/service.js";
+
+/**
+ * A pull request's world on GitHub, answered through nock at api.github.com. Every call is
+ * recorded so tests can assert what was posted and how many requests an event cost.
+ */
+export interface World {
+  owner: string;
+  repo: string;
+  /** Files per branch name or commit SHA (policy files, parents). */
+  trees: Record<string, Record<string, string>>;
+  /** Tip commit of each branch. */
+  tips: Record<string, string>;
+  pr: {
+    number: number;
+    author: string;
+    base: string;
+    head: string;
+    draft: boolean;
+    state: "OPEN" | "CLOSED" | "MERGED";
+    labels: string[];
+    reviews: { user: string; state: string; commit: string; at: string }[];
+    commits: { author: string; committer: string }[];
+    files: { filename: string; status: string; previous_filename?: string }[];
+    baseChanges: string[];
+    mergedBy?: string;
+  };
+  /** Team members by `org/slug`, or an HTTP status to fail with. */
+  teams: Record<string, string[] | number>;
+  permissions: Record<string, string>;
+  admins: string[];
+  calls: string[];
+  checkRuns: any[];
+  issues: any[];
+  comments: any[];
+  reviewRequests: any[];
+  merges: any[];
+}
+
+export function world(overrides: Partial<World> & { pr?: Partial<World["pr"]> } = {}): World {
+  const { pr, ...rest } = overrides;
+  return {
+    owner: "acme",
+    repo: "app",
+    trees: {},
+    tips: { main: "base000" },
+    teams: {},
+    permissions: {},
+    admins: [],
+    calls: [],
+    checkRuns: [],
+    issues: [],
+    comments: [],
+    reviewRequests: [],
+    merges: [],
+    ...rest,
+    pr: {
+      number: 7,
+      author: "dev1",
+      base: "main",
+      head: "head111",
+      draft: false,
+      state: "OPEN",
+      labels: [],
+      reviews: [],
+      commits: [{ author: "dev1", committer: "dev1" }],
+      files: [],
+      baseChanges: [],
+      ...pr,
+    },
+  };
+}
+
+function blob(w: World, expression: string) {
+  const i = expression.indexOf(":");
+  const ref = expression.slice(0, i);
+  const path = expression.slice(i + 1);
+  const text = w.trees[ref]?.[path] ?? (w.tips[ref] ? w.trees[w.tips[ref]!]?.[path] : undefined);
+  return text === undefined ? null : { oid: `blob-${ref}-${path}-${text.length}`, text, isTruncated: false };
+}
+
+function prQuery(w: World, v: Record<string, string>) {
+  const p = w.pr;
+  return {
+    data: {
+      repository: {
+        pullRequest: {
+          number: p.number,
+          state: p.state,
+          isDraft: p.draft,
+          author: { login: p.author },
+          baseRefName: p.base,
+          headRefOid: p.head,
+          mergedBy: p.mergedBy ? { login: p.mergedBy } : null,
+          baseRef: { target: { oid: w.tips[p.base] ?? "missing" } },
+          labels: { nodes: p.labels.map((name) => ({ name })), pageInfo: { hasNextPage: false } },
+          reviews: { nodes: p.reviews.map((r) => ({ author: { login: r.user }, state: r.state, submittedAt: r.at, commit: { oid: r.commit } })), pageInfo: { hasNextPage: false, endCursor: null } },
+          commits: {
+            nodes: p.commits.map((c, i) => ({ commit: { oid: `c${i}`, authors: { nodes: [{ user: { login: c.author } }] }, committer: { user: { login: c.committer } } } })),
+            pageInfo: { hasNextPage: false, endCursor: null },
+          },
+          changedFiles: p.files.length,
+          timelineItems: { nodes: p.baseChanges.map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) },
+        },
+        yml: blob(w, v.ymlExpr!),
+        yaml: blob(w, v.yamlExpr!),
+      },
+    },
+  };
+}
+
+/** Routes api.github.com to the world. Call `nock.cleanAll()` after each test. */
+export function serve(w: World): void {
+  const api = nock("https://api.github.com").persist();
+  const record = (method: string, path: string) => { w.calls.push(`${method} ${path.split("?")[0]}`); if (process.env.TRACE_CALLS) console.log(Date.now() % 100000, method, path); };
+  api.post(/\/app\/installations\/\d+\/access_tokens/).reply(201, () => ({ token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} }));
+  api.post("/graphql").reply(200, (uri, body: any) => {
+    record("POST", uri);
+    if (body.query.includes("RolegatePullRequest")) return prQuery(w, body.variables);
+    if (body.query.includes("RolegateBlob")) return { data: { repository: { object: blob(w, body.variables.expr) } } };
+    return { errors: [{ message: "unexpected query" }] };
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files/).reply((uri) => {
+    record("GET", uri);
+    const page = Number(new URL(uri, "https://x").searchParams.get("page") ?? 1);
+    return [200, w.pr.files.slice((page - 1) * 100, page * 100)];
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/).reply((uri) => {
+    record("GET", uri);
+    return [200, { number: w.pr.number, base: { ref: w.pr.base, sha: w.tips[w.pr.base] }, head: { sha: w.pr.head } }];
+  });
+  api.post(/\/repos\/[^/]+\/[^/]+\/check-runs$/).reply((uri, body) => {
+    record("POST", uri);
+    w.checkRuns.push(body);
+    return [201, { id: w.checkRuns.length }];
+  });
+  api.patch(/\/repos\/[^/]+\/[^/]+\/check-runs\/\d+$/).reply((uri, body) => {
+    record("PATCH", uri);
+    w.checkRuns.push({ patch: true, ...(body as object) });
+    return [200, {}];
+  });
+  api.get(/\/orgs\/[^/]+\/teams\/[^/]+\/members/).reply((uri) => {
+    record("GET", uri);
+    const [, org, slug] = /\/orgs\/([^/]+)\/teams\/([^/?]+)/.exec(uri)!;
+    const t = w.teams[`${org}/${slug}`];
+    if (t === undefined) return [404, { message: "Not Found" }];
+    if (typeof t === "number") return [t, { message: t === 403 ? "Resource not accessible by integration" : "Server Error" }];
+    return [200, t.map((login) => ({ login }))];
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission/).reply((uri) => {
+    record("GET", uri);
+    const login = /collaborators\/([^/]+)\/permission/.exec(uri)![1]!;
+    const permission = w.permissions[login];
+    return permission ? [200, { permission, role_name: permission, user: { login } }] : [404, { message: "Not Found" }];
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/collaborators\?/).reply((uri) => {
+    record("GET", uri);
+    return [200, w.admins.map((login) => ({ login }))];
+  });
+  api.post(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/requested_reviewers/).reply((uri, body) => {
+    record("POST", uri);
+    w.reviewRequests.push(body);
+    return [201, {}];
+  });
+  api.post(/\/repos\/[^/]+\/[^/]+\/issues$/).reply((uri, body) => {
+    record("POST", uri);
+    w.issues.push(body);
+    return [201, { number: 100 + w.issues.length }];
+  });
+  api.post(/\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments/).reply((uri, body) => {
+    record("POST", uri);
+    w.comments.push(body);
+    return [201, { id: w.comments.length }];
+  });
+  api.put(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/merge/).reply((uri, body) => {
+    record("PUT", uri);
+    w.merges.push(body);
+    return [200, { merged: true, sha: "merge999", message: "Pull Request successfully merged" }];
+  });
+}
+
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+
+export const silentLog = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silentLog; } } as any;
+
+/** A Probot instance running rolegate, with retries and throttling off so faults are visible at once. */
+export function probotWith(service = new RolegateService(silentLog)): { probot: Probot; service: RolegateService } {
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    log: silentLog,
+    // The function form runs innermost, after Probot merged its own throttle defaults back in.
+    Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+  });
+  probot.load(rolegateApp({ service }));
+  return { probot, service };
+}
