@@ -13,7 +13,8 @@
 
 /** One `/`-separated piece of a compiled pattern. */
 type Segment =
-  | { kind: "globstar" }
+  /** `**`: zero or more segments; one or more when it is the last segment (nothing follows `dir/`). */
+  | { kind: "globstar"; last?: boolean }
   | { kind: "literal"; text: string }
   | { kind: "wild"; text: string };
 
@@ -56,10 +57,7 @@ export function compilePathGlob(pattern: string): PathGlob {
   checkPatternText(pattern, "path");
   let body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
   let dirOnly = false;
-  if (body.endsWith("/**") && body !== "**") {
-    body = body.slice(0, -3);
-    dirOnly = true;
-  } else if (body.endsWith("/")) {
+  if (body.endsWith("/")) {
     body = body.slice(0, -1);
     dirOnly = true;
   }
@@ -68,8 +66,10 @@ export function compilePathGlob(pattern: string): PathGlob {
     throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
   }
   // A slash anywhere but at the end anchors the pattern at the root (leading `/` included).
-  const anchored = pattern.startsWith("/") || parts.length > 1 || (dirOnly && pattern.endsWith("/**"));
+  const anchored = pattern.startsWith("/") || parts.length > 1;
   const segments = parts.map(compileSegment);
+  const final = segments[segments.length - 1]!;
+  if (final.kind === "globstar") segments[segments.length - 1] = { kind: "globstar", last: true };
   const literalPrefix: string[] = [];
   if (anchored) {
     for (const s of segments) {
@@ -125,10 +125,12 @@ function matchEnds(segments: readonly Segment[], path: readonly string[], start:
   for (const seg of segments) {
     const next = new Array<boolean>(path.length + 1).fill(false);
     if (seg.kind === "globstar") {
+      // Reachable at i if reachable at some j <= i (j < i when it must take a segment).
       let any = false;
       for (let i = start; i <= path.length; i++) {
+        if (seg.last) next[i] = any;
         any = any || reach[i]!;
-        next[i] = any;
+        if (!seg.last) next[i] = any;
       }
     } else {
       for (let i = start; i < path.length; i++) {

@@ -23,7 +23,7 @@ require:
 `;
 
 function example(name: string, action: string): any {
-  const group = (examples as any[]).find((e) => e.name === name);
+  const group = (examples as unknown as any[]).find((e) => e.name === name);
   const found = group.examples.find((x: any) => x.action === action) ?? group.examples[0];
   return structuredClone(found);
 }

@@ -41,7 +41,7 @@ export interface World {
   merges: any[];
 }
 
-export function world(overrides: Partial<World> & { pr?: Partial<World["pr"]> } = {}): World {
+export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<World["pr"]> } = {}): World {
   const { pr, ...rest } = overrides;
   return {
     owner: "acme",

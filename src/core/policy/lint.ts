@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { isExpired, todayUtc } from "../permissions.js";
 import type { ParsedFile, ValuePath } from "./parse.js";
 import { policyCouldBeSelected } from "./selectable.js";
-import type { Member, Policy, Requirement, Role, Rule } from "./types.js";
+import type { Environment, Member, Policy, Requirement, Role, Rule } from "./types.js";
 
 type Locate = ParsedFile["locate"];
 
@@ -67,22 +67,41 @@ function lintShadowedGrants(policy: Policy, role: Role, at: (s: Diagnostic["seve
   }
 }
 
-/** A principal that could approve: a login or a team listed in the policy, with the roles its entries give. */
+/** A principal that could approve: a login or a team listed in the policy, with its live entries. */
 interface Principal {
   display: string;
-  roles: Set<string>;
+  entries: Member[];
 }
 
 function principals(policy: Policy, now: Date): Principal[] {
   const out: Principal[] = [];
   for (const entries of policy.directRoles.values()) {
     const live = entries.filter((m: Member) => !isExpired(m, now));
-    if (live.length === 0) continue;
-    const roles = new Set<string>();
-    for (const m of live) for (const r of policy.roles.get(m.role)!.closure) roles.add(r);
-    out.push({ display: live[0]!.display, roles });
+    if (live.length > 0) out.push({ display: live[0]!.display, entries: live });
   }
   return out;
+}
+
+/** A place a selected file can be: a level, and the environment that gives it (none at level 0). */
+interface Place {
+  level: number;
+  environment?: Environment;
+}
+
+/**
+ * Roles a principal could hold for a file at this place. An environment-scoped entry holds
+ * only where every environment of the file is in its scope: certainly not at level 0, and at
+ * a level only through one of its environments of that level. Path scopes may match: kept.
+ */
+function rolesAt(policy: Policy, p: Principal, place: Place): Set<string> {
+  const roles = new Set<string>();
+  for (const m of p.entries) {
+    if (m.environments) {
+      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments!.includes(e.name))) continue;
+    }
+    for (const r of policy.roles.get(m.role)!.closure) roles.add(r);
+  }
+  return roles;
 }
 
 function mayApprove(policy: Policy, roles: Set<string>, category: string, level: number): boolean {
@@ -93,24 +112,30 @@ function mayApprove(policy: Policy, roles: Set<string>, category: string, level:
   return !held.some((r) => r.denies.some((d) => d.action === "approve" && coversCategory(d, category) && level >= d.level && !d.when));
 }
 
-/** Levels a file selected by this requirement can certainly have. */
-function selectableLevels(policy: Policy, req: Requirement): number[] {
-  let levels: number[];
-  if (req.environments) levels = policy.environments.filter((e) => req.environments!.includes(e.name)).map((e) => e.level);
-  else levels = [0, ...policy.environments.map((e) => e.level)];
-  if (req.minLevel !== undefined) levels = levels.filter((l) => l >= req.minLevel!);
-  return [...new Set(levels)].sort((a, b) => a - b);
+/** Places a file selected by this requirement can certainly be. */
+function selectablePlaces(policy: Policy, req: Requirement): Place[] {
+  let places: Place[];
+  if (req.environments) places = policy.environments.filter((e) => req.environments!.includes(e.name)).map((e) => ({ level: e.level, environment: e }));
+  else places = [{ level: 0 }, ...[...new Set(policy.environments.map((e) => e.level))].map((level) => ({ level }))];
+  if (req.minLevel !== undefined) places = places.filter((p) => p.level >= req.minLevel!);
+  return places;
 }
 
 function lintRequirement(policy: Policy, req: Requirement, now: Date, at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void): void {
   const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
-  const people = principals(policy, now).filter((p) => !req.roles || req.roles.some((r) => p.roles.has(r)));
+  const people = principals(policy, now);
   const enforced = policy.enforced.get("approve");
   let fewest: { count: number; category: string; level: number } | undefined;
   for (const category of categories) {
     const open = !req.roles && !(enforced !== undefined && (enforced.has("*") || enforced.has(category)));
-    for (const level of selectableLevels(policy, req)) {
-      const count = open ? Infinity : people.filter((p) => mayApprove(policy, p.roles, category, level)).length;
+    for (const place of selectablePlaces(policy, req)) {
+      const level = place.level;
+      const count = open
+        ? Infinity
+        : people.filter((p) => {
+            const roles = rolesAt(policy, p, place);
+            return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, level);
+          }).length;
       if (count === 0) {
         const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
         at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);

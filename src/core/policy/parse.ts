@@ -47,6 +47,25 @@ function findTooDeep(root: Node | null | undefined, maxDepth: number): Node | un
   return undefined;
 }
 
+/** First key that repeats in its mapping (keys compare by their string form, so 1 and "1" collide). */
+function findDuplicateKey(root: Node): Node | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const name = isScalar(key) ? String(key.value) : String(key);
+        if (seen.has(name)) return key ?? undefined;
+        seen.add(name);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  return undefined;
+}
+
 function firstAlias(doc: Document): Node | undefined {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
@@ -110,7 +129,9 @@ export function parsePolicyText(file: string, text: string): ParseResult {
   };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true }) as Document.Parsed[];
+    // uniqueKeys is checked below in linear time; the library's own check is quadratic in the key count.
+    // prettyErrors would copy source context into every error, quadratic on a long bad line.
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (e) {
     // The parser recurses on nesting; a stack overflow means input nested far beyond any policy.
     const why = e instanceof RangeError ? "input is nested too deeply" : `cannot parse YAML: ${(e as Error).message}`;
@@ -141,6 +162,10 @@ export function parsePolicyText(file: string, text: string): ParseResult {
   if (!isMap(root)) {
     const pos = root?.range ? position(root.range[0]) : START;
     return { ok: false, diagnostics: [error(file, pos, "the policy must be a mapping (key: value pairs) with `version: 1`", "not-mapping")] };
+  }
+  const duplicate = findDuplicateKey(root);
+  if (duplicate) {
+    return { ok: false, diagnostics: [error(file, position(duplicate.range?.[0] ?? 0), `duplicate key ${JSON.stringify(String((duplicate as { value?: unknown }).value))}: each key may appear once in a mapping`, "duplicate-key")] };
   }
   const deep = findTooDeep(root, LIMITS.maxDepth);
   if (deep) {

@@ -4,6 +4,7 @@ import type { ParsedFile, ValuePath } from "./parse.js";
 import { policySchema } from "./schema.js";
 
 let compiled: ValidateFunction | undefined;
+const MAX_SCHEMA_ERRORS = 20;
 
 function validator(): ValidateFunction {
   // Compiled once per process: ajv code generation is the expensive part.
@@ -68,6 +69,8 @@ export function validateSchema(parsed: ParsedFile): Diagnostic[] {
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const e of validate.errors ?? []) {
+    // Locating costs a walk of the document; a file with thousands of bad keys needs only the first few.
+    if (diagnostics.length >= MAX_SCHEMA_ERRORS) break;
     const m = message(e);
     if (!m) continue;
     const pos = parsed.locate(m.path, m.onKey);
