@@ -38745,10 +38745,7 @@ function compilePathGlob(pattern) {
   checkPatternText(pattern, "path");
   let body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
   let dirOnly = false;
-  if (body.endsWith("/**") && body !== "**") {
-    body = body.slice(0, -3);
-    dirOnly = true;
-  } else if (body.endsWith("/")) {
+  if (body.endsWith("/")) {
     body = body.slice(0, -1);
     dirOnly = true;
   }
@@ -38756,8 +38753,10 @@ function compilePathGlob(pattern) {
   if (body.length === 0 || parts.some((p) => p.length === 0)) {
     throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
   }
-  const anchored = pattern.startsWith("/") || parts.length > 1 || dirOnly && pattern.endsWith("/**");
+  const anchored = pattern.startsWith("/") || parts.length > 1;
   const segments = parts.map(compileSegment);
+  const final = segments[segments.length - 1];
+  if (final.kind === "globstar") segments[segments.length - 1] = { kind: "globstar", last: true };
   const literalPrefix = [];
   if (anchored) {
     for (const s of segments) {
@@ -38806,8 +38805,9 @@ function matchEnds(segments, path, start) {
     if (seg.kind === "globstar") {
       let any = false;
       for (let i = start; i <= path.length; i++) {
+        if (seg.last) next[i] = any;
         any = any || reach[i];
-        next[i] = any;
+        if (!seg.last) next[i] = any;
       }
     } else {
       for (let i = start; i < path.length; i++) {
@@ -39163,6 +39163,7 @@ function policyCouldBeSelected(policy) {
 }
 
 // src/core/evaluate.ts
+var MAX_CANDIDATE_LOGINS = 200;
 var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 function latestReviews(reviews) {
   const latest = /* @__PURE__ */ new Map();
@@ -39296,11 +39297,17 @@ function selects(req, f, ctx) {
 }
 function candidates(policy, ctx, eligibleFor, excluded) {
   const out = /* @__PURE__ */ new Set();
+  const logins = /* @__PURE__ */ new Set();
+  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) {
+    for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  }
+  for (const login of logins) {
+    if (!excluded(login) && eligibleFor(membershipsOf(login, ctx))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
+  }
   for (const key of policy.directRoles.keys()) {
     const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    if (kind === "user") {
-      if (!excluded(id) && eligibleFor(membershipsOf(id, ctx))) out.add(policy.directRoles.get(key)[0].display);
-    } else {
+    if (kind === "team") {
       const ms = policy.directRoles.get(key).filter((m) => !isExpired(m, ctx.now));
       if (eligibleFor(ms.map((member) => ({ role: member.role, member, via: `@${id}` })))) out.add(`@${id}`);
     }
@@ -39371,12 +39378,19 @@ function principals(policy, now) {
   const out = [];
   for (const entries of policy.directRoles.values()) {
     const live = entries.filter((m) => !isExpired(m, now));
-    if (live.length === 0) continue;
-    const roles = /* @__PURE__ */ new Set();
-    for (const m of live) for (const r of policy.roles.get(m.role).closure) roles.add(r);
-    out.push({ display: live[0].display, roles });
+    if (live.length > 0) out.push({ display: live[0].display, entries: live });
   }
   return out;
+}
+function rolesAt(policy, p, place) {
+  const roles = /* @__PURE__ */ new Set();
+  for (const m of p.entries) {
+    if (m.environments) {
+      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments.includes(e.name))) continue;
+    }
+    for (const r of policy.roles.get(m.role).closure) roles.add(r);
+  }
+  return roles;
 }
 function mayApprove(policy, roles, category, level) {
   const held = [...roles].map((r) => policy.roles.get(r));
@@ -39385,22 +39399,26 @@ function mayApprove(policy, roles, category, level) {
   if (isEnforced2 && !held.some((r) => r.grants.some((g) => g.action === "approve" && coversCategory(g, category) && level <= g.level))) return false;
   return !held.some((r) => r.denies.some((d) => d.action === "approve" && coversCategory(d, category) && level >= d.level && !d.when));
 }
-function selectableLevels(policy, req) {
-  let levels;
-  if (req.environments) levels = policy.environments.filter((e) => req.environments.includes(e.name)).map((e) => e.level);
-  else levels = [0, ...policy.environments.map((e) => e.level)];
-  if (req.minLevel !== void 0) levels = levels.filter((l) => l >= req.minLevel);
-  return [...new Set(levels)].sort((a, b) => a - b);
+function selectablePlaces(policy, req) {
+  let places;
+  if (req.environments) places = policy.environments.filter((e) => req.environments.includes(e.name)).map((e) => ({ level: e.level, environment: e }));
+  else places = [{ level: 0 }, ...[...new Set(policy.environments.map((e) => e.level))].map((level) => ({ level }))];
+  if (req.minLevel !== void 0) places = places.filter((p) => p.level >= req.minLevel);
+  return places;
 }
 function lintRequirement(policy, req, now, at) {
   const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
-  const people = principals(policy, now).filter((p) => !req.roles || req.roles.some((r) => p.roles.has(r)));
+  const people = principals(policy, now);
   const enforced = policy.enforced.get("approve");
   let fewest;
   for (const category of categories) {
     const open2 = !req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)));
-    for (const level of selectableLevels(policy, req)) {
-      const count = open2 ? Infinity : people.filter((p) => mayApprove(policy, p.roles, category, level)).length;
+    for (const place of selectablePlaces(policy, req)) {
+      const level = place.level;
+      const count = open2 ? Infinity : people.filter((p) => {
+        const roles = rolesAt(policy, p, place);
+        return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, level);
+      }).length;
       if (count === 0) {
         const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
         at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
@@ -40286,6 +40304,23 @@ function findTooDeep(root, maxDepth) {
   }
   return void 0;
 }
+function findDuplicateKey(root) {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml.isMap)(node)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of node.items) {
+        const key = pair.key;
+        const name = (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
+        if (seen.has(name)) return key ?? void 0;
+        seen.add(name);
+        stack.push(pair.value);
+      }
+    } else if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
+  }
+  return void 0;
+}
 function firstAlias(doc) {
   const stack = [doc.contents];
   while (stack.length > 0) {
@@ -40336,7 +40371,7 @@ function parsePolicyText(file, text) {
   };
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   } catch (e) {
     const why = e instanceof RangeError ? "input is nested too deeply" : `cannot parse YAML: ${e.message}`;
     return { ok: false, diagnostics: [error2(file, START, why, "yaml")] };
@@ -40366,6 +40401,10 @@ function parsePolicyText(file, text) {
   if (!(0, import_yaml.isMap)(root)) {
     const pos = root?.range ? position(root.range[0]) : START;
     return { ok: false, diagnostics: [error2(file, pos, "the policy must be a mapping (key: value pairs) with `version: 1`", "not-mapping")] };
+  }
+  const duplicate = findDuplicateKey(root);
+  if (duplicate) {
+    return { ok: false, diagnostics: [error2(file, position(duplicate.range?.[0] ?? 0), `duplicate key ${JSON.stringify(String(duplicate.value))}: each key may appear once in a mapping`, "duplicate-key")] };
   }
   const deep = findTooDeep(root, LIMITS.maxDepth);
   if (deep) {
@@ -40621,6 +40660,7 @@ var policySchema = {
 
 // src/core/policy/validate-schema.ts
 var compiled;
+var MAX_SCHEMA_ERRORS = 20;
 function validator() {
   compiled ??= new import__.Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(policySchema);
   return compiled;
@@ -40675,6 +40715,7 @@ function validateSchema(parsed) {
   const seen = /* @__PURE__ */ new Set();
   const diagnostics = [];
   for (const e of validate.errors ?? []) {
+    if (diagnostics.length >= MAX_SCHEMA_ERRORS) break;
     const m = message(e);
     if (!m) continue;
     const pos = parsed.locate(m.path, m.onKey);

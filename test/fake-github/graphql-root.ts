@@ -106,6 +106,11 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
     baseRefOid: p.base.sha,
     headRefName: p.head.ref,
     headRefOid: p.head.sha,
+    // The live branch behind the pull request's base: null once the branch is deleted.
+    baseRef: () => {
+      const tip = repo.branches.get(p.base.ref);
+      return tip ? { __typename: "Ref", id: gid("Ref", `${repo.owner}/${repo.name}/${p.base.ref}`), name: p.base.ref, prefix: "refs/heads/", target: shallowCommit(tip) } : null;
+    },
     isCrossRepository: p.head.repo.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase(),
     additions: p.files.reduce((n, f) => n + f.additions, 0),
     deletions: p.files.reduce((n, f) => n + f.deletions, 0),

@@ -1,0 +1,137 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RolegateService } from "../../src/app/service.js";
+import type { GitHubApi } from "../../src/github/api.js";
+import { Octokit } from "@octokit/rest";
+import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
+import { HEAD, PR, pullRequestEvent, setupPipelinePr, type Variant } from "../fixtures/pipeline-pr.js";
+import { silentLog } from "../helpers/github-world.js";
+
+// Time budget: about 10 s. Runs the committed bundle dist-action/index.mjs as a child process
+// with the environment the Actions runner sets, against the strict fake GitHub on 127.0.0.1.
+
+const ROOT = join(import.meta.dirname, "..", "..");
+let fake: FakeGitHub;
+let dir: string;
+
+beforeEach(async () => {
+  fake = await startFakeGitHub({ preload: true });
+  dir = mkdtempSync(join(tmpdir(), "rolegate-action-"));
+});
+afterEach(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runAction(event: string, inputs: Record<string, string> = {}) {
+  const eventPath = join(dir, "event.json");
+  writeFileSync(eventPath, JSON.stringify(pullRequestEvent(fake)));
+  const summary = join(dir, "summary.md");
+  const output = join(dir, "output.txt");
+  writeFileSync(summary, "");
+  writeFileSync(output, "");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: "acme/app",
+    GITHUB_API_URL: fake.url,
+    GITHUB_GRAPHQL_URL: `${fake.url}/graphql`,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    RUNNER_TEMP: dir,
+    "INPUT_TOKEN": "ghp_workflow_token",
+    "INPUT_POLICY-PATH": ".github/rolegate.yml",
+    "INPUT_POST-CHECK": "true",
+    "INPUT_FAIL-ON": "action_required",
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  // Asynchronous: the fake GitHub answers from this very process.
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "dist-action", "index.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+  const outputs: Record<string, string> = {};
+  // GITHUB_OUTPUT uses heredoc blocks: name<<DELIM\nvalue\nDELIM
+  const text = readFileSync(output, "utf8");
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, "utf8"), outputs };
+}
+
+function setup(variant: Variant) {
+  setupPipelinePr(fake, variant);
+  // A token that can read organisation members, as the docs require for team roles.
+  fake.state.actionsTokenPermissions = { ...fake.state.actionsTokenPermissions, members: "read" };
+}
+
+describe("the Action, run as the runner runs it", () => {
+  it("succeeds on an approved pipeline change: summary, outputs, check, exit 0", async () => {
+    setup("approved");
+    const r = await runAction("pull_request_target");
+    expect(r.status).toBe(0);
+    expect(r.outputs.conclusion).toBe("success");
+    expect(r.outputs["missing-approvals"]).toBe("0");
+    expect(JSON.parse(readFileSync(r.outputs.report!, "utf8")).conclusion).toBe("success");
+    expect(r.summary).toContain("| ✅ | DevOps approval (roles: devops-engineer) | 1 | 1/1 | olga |");
+    const run = fake.state.checkRunsFor("acme", "app", { headSha: HEAD, name: "rolegate" })[0];
+    expect(run).toMatchObject({ conclusion: "success", status: "completed" });
+  });
+
+  it("fails on action_required by default, naming the missing role", async () => {
+    setup("developer-only");
+    const r = await runAction("pull_request_target");
+    expect(r.status).toBe(1);
+    expect(r.outputs.conclusion).toBe("action_required");
+    expect(r.outputs["required-roles"]).toBe("devops-engineer");
+    expect(r.outputs["missing-approvals"]).toBe("1");
+    expect(r.stdout).toContain("::error::rolegate: action_required");
+    expect(r.summary).toContain("@acme/devops, olga, omar");
+    const lenient = await runAction("pull_request_target", { "fail-on": "failure" });
+    expect(lenient.status).toBe(0);
+  });
+
+  it("fails closed on an invalid base policy, annotating the policy file with line and column", async () => {
+    setup("invalid-policy");
+    const r = await runAction("pull_request_target");
+    expect(r.status).toBe(1);
+    expect(r.outputs.conclusion).toBe("failure");
+    const annotation = r.stdout.split("\n").find((l) => l.startsWith("::error ") && l.includes("unknown role"));
+    expect(annotation).toMatch(/^::error [^:]*file=\.github\/rolegate\.yml/);
+    expect(annotation).toMatch(/[ ,]line=3[,:]/);
+    expect(annotation).toMatch(/[ ,]col=\d+[,:]/);
+    expect(annotation).toMatch(/::unknown role "ghost"$/);
+    expect(r.summary).toContain("the policy on the base branch is invalid");
+  });
+
+  it("explains, and still judges, when the token cannot post a check (fork with a read-only token)", async () => {
+    setup("approved");
+    fake.state.actionsTokenPermissions = { ...fake.state.actionsTokenPermissions, checks: "read" };
+    const r = await runAction("pull_request");
+    expect(r.status).toBe(0);
+    expect(r.outputs.conclusion).toBe("success");
+    expect(r.stdout).toContain("could not post its check run (HTTP 403)");
+    expect(fake.state.checkRunsFor("acme", "app", { headSha: HEAD })).toEqual([]);
+  });
+});
+
+describe("the app and the Action agree", () => {
+  it.each(["approved", "developer-only"] as Variant[])("on the %s fixture: same conclusion and requirement table", async (variant) => {
+    setup(variant);
+    const action = await runAction("pull_request_target");
+    const service = new RolegateService(silentLog);
+    const api = new Octokit({ auth: fake.installationToken(), baseUrl: `${fake.url}/api/v3` }) as unknown as GitHubApi;
+    const j = await service.judge(api, { repo: { owner: "acme", repo: "app" }, number: PR, baseRef: "main", installation: "1" });
+    expect(action.outputs.conclusion).toBe(j.conclusion);
+    const table = (md: string) => md.split("\n").filter((l) => l.startsWith("| ✅") || l.startsWith("| ⏳"));
+    expect(table(action.summary)).toEqual(table(j.summary));
+    expect(table(j.summary).length).toBe(1);
+  });
+});
