@@ -239,3 +239,60 @@ describe("API budget", () => {
     expect(w.calls).toEqual(["POST /graphql", "GET /repos/acme/app/pulls/7/files", "POST /repos/acme/app/check-runs"]);
   });
 });
+
+describe("other events", () => {
+  it("judges a repository without a policy by the organisation default in its .github repository", async () => {
+    const w = pipelineWorld({ trees: {}, otherRepos: { "acme/.github": { ".github/rolegate.yml": POLICY } }, pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("action_required");
+    expect(check.output.summary).toContain("policy `acme/.github:.github/rolegate.yml (organisation default)`");
+  });
+
+  it("is neutral, saying it counts as passing, when neither the repository nor the organisation has a policy", async () => {
+    const w = pipelineWorld({ trees: {} });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    expect(lastCheck(w)).toMatchObject({ conclusion: "neutral", output: { title: "No rolegate policy" } });
+    expect(lastCheck(w).output.summary).toContain("GitHub counts a neutral check as passing");
+  });
+
+  it("re-judges on the re-run button, finding the pull request by commit when the payload lists none", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    const p = example("check_run", "rerequested");
+    p.action = "rerequested";
+    p.installation = { id: 42 };
+    p.repository.name = w.repo;
+    p.repository.owner.login = w.owner;
+    p.check_run.name = "rolegate";
+    p.check_run.head_sha = "head111";
+    p.check_run.pull_requests = [];
+    await probot.receive({ id: "r1", name: "check_run", payload: p } as any);
+    expect(w.calls).toContain("GET /repos/acme/app/commits/head111/pulls");
+    expect(lastCheck(w)).toMatchObject({ head_sha: "head111", conclusion: "success" });
+  });
+
+  it("posts a merge group's check: success only when every pull request in it passes", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    const p = example("merge_group", "checks_requested");
+    p.installation = { id: 42 };
+    p.repository.name = w.repo;
+    p.repository.owner.login = w.owner;
+    p.merge_group.head_sha = "group999";
+    p.merge_group.head_ref = "refs/heads/gh-readonly-queue/main/pr-7-head111";
+    p.merge_group.base_ref = "refs/heads/main";
+    await probot.receive({ id: "m1", name: "merge_group", payload: p } as any);
+    expect(lastCheck(w)).toMatchObject({ head_sha: "group999", conclusion: "failure", output: { title: "A pull request in the merge group does not pass" } });
+    expect(lastCheck(w).output.summary).toContain("| #7 | `action_required` |");
+    w.pr.reviews.push({ user: "omar", state: "APPROVED", commit: "head111", at: "2026-11-20T11:00:00Z" });
+    await probot.receive({ id: "m2", name: "merge_group", payload: p } as any);
+    expect(lastCheck(w)).toMatchObject({ head_sha: "group999", conclusion: "success" });
+  });
+});

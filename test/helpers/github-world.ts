@@ -15,6 +15,8 @@ export interface World {
   trees: Record<string, Record<string, string>>;
   /** Tip commit of each branch. */
   tips: Record<string, string>;
+  /** Files at the default branch of other repositories, by `owner/repo` (e.g. the org's `.github`). */
+  otherRepos: Record<string, Record<string, string>>;
   pr: {
     number: number;
     author: string;
@@ -48,6 +50,7 @@ export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<Wor
     repo: "app",
     trees: {},
     tips: { main: "base000" },
+    otherRepos: {},
     teams: {},
     permissions: {},
     admins: [],
@@ -121,13 +124,26 @@ export function serve(w: World): void {
   api.post("/graphql").reply(200, (uri, body: any) => {
     record("POST", uri);
     if (body.query.includes("RolegatePullRequest")) return prQuery(w, body.variables);
-    if (body.query.includes("RolegateBlob")) return { data: { repository: { object: blob(w, body.variables.expr) } } };
+    if (body.query.includes("RolegateBlob")) {
+      const v = body.variables;
+      if (`${v.owner}/${v.name}` !== `${w.owner}/${w.repo}`) {
+        const files = w.otherRepos[`${v.owner}/${v.name}`];
+        if (!files) return { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${v.owner}/${v.name}'.` }] };
+        const text = files[String(v.expr).replace(/^HEAD:/, "")];
+        return { data: { repository: { object: text === undefined ? null : { oid: `blob-${text.length}`, text, isTruncated: false } } } };
+      }
+      return { data: { repository: { object: blob(w, v.expr) } } };
+    }
     return { errors: [{ message: "unexpected query" }] };
   });
   api.get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files/).reply((uri) => {
     record("GET", uri);
     const page = Number(new URL(uri, "https://x").searchParams.get("page") ?? 1);
     return [200, w.pr.files.slice((page - 1) * 100, page * 100)];
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/commits\/[^/]+\/pulls/).reply((uri) => {
+    record("GET", uri);
+    return [200, [{ number: w.pr.number, state: "open", merged_at: null, base: { ref: w.pr.base }, head: { sha: w.pr.head } }]];
   });
   api.get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/).reply((uri) => {
     record("GET", uri);
