@@ -8,6 +8,7 @@ import { postCheckRun } from "../github/checks.js";
 import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
+import { resilient } from "../github/resilient.js";
 
 const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group"];
 
@@ -62,7 +63,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const [owner, name] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const repo: RepoRef = { owner: owner!, repo: name! };
   const octokit = new Octokit({ auth: inputs.token, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" });
-  const api = octokit as unknown as GitHubApi;
+  const api = resilient(octokit as unknown as GitHubApi);
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => new Date() };
 
   const judgements: Judgement[] = [];

@@ -8,14 +8,12 @@ import { fetchBlob } from "../github/pull-request.js";
 import { parseCommand, runCommand } from "./commands.js";
 import { RolegateService, type PullRequestTarget } from "./service.js";
 import { openViolationIssue } from "./violations.js";
+import { DEFAULT_BUDGET, resilient, type RetryBudget } from "../github/resilient.js";
 
 const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 /** Open pull requests re-judged when the policy on their base branch changes. */
 const MAX_REEVALUATED = 100;
 
-function apiOf(context: Context): GitHubApi {
-  return context.octokit as unknown as GitHubApi;
-}
 
 function installationOf(context: Context): string {
   return String((context.payload as { installation?: { id?: number } }).installation?.id ?? "none");
@@ -29,6 +27,9 @@ interface PrRef {
 
 export interface RolegateAppOptions {
   mergeMethod?: "merge" | "squash" | "rebase";
+  /** This app's ID: a `rolegate` check or status from anyone else is reported as forged. */
+  appId?: number;
+  retryBudget?: RetryBudget;
   /** Lets tests and the scale-out work share one service (caches, serializer). */
   service?: RolegateService;
 }
@@ -38,6 +39,16 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
   return (app: Probot) => {
     const service = options.service ?? new RolegateService(app.log);
     const mergeMethod = options.mergeMethod ?? "merge";
+    const budget = options.retryBudget ?? DEFAULT_BUDGET;
+    /** Every call goes through the retry layer: transient faults are retried within a budget, then fail. */
+    const apiOf = (context: Context): GitHubApi => resilient(context.octokit as unknown as GitHubApi, budget);
+
+    // GitHub may deliver an event twice; the second delivery changes nothing.
+    const on = <E extends Parameters<typeof app.on>[0]>(events: E, handler: (context: any) => Promise<void>) =>
+      app.on(events, async (context: Context) => {
+        if (!service.firstDelivery(context.id)) return;
+        await handler(context);
+      });
 
     const target = (context: Context, pr: PrRef): PullRequestTarget => ({
       repo: context.repo() as RepoRef,
@@ -48,7 +59,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       deliveryId: context.id,
     });
 
-    app.on(
+    on(
       [
         "pull_request.opened",
         "pull_request.reopened",
@@ -69,7 +80,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       },
     );
 
-    app.on("pull_request.closed", async (context) => {
+    on("pull_request.closed", async (context) => {
       const pr = context.payload.pull_request;
       if (!pr.merged) return;
       const t = target(context, pr);
@@ -104,17 +115,17 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       }
       await Promise.all(list.map((pr) => service.evaluateAndPost(apiOf(context), target(context, { ...pr, head: { sha: headSha } }))));
     };
-    app.on("check_run.rerequested", async (context) => {
+    on("check_run.rerequested", async (context) => {
       const run = context.payload.check_run;
       if (run.name !== "rolegate") return;
       await rejudgeCommit(context, run.head_sha, run.pull_requests as PrRef[]);
     });
-    app.on(["check_suite.requested", "check_suite.rerequested"], async (context) => {
+    on(["check_suite.requested", "check_suite.rerequested"], async (context) => {
       const suite = context.payload.check_suite;
       await rejudgeCommit(context, suite.head_sha, suite.pull_requests as PrRef[]);
     });
 
-    app.on("merge_group.checks_requested", async (context) => {
+    on("merge_group.checks_requested", async (context) => {
       const group = context.payload.merge_group;
       const repo = context.repo() as RepoRef;
       const numbers = [...group.head_ref.matchAll(/pr-(\d+)-/g)].map((m) => Number(m[1]));
@@ -143,7 +154,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       await postCheckRun(apiOf(context), repo, j);
     });
 
-    app.on("push", async (context) => {
+    on("push", async (context) => {
       const payload = context.payload;
       if (!payload.ref.startsWith("refs/heads/") || payload.deleted) return;
       const branch = payload.ref.slice("refs/heads/".length);
@@ -158,7 +169,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       if (branch === payload.repository.default_branch && touched.size > 0) await checkDirectPush(context, api, repo, branch, [...touched]);
     });
 
-    app.on("issue_comment.created", async (context) => {
+    on("issue_comment.created", async (context) => {
       const { issue, comment } = context.payload;
       if (!issue.pull_request || !comment.user || comment.user.type === "Bot") return;
       const command = parseCommand(comment.body);
@@ -167,6 +178,24 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       const repo = context.repo() as RepoRef;
       const pr = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
       await runCommand(service, api, target(context, pr.data as PrRef), comment.user.login, command, mergeMethod);
+    });
+
+    // A check run or commit status named `rolegate` that this app did not post would satisfy a
+    // required check that is not pinned to the app: report it where it can be seen.
+    const reportForgery = async (context: Context, who: string, sha: string, what: string) => {
+      const repo = context.repo() as RepoRef;
+      await openViolationIssue(apiOf(context), repo, { kind: "forgery", who, what, rules: [`${what} named "rolegate" was posted by ${who}, not by the rolegate app; pin the required check to the rolegate app (docs/app.md)`], headSha: sha }, undefined);
+    };
+    on(["check_run.created", "check_run.completed"], async (context) => {
+      const run = context.payload.check_run;
+      if (run.name !== "rolegate" || options.appId === undefined || run.app?.id === options.appId) return;
+      if (context.payload.action === "completed" && run.app?.id !== undefined) return; // reported once, on creation
+      await reportForgery(context, run.app?.slug ?? `app ${run.app?.id}`, run.head_sha, "a check run");
+    });
+    on("status", async (context) => {
+      const payload = context.payload;
+      if (payload.context !== "rolegate") return;
+      await reportForgery(context, payload.sender?.login ?? "unknown", payload.sha, "a commit status");
     });
 
     /** A push to the default branch not made through a merged pull request, changing files the policy guards. */

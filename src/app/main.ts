@@ -1,4 +1,4 @@
-import { run } from "probot";
+import { ProbotOctokit, run } from "probot";
 import { rolegateApp } from "./app.js";
 import { readSettings } from "./config.js";
 
@@ -14,4 +14,11 @@ if (!checked.ok) {
 const { settings } = checked;
 process.env.PRIVATE_KEY = settings.privateKey;
 delete process.env.PRIVATE_KEY_PATH;
-await run(rolegateApp({ mergeMethod: settings.mergeMethod }), { env: process.env as never });
+// rolegate's own retry layer (src/github/resilient.ts) retries within a stated budget, so the
+// client must not retry on its own; throttling still spaces writes as GitHub asks.
+const Octokit = ProbotOctokit.defaults((options: { throttle?: object }) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle ?? {}), onRateLimit: () => false, onSecondaryRateLimit: () => false },
+}));
+await run(rolegateApp({ mergeMethod: settings.mergeMethod, appId: settings.appId }), { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit });

@@ -37,6 +37,7 @@ export class RolegateService {
   readonly policies = new PolicyLoader();
   readonly serializer = new PerKeySerializer();
   readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
+  readonly deliveries = new TtlCache<string, true>(50_000, 60 * 60 * 1000);
   /** Merges rolegate performed for a user, so the closed event judges that user. */
   readonly mergedFor = new TtlCache<string, string>(10_000, 60 * 60 * 1000);
 
@@ -44,6 +45,14 @@ export class RolegateService {
     readonly log: Logger,
     readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** False when this delivery was already handled (GitHub redelivers; handling twice changes nothing). */
+  firstDelivery(id: string | undefined): boolean {
+    if (!id) return true;
+    if (this.deliveries.get(id)) return false;
+    this.deliveries.set(id, true);
+    return true;
+  }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
     return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision });

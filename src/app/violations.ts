@@ -4,7 +4,7 @@ import type { GitHubApi, RepoRef } from "../github/api.js";
 export const VIOLATION_LABEL = "rolegate-violation";
 
 export interface ViolationReport {
-  kind: "merge" | "push";
+  kind: "merge" | "push" | "forgery";
   who: string;
   what: string;
   rules: string[];
@@ -26,9 +26,14 @@ export function notifyMentions(policy: Policy | undefined): string[] {
 /** Opens one `rolegate-violation` issue with the evidence. */
 export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: ViolationReport, policy: Policy | undefined): Promise<number> {
   const mentions = notifyMentions(policy);
-  const title = report.kind === "merge" ? `rolegate: ${report.what} merged by ${report.who} in breach of the policy` : `rolegate: ${report.who} pushed guarded changes without a pull request`;
+  const title =
+    report.kind === "merge"
+      ? `rolegate: ${report.what} merged by ${report.who} in breach of the policy`
+      : report.kind === "push"
+        ? `rolegate: ${report.who} pushed guarded changes without a pull request`
+        : `rolegate: ${report.what} named "rolegate" from ${report.who} on ${report.headSha.slice(0, 12)}`;
   const body = [
-    `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
+    report.kind === "forgery" ? "rolegate found a check it did not post, under its name." : `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
     "",
     `- **Who:** @${report.who}`,
     `- **What:** ${report.what}`,

@@ -214,7 +214,7 @@ describe("merges", () => {
       p.issue.pull_request = { url: "x" };
       p.comment.body = "/rolegate merge";
       p.comment.user = { login, type: "User" };
-      return { id: "c1", name: "issue_comment", payload: p } as any;
+      return { id: `c-${login}`, name: "issue_comment", payload: p } as any;
     };
     await probot.receive(comment("dev2"));
     expect(w.merges).toEqual([]);
