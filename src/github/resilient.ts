@@ -48,10 +48,9 @@ class BudgetExhausted extends Error {
     readonly last: unknown,
     why: string,
   ) {
-    super(`${why}: ${(last as Error).message ?? String(last)}`);
-    const l = last as ErrorLike;
+    const l = last as ErrorLike & { response?: { data?: { message?: string } } };
+    super(`${why} (${l.status ? `HTTP ${l.status}: ` : ""}${l.response?.data?.message ?? l.message ?? String(last)})`);
     (this as ErrorLike).status = l.status;
-    (this as ErrorLike).response = l.response;
   }
 }
 
