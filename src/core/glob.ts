@@ -33,10 +33,26 @@ export interface PathGlob {
 
 export class GlobError extends Error {}
 
+/**
+ * Caps that bound the work of matching by construction: one wildcard segment against one
+ * path segment costs at most (pattern + 1) × (segment + 1) steps, and a pattern has a bounded
+ * number of segments.
+ */
+export const GLOB_LIMITS = { maxLength: 1024, maxSegments: 64, maxWildcardsPerSegment: 16 } as const;
+
+let steps = 0;
+/** Wildcard steps taken so far in this process (for tests that assert a bound on work). */
+export function wildcardSteps(): number {
+  return steps;
+}
+
 const FORBIDDEN = /[![\]\\]/;
 
 function checkPatternText(pattern: string, what: string): void {
   if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
+  if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
+  const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
+  if (wild !== undefined) throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`);
   const bad = FORBIDDEN.exec(pattern);
   if (bad) {
     const ch = bad[0];
@@ -62,6 +78,7 @@ export function compilePathGlob(pattern: string): PathGlob {
     dirOnly = true;
   }
   const parts = body.split("/");
+  if (parts.length > GLOB_LIMITS.maxSegments) throw new GlobError(`path glob has more than ${GLOB_LIMITS.maxSegments} segments`);
   if (body.length === 0 || parts.some((p) => p.length === 0)) {
     throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
   }
@@ -90,6 +107,7 @@ export function matchWildcard(pattern: string, text: string): boolean {
   let starP = -1;
   let starT = 0;
   while (t < text.length) {
+    steps++;
     const pc = pattern[p];
     if (pc === "?" || (pc !== undefined && pc !== "*" && pc === text[t])) {
       p++;

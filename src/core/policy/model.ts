@@ -256,7 +256,10 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
       origin: origin(["roles", name]),
     });
   }
-  resolveInheritance(roles, (role, cycle) => fail(["roles", role, "inherits"], `inheritance cycle: ${cycle.join(" -> ")}`, "inherit-cycle"));
+  resolveInheritance(roles, (role, cycle) => {
+    const shown = cycle.length > 12 ? [...cycle.slice(0, 10), `… (${cycle.length - 11} more)`, cycle[cycle.length - 1]!] : cycle;
+    fail(["roles", role, "inherits"], `inheritance cycle: ${shown.join(" -> ")}`, "inherit-cycle");
+  });
 
   // Requirements.
   const requirements: Requirement[] = (raw.require ?? []).map((q, i) => {
