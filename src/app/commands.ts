@@ -31,7 +31,8 @@ export async function runCommand(service: RolegateService, api: GitHubApi, t: Pu
     return;
   }
   // merge: judged with the commenter as the merger, so a merge permission problem is a violation.
-  const asMerger = await service.judge(api, { ...t, mergedBy: commenter });
+  // Fresh: a membership removed a minute ago must not merge on a cached success.
+  const asMerger = await service.judge(api, { ...t, mergedBy: commenter, fresh: true });
   if (asMerger.conclusion !== "success" || !asMerger.headSha) {
     const merge = asMerger.result?.violations.filter((v) => v.action === "merge") ?? [];
     const why = merge.length > 0 ? `you may not merge this pull request:\n\n${merge.slice(0, 10).map((v) => `- \`${v.path}\`: ${v.reason}`).join("\n")}` : `rolegate will not merge: the check is \`${asMerger.conclusion}\` (${asMerger.title}).`;

@@ -23,6 +23,8 @@ export interface PullRequestTarget {
   mergedBy?: string;
   /** Read the policy at this commit instead of the base branch's tip. */
   policyRevision?: string;
+  /** Bypass the membership and permission caches. */
+  fresh?: boolean;
 }
 
 /** Most review requests one evaluation sends: a nudge, not a broadcast. */
@@ -55,7 +57,7 @@ export class RolegateService {
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
-    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision });
+    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision, fresh: t.fresh });
   }
 
   /** Judge the pull request as it is now and post the check; serialized per pull request. */

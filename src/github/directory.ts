@@ -16,11 +16,11 @@ export class Directory {
   readonly admins = new TtlCache<string, string[]>(5_000, DIRECTORY_TTL_MS);
 
   /** Members of every named team (lower-case `org/team`), each listed in full. */
-  async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>): Promise<TeamData> {
+  async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>, fresh = false): Promise<TeamData> {
     const data: TeamData = { members: new Map(), errors: new Map() };
     for (const name of names) {
       const key = `${installation}|${name}`;
-      const cached = this.teams.get(key);
+      const cached = fresh ? undefined : this.teams.get(key);
       if (cached) {
         data.members.set(name, cached);
         continue;
@@ -45,9 +45,9 @@ export class Directory {
   }
 
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
-  async permission(api: GitHubApi, repo: RepoRef, login: string): Promise<string> {
+  async permission(api: GitHubApi, repo: RepoRef, login: string, fresh = false): Promise<string> {
     const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
-    const cached = this.permissions.get(key);
+    const cached = fresh ? undefined : this.permissions.get(key);
     if (cached) return cached;
     try {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
@@ -64,14 +64,14 @@ export class Directory {
     }
   }
 
-  async hasWriteAccess(api: GitHubApi, repo: RepoRef, login: string): Promise<boolean> {
-    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login));
+  async hasWriteAccess(api: GitHubApi, repo: RepoRef, login: string, fresh = false): Promise<boolean> {
+    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login, fresh));
   }
 
   /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
-  async repositoryAdmins(api: GitHubApi, repo: RepoRef): Promise<string[]> {
+  async repositoryAdmins(api: GitHubApi, repo: RepoRef, fresh = false): Promise<string[]> {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = this.admins.get(key);
+    const cached = fresh ? undefined : this.admins.get(key);
     if (cached) return cached;
     const admins: string[] = [];
     for (let page = 1; ; page++) {

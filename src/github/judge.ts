@@ -83,7 +83,8 @@ export async function judgePullRequest(
   number: number,
   baseRefHint: string,
   installation: string,
-  options: { mergedBy?: string; policyRevision?: string; policyPath?: string } = {},
+  /** `fresh`: read memberships and permissions anew, bypassing caches (before a merge). */
+  options: { mergedBy?: string; policyRevision?: string; policyPath?: string; fresh?: boolean } = {},
 ): Promise<Judgement> {
   const now = deps.now();
   const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath);
@@ -109,11 +110,12 @@ export async function judgePullRequest(
     };
   }
   const policy = base.loaded.policy;
-  const teams = await deps.directory.resolveTeams(api, installation, policy.teams);
+  const fresh = options.fresh ?? false;
+  const teams = await deps.directory.resolveTeams(api, installation, policy.teams, fresh);
   const writers = new Set<string>();
-  for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login)) writers.add(login);
+  for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
   const needsAdmins = touchesPolicy && !policyCouldBeSelected(policy);
-  const admins = needsAdmins ? await deps.directory.repositoryAdmins(api, repo) : [];
+  const admins = needsAdmins ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
 
   const state: ChangeState = {
     files: pr.files,

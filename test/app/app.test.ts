@@ -225,6 +225,28 @@ describe("merges", () => {
   });
 });
 
+describe("merging never trusts a cached membership", () => {
+  it("/rolegate merge re-reads team membership: a member removed since the last check cannot merge", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w)); // caches acme/devops = [olga, omar]
+    expect(lastCheck(w).conclusion).toBe("success");
+    w.teams["acme/devops"] = ["olga"]; // omar leaves the team
+    const p = example("issue_comment", "created");
+    p.installation = { id: 42 };
+    p.repository.name = w.repo;
+    p.repository.owner.login = w.owner;
+    p.issue.number = w.pr.number;
+    p.issue.pull_request = { url: "x" };
+    p.comment.body = "/rolegate merge";
+    p.comment.user = { login: "omar", type: "User" };
+    await probot.receive({ id: "fresh-merge", name: "issue_comment", payload: p } as any);
+    expect(w.merges).toEqual([]);
+    expect(w.comments.at(-1).body).toContain("@omar you may not merge this pull request");
+  });
+});
+
 describe("API budget", () => {
   it("re-judges a 10-file pull request on a review with at most 3 calls once caches are warm", async () => {
     const files = Array.from({ length: 10 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
