@@ -24,12 +24,17 @@ export function verifyRevision(cwd: string, rev: string): string {
   }
 }
 
-/** A file at a revision, or undefined when it does not exist there. */
+/**
+ * A file at a revision, or undefined when that revision has no such path. Any other git
+ * failure is an error, never "no file": a failed read must not look like "no policy".
+ */
 export function showFile(cwd: string, rev: string, path: string): string | undefined {
   try {
-    return execFileSync("git", ["show", `${rev}:${path}`], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
-  } catch {
-    return undefined;
+    return execFileSync("git", ["show", `${rev}:${path}`], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  } catch (e) {
+    const stderr = String((e as { stderr?: string }).stderr ?? "");
+    if (/does not exist in|exists on disk, but not in/.test(stderr)) return undefined;
+    throw new InputError(`cannot read ${path} at ${rev}: ${stderr.trim().split("\n")[0] || (e as Error).message}`);
   }
 }
 

@@ -150,7 +150,8 @@ async function runSequence(files: string[], steps: Step[]): Promise<void> {
       }
       case "fault": {
         const path = step.route === "graphql" ? "/graphql" : step.route === "files" ? /\/pulls\/1\/files/ : step.route === "teams" ? /\/teams\// : /\/check-runs/;
-        const response = step.status === "reset" ? { destroy: true } : step.status === "graphql" ? { status: 200, body: { errors: [{ message: "boom" }] } } : { status: step.status, body: { message: "fault" }, headers: step.status === 403 ? { "retry-after": "3600" } : {} };
+        const headers: Record<string, string> = step.status === 403 ? { "retry-after": "3600" } : {};
+        const response = step.status === "reset" ? { destroy: true } : step.status === "graphql" ? { status: 200, body: { errors: [{ message: "boom" }] } } : { status: step.status, body: { message: "fault" }, headers };
         fake.failNext({ path }, { ...response, times: 1 });
         await deliver("pull_request", "synchronize");
         fake.clearFaults();
