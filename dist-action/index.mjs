@@ -1782,11 +1782,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4183,9 +4183,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -6537,22 +6537,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6560,41 +6560,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6660,22 +6660,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6691,7 +6691,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6699,7 +6699,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6714,7 +6714,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6733,7 +6733,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6751,19 +6751,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6786,10 +6786,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6813,7 +6813,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6824,11 +6824,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7558,15 +7558,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -11954,14 +11954,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15405,10 +15405,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16307,20 +16307,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -20437,9 +20437,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -20454,11 +20454,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -23561,10 +23561,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23575,26 +23575,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message2);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -23621,7 +23621,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message2 = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
@@ -23648,7 +23648,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -23660,8 +23660,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -24500,10 +24500,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -24535,10 +24535,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -34303,8 +34303,8 @@ var Summary = class {
         if (typeof cell2 === "string") {
           return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell2;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell2;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -34926,11 +34926,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header, options) {
+function parse2(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -34938,7 +34938,7 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header.charCodeAt(index);
+    const code2 = header2.charCodeAt(index);
     const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -34954,25 +34954,25 @@ function parse2(header, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header.charCodeAt(index);
+      const code2 = header2.charCodeAt(index);
       const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -34981,25 +34981,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header.charCodeAt(index);
+            const code3 = header2.charCodeAt(index);
             if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header.charCodeAt(index);
+                const code4 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -35024,7 +35024,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header.charCodeAt(index);
+          const code3 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -35040,7 +35040,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -38598,61 +38598,67 @@ async function postCheckRun(api, repo, judgement, detailsUrl) {
   return id;
 }
 
-// src/github/cache.ts
-var TtlCache = class {
-  constructor(maxEntries, ttlMs, clock = Date.now) {
-    this.maxEntries = maxEntries;
-    this.ttlMs = ttlMs;
-    this.clock = clock;
-  }
-  maxEntries;
-  ttlMs;
-  clock;
-  entries = /* @__PURE__ */ new Map();
-  hits = 0;
-  misses = 0;
-  get(key) {
-    const e = this.entries.get(key);
-    if (!e || e.expires <= this.clock()) {
-      if (e) this.entries.delete(key);
-      this.misses++;
+// src/github/store.ts
+var MemoryStore = class {
+  values = /* @__PURE__ */ new Map();
+  async get(key) {
+    const e = this.values.get(key);
+    if (!e) return void 0;
+    if (e.expires <= Date.now()) {
+      this.values.delete(key);
       return void 0;
     }
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    this.hits++;
     return e.value;
   }
-  set(key, value, ttlMs = this.ttlMs) {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: this.clock() + ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value);
+  async set(key, value, ttlMs) {
+    this.values.set(key, { value, expires: Date.now() + ttlMs });
+    if (this.values.size > 1e5) this.values.delete(this.values.keys().next().value);
   }
-  delete(key) {
-    this.entries.delete(key);
+  async del(key) {
+    this.values.delete(key);
   }
-  clear() {
-    this.entries.clear();
+  async acquire(key, token, ttlMs) {
+    if (await this.get(key) !== void 0) return false;
+    await this.set(key, token, ttlMs);
+    return true;
   }
-  get size() {
-    return this.entries.size;
+  async release(key, token) {
+    if (await this.get(key) === token) this.values.delete(key);
+  }
+  async ping() {
+    return true;
+  }
+  async close() {
   }
 };
 
 // src/github/directory.ts
 var DIRECTORY_TTL_MS = 5 * 60 * 1e3;
 var Directory = class {
-  teams = new TtlCache(5e3, DIRECTORY_TTL_MS);
-  permissions = new TtlCache(5e4, DIRECTORY_TTL_MS);
-  admins = new TtlCache(5e3, DIRECTORY_TTL_MS);
+  constructor(store = new MemoryStore(), onLookup = () => {
+  }) {
+    this.store = store;
+    this.onLookup = onLookup;
+  }
+  store;
+  onLookup;
+  async cached(cache, key, fresh) {
+    if (fresh) return void 0;
+    const text = await this.store.get(`${cache}:${key}`);
+    this.onLookup(cache, text !== void 0);
+    return text === void 0 ? void 0 : JSON.parse(text);
+  }
+  remember(cache, key, value) {
+    return this.store.set(`${cache}:${key}`, JSON.stringify(value), DIRECTORY_TTL_MS);
+  }
   /** Members of every named team (lower-case `org/team`), each listed in full. */
-  async resolveTeams(api, installation, names) {
+  async resolveTeams(api, installation, names, fresh = false) {
     const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
     for (const name of names) {
       const key = `${installation}|${name}`;
-      const cached = this.teams.get(key);
+      const cached = await this.cached("team", key, fresh);
       if (cached) {
-        data.members.set(name, cached);
+        data.members.set(name, new Set(cached));
         continue;
       }
       const [org, slug] = name.split("/");
@@ -38663,7 +38669,7 @@ var Directory = class {
           for (const m of res.data) members.add(m.login.toLowerCase());
           if (res.data.length < 100) break;
         }
-        this.teams.set(key, members);
+        await this.remember("team", key, [...members]);
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
@@ -38674,30 +38680,30 @@ var Directory = class {
     return data;
   }
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
-  async permission(api, repo, login) {
+  async permission(api, repo, login, fresh = false) {
     const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
-    const cached = this.permissions.get(key);
+    const cached = await this.cached("permission", key, fresh);
     if (cached) return cached;
     try {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
       const permission = String(res.data.role_name ?? res.data.permission);
-      this.permissions.set(key, permission);
+      await this.remember("permission", key, permission);
       return permission;
     } catch (e) {
       if (statusOf(e) === 404) {
-        this.permissions.set(key, "none");
+        await this.remember("permission", key, "none");
         return "none";
       }
       throw e;
     }
   }
-  async hasWriteAccess(api, repo, login) {
-    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login));
+  async hasWriteAccess(api, repo, login, fresh = false) {
+    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login, fresh));
   }
   /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
-  async repositoryAdmins(api, repo) {
+  async repositoryAdmins(api, repo, fresh = false) {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = this.admins.get(key);
+    const cached = await this.cached("admins", key, fresh);
     if (cached) return cached;
     const admins = [];
     for (let page = 1; ; page++) {
@@ -38705,7 +38711,7 @@ var Directory = class {
       for (const u of res.data) admins.push(u.login.toLowerCase());
       if (res.data.length < 100) break;
     }
-    this.admins.set(key, admins);
+    await this.remember("admins", key, admins);
     return admins;
   }
 };
@@ -38725,9 +38731,14 @@ function sortDiagnostics(diagnostics) {
 // src/core/glob.ts
 var GlobError = class extends Error {
 };
+var GLOB_LIMITS = { maxLength: 1024, maxSegments: 64, maxWildcardsPerSegment: 16 };
+var steps = 0;
 var FORBIDDEN = /[![\]\\]/;
 function checkPatternText(pattern, what) {
   if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
+  if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
+  const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
+  if (wild !== void 0) throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`);
   const bad = FORBIDDEN.exec(pattern);
   if (bad) {
     const ch = bad[0];
@@ -38750,6 +38761,7 @@ function compilePathGlob(pattern) {
     dirOnly = true;
   }
   const parts = body.split("/");
+  if (parts.length > GLOB_LIMITS.maxSegments) throw new GlobError(`path glob has more than ${GLOB_LIMITS.maxSegments} segments`);
   if (body.length === 0 || parts.some((p) => p.length === 0)) {
     throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
   }
@@ -38775,6 +38787,7 @@ function matchWildcard(pattern, text) {
   let starP = -1;
   let starT = 0;
   while (t < text.length) {
+    steps++;
     const pc = pattern[p];
     if (pc === "?" || pc !== void 0 && pc !== "*" && pc === text[t]) {
       p++;
@@ -39770,7 +39783,7 @@ async function fetchFiles(api, ref, number, expected) {
 async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath) {
   const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
   let baseRef = baseRefHint;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt2 = 0; ; attempt2++) {
     const reviews = [];
     const committers = /* @__PURE__ */ new Set();
     let reviewsAfter = null;
@@ -39805,7 +39818,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
     }
     const pr = first.repository.pullRequest;
     if (pr.baseRefName !== baseRef && policyRevision === void 0) {
-      if (attempt > 0) throw new Error("the pull request's base branch keeps changing; try again");
+      if (attempt2 > 0) throw new Error("the pull request's base branch keeps changing; try again");
       baseRef = pr.baseRefName;
       continue;
     }
@@ -39906,11 +39919,12 @@ ${list}
     };
   }
   const policy = base.loaded.policy;
-  const teams = await deps.directory.resolveTeams(api, installation, policy.teams);
+  const fresh = options.fresh ?? false;
+  const teams = await deps.directory.resolveTeams(api, installation, policy.teams, fresh);
   const writers = /* @__PURE__ */ new Set();
-  for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login)) writers.add(login);
+  for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
   const needsAdmins = touchesPolicy && !policyCouldBeSelected(policy);
-  const admins = needsAdmins ? await deps.directory.repositoryAdmins(api, repo) : [];
+  const admins = needsAdmins ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
   const state = {
     files: pr.files,
     filesComplete: pr.filesComplete,
@@ -40180,7 +40194,10 @@ function buildPolicy(parsed) {
       origin: origin(["roles", name])
     });
   }
-  resolveInheritance(roles, (role, cycle) => fail(["roles", role, "inherits"], `inheritance cycle: ${cycle.join(" -> ")}`, "inherit-cycle"));
+  resolveInheritance(roles, (role, cycle) => {
+    const shown = cycle.length > 12 ? [...cycle.slice(0, 10), `\u2026 (${cycle.length - 11} more)`, cycle[cycle.length - 1]] : cycle;
+    fail(["roles", role, "inherits"], `inheritance cycle: ${shown.join(" -> ")}`, "inherit-cycle");
+  });
   const requirements = (raw.require ?? []).map((q, i) => {
     const at = ["require", i];
     checkNames(q.categories, categoryNames, "category", [...at, "categories"]);
@@ -40847,6 +40864,47 @@ function locateIn(path, key, child, origins, requireOrigins) {
   return { file: owner, pos: path.length === 0 ? START : owner.locate(path, key) };
 }
 
+// src/github/cache.ts
+var TtlCache = class {
+  constructor(maxEntries, ttlMs, clock = Date.now) {
+    this.maxEntries = maxEntries;
+    this.ttlMs = ttlMs;
+    this.clock = clock;
+  }
+  maxEntries;
+  ttlMs;
+  clock;
+  entries = /* @__PURE__ */ new Map();
+  hits = 0;
+  misses = 0;
+  get(key) {
+    const e = this.entries.get(key);
+    if (!e || e.expires <= this.clock()) {
+      if (e) this.entries.delete(key);
+      this.misses++;
+      return void 0;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    this.hits++;
+    return e.value;
+  }
+  set(key, value, ttlMs = this.ttlMs) {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expires: this.clock() + ttlMs });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value);
+  }
+  delete(key) {
+    this.entries.delete(key);
+  }
+  clear() {
+    this.entries.clear();
+  }
+  get size() {
+    return this.entries.size;
+  }
+};
+
 // src/github/policy.ts
 var PRESETS_DIR = fileURLToPath(new URL("../../policies/", import.meta.url));
 var PARENT_TTL_MS = 60 * 1e3;
@@ -40924,6 +40982,61 @@ var PolicyLoader = class {
   }
 };
 
+// src/github/resilient.ts
+var DEFAULT_BUDGET = { maxAttempts: 3, maxWaitMs: 1e4, attemptTimeoutMs: 15e3 };
+function header(e, name) {
+  return e.response?.headers?.[name];
+}
+function retryDelay(error3, attempt2, nowMs) {
+  const e = error3;
+  const status = e.status;
+  const backoff = 250 * 2 ** attempt2;
+  if (status === void 0 || status === 0) {
+    if (e.name === "GraphqlResponseError" || Array.isArray(e.errors)) return void 0;
+    return backoff;
+  }
+  if (status >= 500 && status !== 501) return backoff;
+  const rateLimited = status === 429 || status === 403 && (header(e, "retry-after") !== void 0 || header(e, "x-ratelimit-remaining") === "0");
+  if (!rateLimited) return void 0;
+  const retryAfter = header(e, "retry-after");
+  if (retryAfter !== void 0 && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1e3;
+  const reset = header(e, "x-ratelimit-reset");
+  if (reset !== void 0 && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1e3 - nowMs);
+  return 6e4;
+}
+var BudgetExhausted = class extends Error {
+  constructor(last, why) {
+    const l = last;
+    super(`${why} (${l.status ? `HTTP ${l.status}: ` : ""}${l.response?.data?.message ?? l.message ?? String(last)})`);
+    this.last = last;
+    this.status = l.status;
+  }
+  last;
+};
+async function attempt(budget, run2) {
+  const sleep = budget.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = budget.now ?? Date.now;
+  let waited = 0;
+  for (let n = 0; ; n++) {
+    try {
+      return await run2(AbortSignal.timeout(budget.attemptTimeoutMs));
+    } catch (e) {
+      const delay = retryDelay(e, n, now());
+      if (delay === void 0) throw e;
+      if (n + 1 >= budget.maxAttempts) throw new BudgetExhausted(e, `gave up after ${n + 1} attempts`);
+      if (waited + delay > budget.maxWaitMs) throw new BudgetExhausted(e, `GitHub asked to wait ${Math.ceil(delay / 1e3)} s, beyond the retry budget`);
+      waited += delay;
+      await sleep(delay);
+    }
+  }
+}
+function resilient(api, budget = DEFAULT_BUDGET) {
+  return {
+    request: (route, params = {}) => attempt(budget, (signal) => api.request(route, { ...params, request: { ...params.request ?? {}, signal } })),
+    graphql: (query, params = {}) => attempt(budget, (signal) => api.graphql(query, { ...params, request: { ...params.request ?? {}, signal } }))
+  };
+}
+
 // src/action/run.ts
 var SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group"];
 function readInputs() {
@@ -40962,7 +41075,7 @@ async function run(env = process.env) {
   const [owner, name] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const repo = { owner, repo: name };
   const octokit = new Octokit2({ auth: inputs.token, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" });
-  const api = octokit;
+  const api = resilient(octokit);
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => /* @__PURE__ */ new Date() };
   const judgements = [];
   for (const pr of pullRequestsOf(event, payload)) {

@@ -117,7 +117,7 @@ const TEAM_ROLES = ROLE_COUNT - 6;
 export const TEAM_POOL = 10;
 
 /** The rolegate policy: categories and environments from the globs, 50 roles, 8 requirements. */
-export function policyYaml(specs: readonly GlobSpec[]): string {
+export function policyYaml(specs: readonly GlobSpec[], org = "acme"): string {
   const q = (s: string) => JSON.stringify(s);
   const byOwner = new Map<string, string[]>();
   for (const s of specs) byOwner.set(s.owner, [...(byOwner.get(s.owner) ?? []), s.glob]);
@@ -139,7 +139,7 @@ export function policyYaml(specs: readonly GlobSpec[]): string {
   lines.push(
     "roles:",
     "  developer:",
-    `    members: ["@acme/developers"]`,
+    `    members: ["@${org}/developers"]`,
     "    grants:",
     "      author: [application, data, docs, other]",
     "      approve: [{ category: application, up_to_level: 4 }, { category: docs }, { category: other, up_to_level: 4 }]",
@@ -147,21 +147,21 @@ export function policyYaml(specs: readonly GlobSpec[]): string {
     "  devops-engineer:",
     "    inherits: [developer]",
     "    min_members: 1",
-    `    members: ["@acme/devops", ops-lead, { user: ops-contractor, environments: [sandbox, dev, test], expires: "2099-12-31" }]`,
+    `    members: ["@${org}/devops", ops-lead, { user: ops-contractor, environments: [sandbox, dev, test], expires: "2099-12-31" }]`,
     "    grants:",
     `      author: ["*"]`,
     "      approve: [pipeline, infrastructure, secrets, monitoring, application, other, policy]",
     `      merge: ["*"]`,
     "  sre:",
     "    inherits: [developer]",
-    `    members: ["@acme/sre", sre-lead]`,
+    `    members: ["@${org}/sre", sre-lead]`,
     "    grants: { author: [monitoring], approve: [monitoring, application, other], merge: [monitoring] }",
     "  dba:",
     "    inherits: [developer]",
-    `    members: ["@acme/dba", dba-lead]`,
+    `    members: ["@${org}/dba", dba-lead]`,
     "    grants: { approve: [data], merge: [data] }",
     "  security-contact:",
-    `    members: ["@acme/security", sec-lead]`,
+    `    members: ["@${org}/security", sec-lead]`,
     "    grants: { author: [security], approve: [security, secrets], merge: [security] }",
     "  contractor:",
     "    members: [ext-1, ext-2]",
@@ -173,7 +173,7 @@ export function policyYaml(specs: readonly GlobSpec[]): string {
     lines.push(
       `  team-${pad(i, 2)}:`,
       "    inherits: [developer]",
-      `    members: ["@acme/team-${pad(i % TEAM_POOL, 2)}", user-${pad(i, 2)}-a, { user: user-${pad(i, 2)}-b, paths: [${own.map(q).join(", ")}] }]`,
+      `    members: ["@${org}/team-${pad(i % TEAM_POOL, 2)}", user-${pad(i, 2)}-a, { user: user-${pad(i, 2)}-b, paths: [${own.map(q).join(", ")}] }]`,
       "    grants:",
       "      approve: [application, other]",
       "      merge: [{ category: application, up_to_level: 4 }]",
@@ -255,14 +255,20 @@ export function changedFiles(count: number, seed = 7): ChangedFile[] {
 export const NOW = new Date("2026-11-23T12:00:00Z");
 
 /** Team members as a front end resolves them: every team the policy names, 8 people each. */
-export function teamData(): TeamData {
+export function teamMembers(org = "acme"): Map<string, string[]> {
+  const members = new Map<string, string[]>();
+  for (let t = 0; t < TEAM_POOL; t++) members.set(`${org}/team-${pad(t, 2)}`, Array.from({ length: 8 }, (_, k) => `dev-${pad(t, 2)}-${k}`));
+  members.set(`${org}/developers`, Array.from({ length: 40 }, (_, k) => `dev-${pad(k % TEAM_POOL, 2)}-${k % 8}`));
+  members.set(`${org}/devops`, ["olga", "omar", "ops-1", "ops-2"]);
+  members.set(`${org}/sre`, ["sam", "sue"]);
+  members.set(`${org}/dba`, ["dora"]);
+  members.set(`${org}/security`, ["sec-1"]);
+  return members;
+}
+
+export function teamData(org = "acme"): TeamData {
   const members = new Map<string, Set<string>>();
-  for (let t = 0; t < TEAM_POOL; t++) members.set(`acme/team-${pad(t, 2)}`, new Set(Array.from({ length: 8 }, (_, k) => `dev-${pad(t, 2)}-${k}`)));
-  members.set("acme/developers", new Set(Array.from({ length: 40 }, (_, k) => `dev-${pad(k % TEAM_POOL, 2)}-${k % 8}`)));
-  members.set("acme/devops", new Set(["olga", "omar", "ops-1", "ops-2"]));
-  members.set("acme/sre", new Set(["sam", "sue"]));
-  members.set("acme/dba", new Set(["dora"]));
-  members.set("acme/security", new Set(["sec-1"]));
+  for (const [team, logins] of teamMembers(org)) members.set(team, new Set(logins));
   return { members, errors: new Map() };
 }
 
@@ -299,4 +305,14 @@ export function changeState(files: ChangedFile[]): ChangeState {
   };
 }
 
-export type { Category };
+
+
+/** Every path a change counts: a rename counts under its old and its new path (as rolegate does). */
+export function countedPaths(files: readonly ChangedFile[]): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    if (f.status === "renamed" && f.previousPath !== undefined && f.previousPath !== f.path) out.push(f.previousPath);
+    out.push(f.path);
+  }
+  return out;
+}

@@ -1,4 +1,6 @@
-import type { ApplicationFunction, Context, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
+import type { LockOptions, SharedStore } from "../github/store.js";
+import { httpHandler } from "./http.js";
 import { Classifier } from "../core/classify.js";
 import { decide, heldRoles, membershipsOf } from "../core/permissions.js";
 import type { GitHubApi, RepoRef } from "../github/api.js";
@@ -30,24 +32,37 @@ export interface RolegateAppOptions {
   /** This app's ID: a `rolegate` check or status from anyone else is reported as forged. */
   appId?: number;
   retryBudget?: RetryBudget;
+  /** Shared between replicas (Redis) or in memory; used when no service is given. */
+  store?: SharedStore;
+  redis?: boolean;
+  lock?: LockOptions;
   /** Lets tests and the scale-out work share one service (caches, serializer). */
   service?: RolegateService;
 }
 
 /** The Probot application: events → fetch → pure core → check run, issues, comments. */
 export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
-    const service = options.service ?? new RolegateService(app.log);
+  return (app: Probot, appOptions?: ApplicationFunctionOptions) => {
+    const service = options.service ?? new RolegateService(app.log, () => new Date(), { store: options.store, lock: options.lock });
+    appOptions?.addHandler?.(httpHandler(app, service, options.redis ?? false));
     const mergeMethod = options.mergeMethod ?? "merge";
     const budget = options.retryBudget ?? DEFAULT_BUDGET;
     /** Every call goes through the retry layer: transient faults are retried within a budget, then fail. */
-    const apiOf = (context: Context): GitHubApi => resilient(context.octokit as unknown as GitHubApi, budget);
+    const apiOf = (context: Context): GitHubApi => resilient(service.metrics.instrument(context.octokit as unknown as GitHubApi, installationOf(context)), budget);
 
     // GitHub may deliver an event twice; the second delivery changes nothing.
     const on = <E extends Parameters<typeof app.on>[0]>(events: E, handler: (context: any) => Promise<void>) =>
       app.on(events, async (context: Context) => {
-        if (!service.firstDelivery(context.id)) return;
-        await handler(context);
+        if (await service.handledBefore(context.id)) return;
+        const event = `${context.name}${(context.payload as { action?: string }).action ? `.${(context.payload as { action: string }).action}` : ""}`;
+        try {
+          await handler(context);
+          await service.markHandled(context.id);
+          service.metrics.events.inc({ event, outcome: "ok" });
+        } catch (e) {
+          service.metrics.events.inc({ event, outcome: "error" });
+          throw e;
+        }
       });
 
     const target = (context: Context, pr: PrRef): PullRequestTarget => ({

@@ -11,6 +11,8 @@ export interface AppSettings {
   gheProtocol: "http" | "https";
   mergeMethod: "merge" | "squash" | "rebase";
   redisUrl?: string;
+  /** How long a per-pull-request lock outlives a replica that died holding it. */
+  lockTtlMs: number;
 }
 
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -51,8 +53,10 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
   const mergeMethod = env.ROLEGATE_MERGE_METHOD ?? "merge";
   if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase") return fail(`ROLEGATE_MERGE_METHOD must be merge, squash or rebase, not "${mergeMethod}"`);
   if (env.REDIS_URL !== undefined && !/^rediss?:\/\//.test(env.REDIS_URL)) return fail(`REDIS_URL must start with redis:// or rediss://`);
+  const lockTtlMs = env.ROLEGATE_LOCK_TTL_MS === undefined ? 30_000 : Number(env.ROLEGATE_LOCK_TTL_MS);
+  if (!Number.isInteger(lockTtlMs) || lockTtlMs < 500) return fail(`ROLEGATE_LOCK_TTL_MS must be a whole number of milliseconds (at least 500), not "${env.ROLEGATE_LOCK_TTL_MS}"`);
   return {
     ok: true,
-    settings: { appId: Number(env.APP_ID), privateKey: key, webhookSecret: env.WEBHOOK_SECRET, logLevel, port, host: env.HOST, gheHost: env.GHE_HOST, gheProtocol, mergeMethod, redisUrl: env.REDIS_URL },
+    settings: { appId: Number(env.APP_ID), privateKey: key, webhookSecret: env.WEBHOOK_SECRET, logLevel, port, host: env.HOST, gheHost: env.GHE_HOST, gheProtocol, mergeMethod, redisUrl: env.REDIS_URL, lockTtlMs },
   };
 }

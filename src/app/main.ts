@@ -1,6 +1,7 @@
 import { ProbotOctokit, run } from "probot";
 import { rolegateApp } from "./app.js";
 import { readSettings } from "./config.js";
+import { storeFor } from "./redis-store.js";
 
 /**
  * `npm start`: check the environment first, so a missing or malformed setting stops
@@ -21,4 +22,10 @@ const Octokit = ProbotOctokit.defaults((options: { throttle?: object }) => ({
   retry: { enabled: false },
   throttle: { ...(options.throttle ?? {}), onRateLimit: () => false, onSecondaryRateLimit: () => false },
 }));
-await run(rolegateApp({ mergeMethod: settings.mergeMethod, appId: settings.appId }), { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit });
+// With REDIS_URL, Probot's throttling shares one rate-limit budget per installation across
+// replicas (it reads REDIS_URL itself), and rolegate shares its caches and locks there too.
+const store = storeFor(settings.redisUrl);
+await run(
+  rolegateApp({ mergeMethod: settings.mergeMethod, appId: settings.appId, store, redis: settings.redisUrl !== undefined, lock: { ttlMs: settings.lockTtlMs, pollMs: 25 } }),
+  { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit },
+);

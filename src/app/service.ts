@@ -4,7 +4,8 @@ import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
 import { TtlCache } from "../github/cache.js";
-import { PerKeySerializer } from "./serial.js";
+import { MemoryStore, runExclusive, type LockOptions, type SharedStore } from "../github/store.js";
+import { Metrics } from "./metrics.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -34,36 +35,55 @@ const MAX_REVIEW_REQUESTS = 5;
  * The app's state that outlives one event: caches, the per-PR serializer, and which
  * reviews were already requested. Every event handler goes through here.
  */
+export interface ServiceOptions {
+  store?: SharedStore;
+  metrics?: Metrics;
+  lock?: LockOptions;
+}
+
 export class RolegateService {
-  readonly directory = new Directory();
+  readonly store: SharedStore;
+  readonly metrics: Metrics;
+  readonly directory: Directory;
   readonly policies = new PolicyLoader();
-  readonly serializer = new PerKeySerializer();
+  readonly lock: LockOptions;
   readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
-  readonly deliveries = new TtlCache<string, true>(50_000, 60 * 60 * 1000);
+
   /** Merges rolegate performed for a user, so the closed event judges that user. */
   readonly mergedFor = new TtlCache<string, string>(10_000, 60 * 60 * 1000);
 
   constructor(
     readonly log: Logger,
     readonly now: () => Date = () => new Date(),
-  ) {}
+    options: ServiceOptions = {},
+  ) {
+    this.store = options.store ?? new MemoryStore();
+    this.metrics = options.metrics ?? new Metrics();
+    this.lock = options.lock ?? { ttlMs: 30_000, pollMs: 25 };
+    this.directory = new Directory(this.store, (cache, hit) => this.metrics.cache.inc({ cache, result: hit ? "hit" : "miss" }));
+  }
 
-  /** False when this delivery was already handled (GitHub redelivers; handling twice changes nothing). */
-  firstDelivery(id: string | undefined): boolean {
-    if (!id) return true;
-    if (this.deliveries.get(id)) return false;
-    this.deliveries.set(id, true);
-    return true;
+  /**
+   * True when this delivery was already handled to the end, by any replica (GitHub redelivers).
+   * A delivery is marked only once handled, so one lost with a dying replica is handled again.
+   */
+  async handledBefore(id: string | undefined): Promise<boolean> {
+    return id !== undefined && (await this.store.get(`delivery:${id}`)) !== undefined;
+  }
+
+  async markHandled(id: string | undefined): Promise<void> {
+    if (id !== undefined) await this.store.set(`delivery:${id}`, "1", 60 * 60 * 1000);
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
     return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision, fresh: t.fresh });
   }
 
-  /** Judge the pull request as it is now and post the check; serialized per pull request. */
+  /** Judge the pull request as it is now and post the check; one at a time per pull request, across replicas. */
   evaluateAndPost(api: GitHubApi, t: PullRequestTarget): Promise<void> {
     const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
-    return this.serializer.schedule(
+    return runExclusive(
+      this.store,
       key,
       async () => {
         const started = Date.now();
@@ -76,12 +96,14 @@ export class RolegateService {
         j.headSha ??= t.headSha;
         if (!j.headSha) throw new Error(`no head commit known for ${key}`);
         await postCheckRun(api, t.repo, j);
+        this.metrics.evaluations.observe({ conclusion: j.conclusion }, (Date.now() - started) / 1000);
         this.log.info(
           { delivery: t.deliveryId, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number, head_sha: j.headSha, conclusion: j.conclusion, ms: Date.now() - started },
           "evaluated pull request",
         );
         if (j.conclusion === "action_required") await this.requestReviews(api, t, j);
       },
+      this.lock,
       (e) => this.log.error({ err: e, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "could not post the rolegate check"),
     );
   }

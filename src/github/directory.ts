@@ -1,6 +1,6 @@
 import type { TeamData } from "../core/state.js";
 import { describeApiError, statusOf, type GitHubApi, type RepoRef } from "./api.js";
-import { TtlCache } from "./cache.js";
+import { MemoryStore, type SharedStore } from "./store.js";
 
 /** Time-to-live of cached memberships and permissions: short, since access is what we guard. */
 export const DIRECTORY_TTL_MS = 5 * 60 * 1000;
@@ -11,18 +11,30 @@ export const DIRECTORY_TTL_MS = 5 * 60 * 1000;
  * that cannot be read is reported with the reason, and evaluation fails closed.
  */
 export class Directory {
-  readonly teams = new TtlCache<string, Set<string>>(5_000, DIRECTORY_TTL_MS);
-  readonly permissions = new TtlCache<string, string>(50_000, DIRECTORY_TTL_MS);
-  readonly admins = new TtlCache<string, string[]>(5_000, DIRECTORY_TTL_MS);
+  constructor(
+    private readonly store: SharedStore = new MemoryStore(),
+    private readonly onLookup: (cache: string, hit: boolean) => void = () => {},
+  ) {}
+
+  private async cached<T>(cache: string, key: string, fresh: boolean): Promise<T | undefined> {
+    if (fresh) return undefined;
+    const text = await this.store.get(`${cache}:${key}`);
+    this.onLookup(cache, text !== undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  private remember(cache: string, key: string, value: unknown): Promise<void> {
+    return this.store.set(`${cache}:${key}`, JSON.stringify(value), DIRECTORY_TTL_MS);
+  }
 
   /** Members of every named team (lower-case `org/team`), each listed in full. */
   async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>, fresh = false): Promise<TeamData> {
     const data: TeamData = { members: new Map(), errors: new Map() };
     for (const name of names) {
       const key = `${installation}|${name}`;
-      const cached = fresh ? undefined : this.teams.get(key);
+      const cached = await this.cached<string[]>("team", key, fresh);
       if (cached) {
-        data.members.set(name, cached);
+        data.members.set(name, new Set(cached));
         continue;
       }
       const [org, slug] = name.split("/") as [string, string];
@@ -33,7 +45,7 @@ export class Directory {
           for (const m of res.data as { login: string }[]) members.add(m.login.toLowerCase());
           if ((res.data as unknown[]).length < 100) break;
         }
-        this.teams.set(key, members);
+        await this.remember("team", key, [...members]);
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
@@ -47,17 +59,17 @@ export class Directory {
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
   async permission(api: GitHubApi, repo: RepoRef, login: string, fresh = false): Promise<string> {
     const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
-    const cached = fresh ? undefined : this.permissions.get(key);
+    const cached = await this.cached<string>("permission", key, fresh);
     if (cached) return cached;
     try {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
       const permission = String((res.data as { role_name?: string; permission?: string }).role_name ?? (res.data as { permission: string }).permission);
-      this.permissions.set(key, permission);
+      await this.remember("permission", key, permission);
       return permission;
     } catch (e) {
       // 404: not a collaborator at all. Anything else is a real failure and must surface.
       if (statusOf(e) === 404) {
-        this.permissions.set(key, "none");
+        await this.remember("permission", key, "none");
         return "none";
       }
       throw e;
@@ -71,7 +83,7 @@ export class Directory {
   /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
   async repositoryAdmins(api: GitHubApi, repo: RepoRef, fresh = false): Promise<string[]> {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = fresh ? undefined : this.admins.get(key);
+    const cached = await this.cached<string[]>("admins", key, fresh);
     if (cached) return cached;
     const admins: string[] = [];
     for (let page = 1; ; page++) {
@@ -79,7 +91,7 @@ export class Directory {
       for (const u of res.data as { login: string }[]) admins.push(u.login.toLowerCase());
       if ((res.data as unknown[]).length < 100) break;
     }
-    this.admins.set(key, admins);
+    await this.remember("admins", key, admins);
     return admins;
   }
 }
