@@ -1,0 +1,22 @@
+// Diagnostic only (section 4 of `npm run bench`): the built app exactly as dist/app/main.js
+// starts it, except that Octokit's throttling plugin is disabled, so the benchmark can show
+// rolegate's own cost apart from the one-write-per-second-per-installation spacing Probot
+// applies for GitHub's secondary rate limits. rolegate does not ship like this.
+import { ProbotOctokit, run } from "probot";
+import { rolegateApp } from "../dist/app/app.js";
+import { readSettings } from "../dist/app/config.js";
+
+const checked = readSettings(process.env);
+if (!checked.ok) {
+  process.stderr.write(`rolegate (bench, unthrottled): ${checked.error}\n`);
+  process.exit(1);
+}
+const { settings } = checked;
+process.env.PRIVATE_KEY = settings.privateKey;
+delete process.env.PRIVATE_KEY_PATH;
+const Octokit = ProbotOctokit.defaults((options) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } }));
+// The same options main.js passes (the shared store only exists in newer builds).
+const storeFor = (await import("../dist/app/redis-store.js").catch(() => ({}))).storeFor;
+const store = storeFor?.(settings.redisUrl);
+const options = { mergeMethod: settings.mergeMethod, appId: settings.appId, ...(store ? { store, redis: settings.redisUrl !== undefined, lock: { ttlMs: settings.lockTtlMs, pollMs: 25 } } : {}) };
+await run(rolegateApp(options), { env: process.env, Octokit });

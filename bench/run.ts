@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: rolegate's performance against the alternatives (issue 7).
+ *
+ *   npm run bench                       all four sections (a few minutes on 2 cores)
+ *   npm run bench -- --sections 1,2     only some sections (1 and 2 always run together)
+ *   npm run bench -- --quick            smaller and shorter, for trying the bench itself
+ *   npm run bench -- --no-build         section 4 uses the existing dist/ instead of building
+ *
+ * Prints markdown tables (paste them into docs/performance.md) and a summary of the targets.
+ * Not part of `npm test`. Only loopback addresses; every loop is bounded in count and time.
+ */
+import { execFileSync } from "node:child_process";
+import { cpus, loadavg, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { coreSection, type CoreResult } from "./lib/core.js";
+import { profile } from "./lib/profile.js";
+import { changedFiles, changeState } from "./lib/scenario.js";
+import { Classifier } from "../src/core/classify.js";
+import { evaluate } from "../src/core/evaluate.js";
+import { apiCallsSection } from "./lib/api-calls.js";
+import { loadSection, type LoadResult } from "./lib/load.js";
+import { ms } from "./lib/stats.js";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = flag("--quick");
+const sections = new Set((value("--sections") ?? "1,2,3,4").split(",").map((s) => s.trim()));
+if (sections.has("2")) sections.add("1");
+if (sections.has("1")) sections.add("2");
+
+function machine(): string {
+  const model = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  let nproc = String(cpus().length);
+  try {
+    nproc = execFileSync("nproc", { encoding: "utf8" }).trim();
+  } catch {
+    /* keep os.cpus() */
+  }
+  return [
+    `- CPU: ${model}, nproc ${nproc}`,
+    `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- Node ${process.version} (${process.platform} ${process.arch})`,
+    `- Load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `- Date: ${new Date().toISOString()}${quick ? " (--quick)" : ""}`,
+  ].join("\n");
+}
+
+const started = performance.now();
+process.stdout.write(`# rolegate benchmark\n\n${machine()}\n`);
+const summary: string[] = [];
+
+let core: CoreResult | undefined;
+if (sections.has("1")) {
+  core = await coreSection({ quick });
+  const t = core.target;
+  summary.push(`3,000 files × 300 globs: rolegate evaluate ÷ codeowners = ${t.ratio.toFixed(3)} (${t.speedup.toFixed(1)}× faster; target ≥ 20×): ${t.met ? "met" : "MISSED"}`);
+  const cell = core.cells.find((c) => c.globs === 300 && c.files === 3000)!;
+  summary.push(`3,000 files × 300 globs: rolegate evaluate median ${ms(cell.evaluate.median)} (issue's expectation ≈ 7 ms), codeowners ${ms(cell.baseline.median)} (issue's expectation ≈ 140 ms)`);
+  const missed = t.growth.filter((g) => !g.met);
+  summary.push(`10× more globs costs rolegate ${t.growth.map((g) => `${g.ratio.toFixed(1)}×`).join(", ")} (target < 3×): ${missed.length === 0 ? "met" : `MISSED in ${missed.length} of ${t.growth.length}`}`);
+
+  if (!t.met || missed.length > 0 || flag("--profile")) {
+    const policy = core.policies.get(300)!;
+    const state = changeState(changedFiles(3000));
+    const classifier = new Classifier(policy);
+    const p = await profile(() => evaluate(policy, state, classifier), quick ? 1000 : 2500);
+    const row = (x: { fn: string; ms: number; share: number }) => `| ${(x.share * 100).toFixed(1)}% | \`${x.fn}\` |`;
+    const text = [
+      "\n## Profile: rolegate evaluate, 3,000 files × 300 globs\n",
+      `Sampled with the inspector's CPU profiler (what \`node --cpu-prof\` records) over ${ms(p.totalMs)} of repeated evaluations; the raw profile is ${p.file} (open it in Chrome DevTools).\n`,
+      "Self time (where the CPU is):\n",
+      "| share | function |",
+      "|---|---|",
+      ...p.self.map(row),
+      "\nInclusive time of rolegate's own functions (what a fix would change):\n",
+      "| share | function |",
+      "|---|---|",
+      ...p.inclusive.map(row),
+      "",
+    ].join("\n");
+    process.stdout.write(text);
+  }
+}
+
+if (sections.has("3")) {
+  const text = await apiCallsSection({ quick });
+  void text;
+}
+
+let load: LoadResult | undefined;
+if (sections.has("4")) {
+  load = await loadSection({ quick, build: !flag("--no-build") });
+  summary.push(...load.summary);
+}
+
+process.stdout.write(`\n## Targets\n\n${summary.map((s) => `- ${s}`).join("\n")}\n\nBench finished in ${ms(performance.now() - started)}.\n`);
