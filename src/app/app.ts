@@ -44,7 +44,6 @@ export interface RolegateAppOptions {
 export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFunction {
   return (app: Probot, appOptions?: ApplicationFunctionOptions) => {
     const service = options.service ?? new RolegateService(app.log, () => new Date(), { store: options.store, lock: options.lock });
-    appOptions?.addHandler?.(httpHandler(app, service, options.redis ?? false));
     const mergeMethod = options.mergeMethod ?? "merge";
     const budget = options.retryBudget ?? DEFAULT_BUDGET;
     /** Every call goes through the retry layer: transient faults are retried within a budget, then fail. */
@@ -212,6 +211,13 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       if (payload.context !== "rolegate") return;
       await reportForgery(context, payload.sender?.login ?? "unknown", payload.sha, "a commit status");
     });
+
+    // GET /healthz and /metrics, when running under Probot's server (not when loaded bare in tests).
+    try {
+      appOptions?.addHandler?.(httpHandler(app, service, options.redis ?? false));
+    } catch (e) {
+      if ((e as Error).message !== "No server instance") throw e;
+    }
 
     /** A push to the default branch not made through a merged pull request, changing files the policy guards. */
     async function checkDirectPush(context: Context<"push">, api: GitHubApi, repo: RepoRef, branch: string, paths: string[]) {

@@ -50,7 +50,7 @@ interface Edge {
 }
 
 /** A nondeterministic automaton over `path + "/"`; it only ever accepts well-formed paths. */
-export class PathAutomaton {
+class PathAutomaton {
   readonly eps: number[][] = [];
   readonly edges: Edge[][] = [];
   readonly chars = new Set<string>();
@@ -58,6 +58,7 @@ export class PathAutomaton {
   accept = 0;
   /** Literal segments every accepted path starts with (for a cheap disjointness test). */
   prefix: string[] = [];
+  private closures: number[][] | undefined;
 
   constructor() {
     this.start = this.state();
@@ -69,40 +70,103 @@ export class PathAutomaton {
     return this.eps.length - 1;
   }
 
-  closure(states: Iterable<number>): number[] {
-    const seen = new Set<number>();
-    const stack = [...states];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      for (const t of this.eps[s]!) stack.push(t);
+  /** States reachable from `s` without reading a character (computed once, after construction). */
+  closureOf(s: number): number[] {
+    if (!this.closures) {
+      this.closures = this.eps.map((_, from) => {
+        const seen = new Set<number>();
+        const stack = [from];
+        while (stack.length > 0) {
+          const x = stack.pop()!;
+          if (seen.has(x)) continue;
+          seen.add(x);
+          for (const t of this.eps[x]!) stack.push(t);
+        }
+        return [...seen].sort((a, b) => a - b);
+      });
     }
-    return [...seen].sort((a, b) => a - b);
-  }
-
-  initial(): number[] {
-    return this.closure([this.start]);
+    return this.closures[s]!;
   }
 
   step(set: readonly number[], ch: string): number[] {
-    const next: number[] = [];
-    for (const s of set) for (const e of this.edges[s]!) if (e.ch === ch || (e.ch === undefined && ch !== "/")) next.push(e.to);
-    return next.length === 0 ? [] : this.closure(next);
+    const next = new Set<number>();
+    for (const s of set) for (const e of this.edges[s]!) if (e.ch === ch || (e.ch === undefined && ch !== "/")) for (const t of this.closureOf(e.to)) next.add(t);
+    return [...next].sort((a, b) => a - b);
+  }
+}
+
+let languageIds = 0;
+
+/**
+ * A set of paths: the union of some automata, determinized lazily. States are interned subset
+ * tuples and transitions are memoized, so a language shared by many questions is cheap to ask.
+ */
+export class Language {
+  readonly id = ++languageIds;
+  readonly chars = new Set<string>();
+  /** Literal segments every path of the language starts with. */
+  readonly prefix: string[];
+  readonly start: number;
+  private readonly ids = new Map<string, number>();
+  private readonly sets: (number[] | undefined)[][] = [];
+  private readonly accepting: boolean[] = [];
+  private readonly next: Map<string, number>[] = [];
+
+  constructor(readonly members: readonly PathAutomaton[]) {
+    for (const m of members) for (const c of m.chars) this.chars.add(c);
+    const prefixes = members.map((m) => m.prefix);
+    const common: string[] = [];
+    for (let i = 0; prefixes.length > 0 && prefixes.every((p) => p[i] !== undefined && p[i] === prefixes[0]![i]); i++) common.push(prefixes[0]![i]!);
+    this.prefix = common;
+    this.start = this.intern(members.map((m) => m.closureOf(m.start)));
   }
 
-  accepts(set: readonly number[]): boolean {
-    return set.includes(this.accept);
-  }
-
-  /** Does the language hold this repository path? */
-  matches(path: string): boolean {
-    let set = this.initial();
-    for (const ch of path + "/") {
-      set = this.step(set, ch);
-      if (set.length === 0) return false;
+  private intern(sets: (number[] | undefined)[]): number {
+    let key = "";
+    let any = false;
+    sets.forEach((s, i) => {
+      if (s && s.length > 0) {
+        key += `${i}:${s.join(",")};`;
+        any = true;
+      }
+    });
+    if (!any) return -1;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.ids.set(key, id);
+      this.sets.push(sets.map((s) => (s && s.length > 0 ? s : undefined)));
+      this.accepting.push(sets.some((s, i) => s !== undefined && s.includes(this.members[i]!.accept)));
+      this.next.push(new Map());
     }
-    return this.accepts(set);
+    return id;
+  }
+
+  /** The state after reading `ch`; -1 when no path of the language continues this way. */
+  step(state: number, ch: string): number {
+    if (state < 0) return -1;
+    // Characters the automata never name behave alike: one memo entry for all of them.
+    const cls = ch === "/" || this.chars.has(ch) ? ch : "";
+    const memo = this.next[state]!;
+    let to = memo.get(cls);
+    if (to === undefined) {
+      to = this.intern(this.sets[state]!.map((s, i) => (s ? this.members[i]!.step(s, ch) : undefined)));
+      memo.set(cls, to);
+    }
+    return to;
+  }
+
+  accepts(state: number): boolean {
+    return state >= 0 && this.accepting[state]!;
+  }
+
+  matches(path: string): boolean {
+    let state = this.start;
+    for (const ch of path + "/") {
+      state = this.step(state, ch);
+      if (state < 0) return false;
+    }
+    return this.accepts(state);
   }
 }
 
@@ -156,7 +220,7 @@ function automatonOf(parts: readonly Part[]): PathAutomaton {
 }
 
 /** Two languages whose literal prefixes part ways share no path. */
-function surelyDisjoint(a: PathAutomaton, b: PathAutomaton): boolean {
+function surelyDisjoint(a: Language, b: Language): boolean {
   const n = Math.min(a.prefix.length, b.prefix.length);
   for (let i = 0; i < n; i++) if (a.prefix[i] !== b.prefix[i]) return true;
   return false;
@@ -167,10 +231,10 @@ function literalPath(path: string): PathAutomaton {
   return automatonOf(path.split("/").map((s) => ({ kind: "segment", toks: [...s].map((ch) => ({ kind: "char", ch }) as Tok) })));
 }
 
-const EVERY_PATH = automatonOf([{ kind: "any1" }]);
+const EVERY_PATH = new Language([automatonOf([{ kind: "any1" }])]);
 
 /** The language of a compiled rolegate glob, following src/core/glob.ts rule for rule. */
-function automatonOfGlob(glob: PathGlob): PathAutomaton {
+export function globLanguage(glob: PathGlob): Language {
   const parts: Part[] = glob.anchored ? [] : [{ kind: "any0" }];
   for (const s of glob.segments) {
     if (s.kind === "globstar") parts.push({ kind: s.last ? "any1" : "any0" });
@@ -179,36 +243,51 @@ function automatonOfGlob(glob: PathGlob): PathAutomaton {
   }
   // The matched part may be followed by anything inside it (at least one segment for `dir/`).
   parts.push({ kind: glob.dirOnly ? "any1" : "any0" });
-  return automatonOf(parts);
+  return new Language([automatonOf(parts)]);
 }
 
 /** Work left for the whole import, so a hostile or huge file costs a bounded amount. */
 interface Budget {
   left: number;
+  cache: Map<string, string | null | undefined>;
 }
 
-const PER_QUERY_STATES = 20_000;
+const PER_QUERY_STATES = 50_000;
+
+type Term = { l: Language; want: boolean };
 
 /**
- * A shortest path accepted by every `want: true` automaton and by no `want: false` one:
- * a string, `null` when there is none, `undefined` when the budget ran out first.
- * Subset construction on the fly over the product, breadth first.
+ * A shortest path in every `want: true` language and in no `want: false` one: a string, `null`
+ * when there is none, `undefined` when the budget ran out first. Breadth first over the product.
+ *
+ * Only characters the wanted languages name, plus one character no language names, need trying:
+ * a character only the unwanted languages name can be swapped for the neutral one without
+ * leaving a wanted language, and an unwanted language can only match less after the swap.
  */
-function witness(terms: readonly { a: PathAutomaton; want: boolean }[], budget: Budget): string | null | undefined {
-  const all = terms.some((t) => t.want) ? [...terms] : [{ a: EVERY_PATH, want: true }, ...terms];
-  const chars = new Set<string>();
-  for (const t of all) for (const c of t.a.chars) chars.add(c);
-  chars.delete("/");
-  const other = [..."abcdefghijklmnopqrstuvwxyz0123456789_"].find((c) => !chars.has(c)) ?? "\u00e9";
-  const alphabet = [other, ...[...chars].sort(), "/"];
+function witness(terms: readonly Term[], budget: Budget): string | null | undefined {
+  const all = terms.some((t) => t.want) ? [...terms] : [{ l: EVERY_PATH, want: true }, ...terms];
+  const cacheKey = all.map((t) => `${t.want ? "+" : "-"}${t.l.id}`).join(" ");
+  if (budget.cache.has(cacheKey)) return budget.cache.get(cacheKey);
+  const result = search(all, budget);
+  budget.cache.set(cacheKey, result);
+  return result;
+}
 
-  type State = (number[] | null)[];
-  const key = (s: State) => s.map((x) => (x === null ? "x" : x.join(","))).join("|");
-  const start: State = all.map((t) => t.a.initial());
+function search(all: readonly Term[], budget: Budget): string | null | undefined {
+  const named = new Set<string>();
+  const wanted = new Set<string>();
+  for (const t of all) for (const c of t.l.chars) (t.want ? wanted : named).add(c);
+  for (const c of wanted) named.add(c);
+  named.delete("/");
+  wanted.delete("/");
+  const neutral = [..."abcdefghijklmnopqrstuvwxyz0123456789_~"].find((c) => !named.has(c)) ?? [...Array(64)].map((_, i) => String.fromCodePoint(0x4e00 + i)).find((c) => !named.has(c))!;
+  const alphabet = [neutral, ...[...wanted].sort(), "/"];
+
+  const start = all.map((t) => t.l.start);
   const parents = new Map<string, { from: string | undefined; ch: string }>();
-  const startKey = key(start);
+  const startKey = start.join(",");
   parents.set(startKey, { from: undefined, ch: "" });
-  let frontier: [string, State][] = [[startKey, start]];
+  let frontier: [string, number[]][] = [[startKey, start]];
   let expanded = 0;
   const build = (k: string) => {
     let out = "";
@@ -220,32 +299,25 @@ function witness(terms: readonly { a: PathAutomaton; want: boolean }[], budget: 
     return out.slice(0, -1);
   };
   while (frontier.length > 0) {
-    const next: [string, State][] = [];
+    const next: [string, number[]][] = [];
     for (const [k, s] of frontier) {
       if (++expanded > PER_QUERY_STATES || --budget.left < 0) return undefined;
       for (const ch of alphabet) {
-        const t: State = [];
+        const t: number[] = [];
         let dead = false;
         for (let i = 0; i < all.length; i++) {
-          const cur = s[i] as number[] | null;
-          if (cur === null) {
-            t.push(null);
-            continue;
+          const moved = all[i]!.l.step(s[i]!, ch);
+          if (moved < 0 && all[i]!.want) {
+            dead = true;
+            break;
           }
-          const moved = all[i]!.a.step(cur, ch);
-          if (moved.length === 0) {
-            if (all[i]!.want) {
-              dead = true;
-              break;
-            }
-            t.push(null);
-          } else t.push(moved);
+          t.push(moved);
         }
         if (dead) continue;
-        const tk = key(t);
+        const tk = t.join(",");
         if (parents.has(tk)) continue;
         parents.set(tk, { from: k, ch });
-        if (ch === "/" && all.every((term, i) => (term.want ? term.a.accepts(t[i]!) : t[i] === null || !term.a.accepts(t[i]!)))) return friendlier(build(tk), all, other);
+        if (ch === "/" && all.every((term, i) => term.l.accepts(t[i]!) === term.want)) return friendlier(build(tk), all, neutral);
         next.push([tk, t]);
       }
     }
@@ -258,8 +330,8 @@ function witness(terms: readonly { a: PathAutomaton; want: boolean }[], budget: 
  * The shortest example often has empty wildcard matches (`docs/.md`); where a letter before a
  * leading dot keeps every constraint, use it (`docs/a.md`).
  */
-function friendlier(path: string, terms: readonly { a: PathAutomaton; want: boolean }[], letter: string): string {
-  const ok = (p: string) => terms.every((t) => t.a.matches(p) === t.want);
+function friendlier(path: string, terms: readonly Term[], letter: string): string {
+  const ok = (p: string) => terms.every((t) => t.l.matches(p) === t.want);
   const segs = path.split("/");
   for (let i = 0; i < segs.length; i++) {
     if (!segs[i]!.startsWith(".")) continue;
@@ -333,7 +405,7 @@ function unsupported(pattern: string, toks: readonly PTok[]): string | undefined
 }
 
 /** CODEOWNERS' own language for a pattern it supports (see the model at the top of the file). */
-function codeownersLanguage(toks: readonly PTok[]): PathAutomaton | undefined {
+function codeownersLanguage(toks: readonly PTok[]): Language | undefined {
   const { anchoredBySlash, dirMark, segments } = splitSegments(toks);
   if (segments.length === 0) return undefined; // "/" matches nothing
   const floating = !anchoredBySlash && segments.length === 1;
@@ -357,7 +429,7 @@ function codeownersLanguage(toks: readonly PTok[]): PathAutomaton | undefined {
     if (last && !dirMark && !(seg.length === 1 && seg[0]!.kind === "star")) parts.push({ kind: "any0" });
   });
   if (dirMark) parts.push({ kind: "any1" });
-  return automatonOf(parts);
+  return new Language([automatonOf(parts)]);
 }
 
 /** Characters a rolegate glob cannot hold; a one-character wildcard stands in for them. */
@@ -406,16 +478,16 @@ export interface CodeownersRule {
 
 interface Line extends CodeownersRule {
   /** CODEOWNERS' language; only for patterns GitHub supports. */
-  co?: PathAutomaton;
+  co?: Language;
   /** The rolegate glob's language: a superset of every reading of the pattern. */
-  rg?: PathAutomaton;
+  rg?: Language;
   /** The owner set, lower-cased and sorted; undefined for a line without owners. */
   key?: string;
   dead?: number;
 }
 
 /** What CODEOWNERS may match for a line: its own language, or the widened one when GitHub may read it otherwise. */
-function mayMatch(l: Line): PathAutomaton | undefined {
+function mayMatch(l: Line): Language | undefined {
   return l.co ?? l.rg;
 }
 
@@ -439,10 +511,18 @@ function words(line: string): string[] {
 
 /** Parses CODEOWNERS text into its rules, in file order. */
 export function parseCodeowners(text: string): CodeownersRule[] {
-  return parseLines(text).map(({ co: _co, rg: _rg, key: _key, dead: _dead, ...rule }) => rule);
+  return parseLines(text, new Map()).map(({ co: _co, rg: _rg, key: _key, dead: _dead, ...rule }) => rule);
 }
 
-function parseLines(text: string): Line[] {
+/** Languages by glob or pattern text: equal texts share one memoized automaton. */
+type LanguageCache = Map<string, Language | undefined>;
+
+function cached(cache: LanguageCache, key: string, make: () => Language | undefined): Language | undefined {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key);
+}
+
+function parseLines(text: string, cache: LanguageCache): Line[] {
   const rules: Line[] = [];
   text.split(/\r?\n|\r/).forEach((raw, i) => {
     const trimmed = raw.trim();
@@ -463,9 +543,12 @@ function parseLines(text: string): Line[] {
     const glob = rolegateText(toks);
     if (glob !== undefined) {
       rule.glob = glob;
-      rule.rg = automatonOfGlob(compilePathGlob(glob));
+      rule.rg = cached(cache, "rg:" + glob, () => globLanguage(compilePathGlob(glob)));
     }
-    if (!why) rule.co = codeownersLanguage(toks);
+    if (!why) {
+      const co = cached(cache, "co:" + pattern, () => codeownersLanguage(toks));
+      if (co) rule.co = co;
+    }
     const mapped = rule.owners.map((o) => o.toLowerCase()).sort();
     if (mapped.length > 0) rule.key = mapped.join(" ");
     else if (rule.unmapped.length > 0) rule.key = "unmapped:" + rule.unmapped.map((o) => o.toLowerCase()).sort().join(" ");
@@ -492,7 +575,7 @@ function dedupe(list: string[]): string[] {
 export type ImportFinding =
   /** Files selected by two requirements: they need both approvals. */
   | { kind: "overlap"; requirements: [string, string]; lines: [number | undefined, number | undefined]; widenedLine?: number; example?: string }
-  /** Files whose last matching line has no owners, which a requirement still selects. */
+  /** Files whose last matching line (`line`) has no owners, which a requirement still selects. */
   | { kind: "unowned"; requirement: string; line: number; via?: number; example?: string }
   /** Files no CODEOWNERS line matches, which a requirement still selects (a widened pattern). */
   | { kind: "unmatched"; requirement: string; via?: number; example?: string }
@@ -502,16 +585,19 @@ export type ImportFinding =
   | { kind: "shadowed"; line: number; by: number }
   /** A pattern rolegate can only widen. */
   | { kind: "widened"; line: number; pattern: string; glob: string; reason: string; example?: string }
-  /** A line without owners that GitHub may not read as written: the policy, which never subtracts, ignores it. */
+  /** A line without owners that GitHub may not read as written; the policy, which never subtracts, ignores it. */
   | { kind: "ignored-line"; line: number; pattern: string; reason: string }
   /** A line whose pattern can match nothing. */
   | { kind: "empty-pattern"; line: number; pattern: string }
   /** An owner rolegate cannot name (an email address, or not `@login`/`@org/team`). */
   | { kind: "unmapped-owner"; line: number; owner: string; placeholder?: string };
 
+/** Findings where the policy asks for more than CODEOWNERS on some files. */
+export const STRICTER_KINDS = new Set<ImportFinding["kind"]>(["overlap", "unowned", "unmatched", "policy-admin"]);
+
 export interface CodeownersImport {
   yaml: string;
-  /** One readable sentence per finding, in file order. */
+  /** One readable sentence per finding, in the order of `findings`. */
   notes: string[];
   findings: ImportFinding[];
 }
@@ -519,13 +605,13 @@ export interface CodeownersImport {
 export interface ImportOptions {
   /** The CODEOWNERS file's name, for the header comment. */
   source?: string;
-  /** Analysis budget in automaton states (default 2,000,000); when spent, overlaps are assumed. */
+  /** Analysis budget in automaton states; when spent, overlaps are assumed (and said so). */
   budget?: number;
 }
 
 export const SCHEMA_LINE = "# yaml-language-server: $schema=https://rolegate.dev/schema/policy-v1.json";
 
-/** Placeholder members for owners rolegate cannot name: longer than any GitHub login (39), so no one can ever hold them. */
+/** Placeholder members for owners rolegate cannot name: longer than any GitHub login (39 characters), so no one can ever hold them. */
 function placeholderFor(index: number): string {
   return `unmapped-owner-${index}-replace-with-a-github-login`;
 }
@@ -541,13 +627,11 @@ interface OwnerSet {
   name: string;
   lines: Line[];
   /** Globs of this set's category, each with the lines it comes from. */
-  globs: { glob: string; lines: number[]; rg: PathAutomaton; exact: boolean }[];
+  globs: { glob: string; lines: number[]; rg: Language; exact: boolean }[];
 }
 
-type Component =
-  | { kind: "glob"; glob: string; lines: number[]; rg: PathAutomaton; owner: OwnerSet; widenedInclude: boolean }
-  | { kind: "other" }
-  | { kind: "policy" };
+type GlobComponent = { kind: "glob"; glob: string; lines: number[]; rg: Language; widenedInclude: boolean };
+type Component = GlobComponent | { kind: "other" } | { kind: "policy" };
 
 interface Req {
   set: OwnerSet;
@@ -563,17 +647,15 @@ function slug(member: string): string {
 
 const q = (s: string) => JSON.stringify(s);
 const code = (s: string) => "`" + s + "`";
+const union = (langs: readonly (Language | undefined)[]) => new Language(langs.flatMap((l) => (l ? l.members : [])));
 
 /** Converts CODEOWNERS text to a policy (YAML with comments) that is never looser. Pure. */
 export function importCodeowners(text: string, options: ImportOptions = {}): CodeownersImport {
-  const budget: Budget = { left: options.budget ?? 2_000_000 };
-  const lines = parseLines(text);
+  const budget: Budget = { left: options.budget ?? 5_000_000, cache: new Map() };
+  const lines = parseLines(text, new Map());
   const findings: ImportFinding[] = [];
-  const placeholders = new Map<string, string>();
 
-  for (const l of lines) {
-    if (!l.glob) findings.push({ kind: "empty-pattern", line: l.line, pattern: l.pattern });
-  }
+  for (const l of lines) if (!l.glob) findings.push({ kind: "empty-pattern", line: l.line, pattern: l.pattern });
 
   // Lines a later line fully covers never decide anything (only lines GitHub surely reads cover).
   for (let i = 0; i < lines.length; i++) {
@@ -583,7 +665,7 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
     for (let j = i + 1; j < lines.length; j++) {
       const lj = lines[j]!;
       if (!lj.co || surelyDisjoint(mine, lj.co)) continue;
-      if (witness([{ a: mine, want: true }, { a: lj.co, want: false }], budget) === null) {
+      if (witness([{ l: mine, want: true }, { l: lj.co, want: false }], budget) === null) {
         li.dead = lj.line;
         findings.push({ kind: "shadowed", line: li.line, by: lj.line });
         break;
@@ -592,50 +674,58 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   }
   const live = lines.filter((l) => l.dead === undefined && l.glob !== undefined);
 
-  // Exactness of each live glob, and a safety check that it covers the pattern.
+  // Exactness of each glob, and a check that it covers the pattern.
   for (const l of live) {
     if (!l.key) {
       if (l.unsupported) findings.push({ kind: "ignored-line", line: l.line, pattern: l.pattern, reason: l.unsupported });
       continue;
     }
-    if (l.co) {
-      const missed = witness([{ a: l.co, want: true }, { a: l.rg!, want: false }], budget);
-      if (missed !== null) {
-        // Never expected: fall back to the widest glob rather than risk being looser.
-        l.glob = "**";
-        l.rg = automatonOfGlob(compilePathGlob("**"));
-        findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob, reason: "rolegate could not prove a narrower glob covers it" });
-        continue;
-      }
-      const extra = witness([{ a: l.rg!, want: true }, { a: l.co, want: false }], budget);
-      l.exact = extra === null;
-      if (!l.exact) {
-        const reason = isDirectChildren(l.pattern)
-          ? `in CODEOWNERS a final ${code("*")} matches only the files directly inside; rolegate's glob also covers deeper files`
-          : "rolegate's glob also matches paths the pattern does not";
-        findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason, ...(extra ? { example: extra } : {}) });
-      }
-    } else {
+    if (!l.co) {
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason: `${l.unsupported}; GitHub reports the line as an error and may skip it, and the glob covers every reading of it` });
+      continue;
+    }
+    if (witness([{ l: l.co, want: true }, { l: l.rg!, want: false }], budget) !== null) {
+      // Never expected: fall back to the widest glob rather than risk being looser.
+      l.glob = "**";
+      l.rg = globLanguage(compilePathGlob("**"));
+      findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob, reason: "no narrower glob could be shown to cover it" });
+      continue;
+    }
+    const extra = witness([{ l: l.rg!, want: true }, { l: l.co, want: false }], budget);
+    l.exact = extra === null;
+    if (!l.exact) {
+      const reason = /(^|\/)\*$/.test(l.pattern) && l.pattern !== "*"
+        ? `in CODEOWNERS a final ${code("*")} matches only the files directly inside; rolegate's glob also covers deeper files`
+        : "rolegate cannot say it exactly, so the glob also matches paths the pattern does not";
+      findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason, ...(extra ? { example: extra } : {}) });
     }
   }
 
-  // Owner sets, in order of first appearance.
-  const sets = new Map<string, OwnerSet>();
+  // Owner sets, in order of first appearance; owners rolegate cannot name.
+  const placeholders = new Map<string, string>();
   for (const l of lines) {
+    const onlyUnmapped = l.owners.length === 0 && l.dead === undefined && l.glob !== undefined;
     for (const o of l.unmapped) {
       const k = o.toLowerCase();
-      if (!placeholders.has(k) && l.owners.length === 0 && l.dead === undefined && l.glob !== undefined) placeholders.set(k, placeholderFor(placeholders.size + 1));
-      findings.push({ kind: "unmapped-owner", line: l.line, owner: o, ...(l.owners.length === 0 && placeholders.has(k) ? { placeholder: placeholders.get(k)! } : {}) });
+      if (onlyUnmapped && !placeholders.has(k)) placeholders.set(k, placeholderFor(placeholders.size + 1));
+      findings.push({ kind: "unmapped-owner", line: l.line, owner: o, ...(onlyUnmapped ? { placeholder: placeholders.get(k)! } : {}) });
     }
   }
+  const sets = new Map<string, OwnerSet>();
   for (const l of live) {
     if (!l.key) continue;
     let set = sets.get(l.key);
     if (!set) {
-      const members = l.owners.length > 0 ? l.owners : l.unmapped.map((o) => placeholders.get(o.toLowerCase())!);
-      const display = l.owners.length > 0 ? l.owners.map((o) => (o.startsWith("@") ? o : "@" + o)).join(", ") : `${l.unmapped.join(", ")} (not mapped)`;
-      set = { key: l.key, members, display, labels: l.owners.length > 0 ? l.owners : l.unmapped, name: "", lines: [], globs: [] };
+      const mapped = l.owners.length > 0;
+      set = {
+        key: l.key,
+        members: mapped ? l.owners : l.unmapped.map((o) => placeholders.get(o.toLowerCase())!),
+        display: mapped ? l.owners.map((o) => (o.startsWith("@") ? o : "@" + o)).join(", ") : `${l.unmapped.join(", ")} (not mapped)`,
+        labels: mapped ? l.owners : l.unmapped,
+        name: "",
+        lines: [],
+        globs: [],
+      };
       sets.set(l.key, set);
     }
     set.lines.push(l);
@@ -651,9 +741,8 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   }
 
   // The catch-all: the last live line GitHub surely reads that matches every path.
-  const lastCatchAll = [...live].reverse().find((l) => l.co && witness([{ a: EVERY_PATH, want: true }, { a: l.co, want: false }], budget) === null);
+  const lastCatchAll = [...live].reverse().find((l) => l.co && l.co.chars.size === 0 && witness([{ l: l.co, want: false }], budget) === null);
   const catchAll = lastCatchAll?.key ? lastCatchAll : undefined;
-
   for (const set of sets.values()) {
     for (const l of set.lines) {
       if (l === catchAll) continue;
@@ -665,103 +754,95 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
     }
   }
 
-  // Who owns each policy file: every owner set that may be its last match.
+  // Who owns each policy file: every owner set that may be its last matching line.
   const policyOwners = new Set<string>();
   for (const p of POLICY_FILE_NAMES) {
-    let settled = false;
-    for (let j = live.length - 1; j >= 0 && !settled; j--) {
+    for (let j = live.length - 1; j >= 0; j--) {
       const l = live[j]!;
-      const lang = mayMatch(l);
-      if (!lang || !lang.matches(p)) continue;
+      if (!mayMatch(l)!.matches(p)) continue;
       if (l.key) policyOwners.add(l.key);
-      settled = l.co !== undefined;
+      if (l.co) break; // GitHub surely reads this line, so no earlier line decides
     }
   }
 
-  // Requirements.
+  // Requirements, one per owner set.
   const reqs: Req[] = [];
   for (const set of sets.values()) {
-    const categories: string[] = [];
-    const components: Component[] = [];
+    const req: Req = { set, name: `CODEOWNERS: ${set.display}`, categories: [], components: [] };
     if (set.globs.length > 0) {
-      categories.push(set.name);
-      for (const g of set.globs) components.push({ kind: "glob", glob: g.glob, lines: g.lines, rg: g.rg, owner: set, widenedInclude: false });
+      req.categories.push(set.name);
+      for (const g of set.globs) req.components.push({ kind: "glob", glob: g.glob, lines: g.lines, rg: g.rg, widenedInclude: false });
     }
-    const req: Req = { set, name: `CODEOWNERS: ${set.display}`, categories, components };
     if (catchAll && catchAll.key === set.key) {
       req.catchAll = catchAll;
-      categories.push("other");
-      components.push({ kind: "other" });
-      // Files a widened glob adds may have the catch-all as their last match.
+      req.categories.push("other");
+      req.components.push({ kind: "other" });
+      // The paths a widened glob adds may have the catch-all as their last matching line.
       for (const other of sets.values()) {
         if (other === set || other.globs.every((g) => g.exact)) continue;
-        categories.push(other.name);
-        for (const g of other.globs) components.push({ kind: "glob", glob: g.glob, lines: g.lines, rg: g.rg, owner: other, widenedInclude: true });
+        req.categories.push(other.name);
+        for (const g of other.globs) req.components.push({ kind: "glob", glob: g.glob, lines: g.lines, rg: g.rg, widenedInclude: true });
       }
     }
     if (policyOwners.has(set.key)) {
-      categories.push("policy");
-      components.push({ kind: "policy" });
+      req.categories.push("policy");
+      req.components.push({ kind: "policy" });
     }
     reqs.push(req);
   }
-  const policyCovered = reqs.some((r) => r.categories.includes("policy"));
-  if (!policyCovered) findings.push({ kind: "policy-admin" });
+  if (!reqs.some((r) => r.categories.includes("policy"))) findings.push({ kind: "policy-admin" });
 
   // Where the policy asks for more than CODEOWNERS.
-  const policyAutomata = POLICY_FILE_NAMES.map(literalPath);
-  const laterThan = (line: number) => live.filter((l) => l.line > line);
   for (let x = 0; x < reqs.length; x++) {
     for (let y = x + 1; y < reqs.length; y++) {
       const hit = overlapOf(reqs[x]!, reqs[y]!, budget);
-      if (hit) findings.push({ kind: "overlap", requirements: [reqs[x]!.name, reqs[y]!.name], lines: hit.lines, ...(hit.widenedLine !== undefined ? { widenedLine: hit.widenedLine } : {}), ...(hit.example ? { example: hit.example } : {}) });
+      if (hit) findings.push({ kind: "overlap", requirements: [reqs[x]!.name, reqs[y]!.name], ...hit });
     }
   }
-  const everyGlob = reqs.flatMap((r) => r.components.filter((c): c is Extract<Component, { kind: "glob" }> => c.kind === "glob"));
-  for (const k of live) {
-    if (k.key || !k.co) continue;
-    const later = laterThan(k.line).map(mayMatch).filter((a): a is PathAutomaton => a !== undefined);
+  const everyGlob = union(reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))));
+  const policyFiles = new Language(POLICY_FILE_NAMES.map(literalPath));
+  live.forEach((k, index) => {
+    if (k.key || !k.co) return;
+    const later = live.slice(index + 1);
+    const laterUnion = later.length > 0 ? union(later.map(mayMatch)) : undefined;
     for (const r of reqs) {
-      const hit = unownedHit(r, k.co, later, everyGlob, policyAutomata, budget);
-      if (hit) findings.push({ kind: "unowned", requirement: r.name, line: k.line, ...(hit.via !== undefined ? { via: hit.via } : {}), ...(hit.example ? { example: hit.example } : {}) });
+      const hit = unownedHit(r, k.co, laterUnion, everyGlob, policyFiles, budget);
+      if (hit) findings.push({ kind: "unowned", requirement: r.name, line: k.line, ...hit });
     }
-  }
-  const allLines = live.map(mayMatch).filter((a): a is PathAutomaton => a !== undefined);
+  });
+  const anyLine = union(live.map(mayMatch));
   for (const r of reqs) {
-    const hit = unmatchedHit(r, allLines, budget);
-    if (hit) findings.push({ kind: "unmatched", requirement: r.name, ...(hit.via !== undefined ? { via: hit.via } : {}), ...(hit.example ? { example: hit.example } : {}) });
+    const hit = unmatchedHit(r, anyLine, budget);
+    if (hit) findings.push({ kind: "unmatched", requirement: r.name, ...hit });
   }
 
   const notes = findings.map((f) => noteText(f, lines));
-  const yaml = render({ options, lines, reqs, sets, findings, notes, catchAll, placeholders });
-  return { yaml, notes, findings };
-}
-
-function isDirectChildren(pattern: string): boolean {
-  return /(^|\/)\*$/.test(pattern) && pattern !== "*";
+  return { yaml: render({ options, lines, reqs, sets, findings, notes, catchAll, placeholders }), notes, findings };
 }
 
 function firstLine(c: Component): number | undefined {
   return c.kind === "glob" ? c.lines[0] : undefined;
 }
 
-/** A path both requirements select, if any (or `example` undefined when the budget ran out). */
-function overlapOf(a: Req, b: Req, budget: Budget): { lines: [number | undefined, number | undefined]; widenedLine?: number; example?: string } | undefined {
-  let unsure: { lines: [number | undefined, number | undefined]; widenedLine?: number } | undefined;
+type OverlapHit = { lines: [number | undefined, number | undefined]; widenedLine?: number; example?: string };
+
+/** A path both requirements select, if any (without `example` when the budget ran out). */
+function overlapOf(a: Req, b: Req, budget: Budget): OverlapHit | undefined {
+  let unsure: OverlapHit | undefined;
   for (const ca of a.components) {
     for (const cb of b.components) {
       if (ca.kind === "other" || cb.kind === "other") continue; // `other` holds no file of a category, nor a policy file
       const lines: [number | undefined, number | undefined] = [firstLine(ca), firstLine(cb)];
       if (ca.kind === "policy" && cb.kind === "policy") return { lines, example: POLICY_FILE_NAMES[0] };
       if (ca.kind === "policy" || cb.kind === "policy") {
-        const g = (ca.kind === "glob" ? ca : cb) as Extract<Component, { kind: "glob" }>;
+        const g = (ca.kind === "glob" ? ca : cb) as GlobComponent;
         const p = POLICY_FILE_NAMES.find((n) => g.rg.matches(n));
-        if (p) return { lines, example: p };
+        if (p) return { lines, ...(g.widenedInclude ? { widenedLine: g.lines[0]! } : {}), example: p };
         continue;
       }
       if (ca.kind !== "glob" || cb.kind !== "glob" || surelyDisjoint(ca.rg, cb.rg)) continue;
       const widened = ca.widenedInclude ? { widenedLine: ca.lines[0]! } : cb.widenedInclude ? { widenedLine: cb.lines[0]! } : {};
-      const w = witness([{ a: ca.rg, want: true }, { a: cb.rg, want: true }], budget);
+      const w = witness([{ l: ca.rg, want: true }, { l: cb.rg, want: true }], budget);
       if (typeof w === "string") return { lines, ...widened, example: w };
       if (w === undefined) unsure ??= { lines, ...widened };
     }
@@ -770,31 +851,20 @@ function overlapOf(a: Req, b: Req, budget: Budget): { lines: [number | undefined
 }
 
 /** A path whose last matching line is `k` (no owners) that the requirement still selects. */
-function unownedHit(
-  r: Req,
-  k: PathAutomaton,
-  later: PathAutomaton[],
-  everyGlob: Extract<Component, { kind: "glob" }>[],
-  policyFiles: PathAutomaton[],
-  budget: Budget,
-): { via?: number; example?: string } | undefined {
+function unownedHit(r: Req, k: Language, later: Language | undefined, everyGlob: Language, policyFiles: Language, budget: Budget): { via?: number; example?: string } | undefined {
   let unsure: { via?: number } | undefined;
   for (const c of r.components) {
     if (c.kind === "policy") {
-      const p = POLICY_FILE_NAMES.find((n) => k.matches(n) && !later.some((l) => l.matches(n)));
+      const p = POLICY_FILE_NAMES.find((n) => k.matches(n) && !later?.matches(n));
       if (p) return { example: p };
       continue;
     }
-    const terms: { a: PathAutomaton; want: boolean }[] = [{ a: k, want: true }];
-    if (c.kind === "glob") {
-      if (surelyDisjoint(c.rg, k)) continue;
-      terms.push({ a: c.rg, want: true });
-    } else {
-      // `other`: in no category and not a policy file.
-      for (const g of everyGlob) if (!surelyDisjoint(g.rg, k)) terms.push({ a: g.rg, want: false });
-      for (const p of policyFiles) terms.push({ a: p, want: false });
-    }
-    for (const l of later) if (!surelyDisjoint(l, k)) terms.push({ a: l, want: false });
+    if (c.kind === "glob" && surelyDisjoint(c.rg, k)) continue;
+    const terms: Term[] = [{ l: k, want: true }];
+    // `other`: files in no category and not a policy file.
+    if (c.kind === "glob") terms.push({ l: c.rg, want: true });
+    else terms.push({ l: everyGlob, want: false }, { l: policyFiles, want: false });
+    if (later) terms.push({ l: later, want: false });
     const w = witness(terms, budget);
     const via = c.kind === "glob" ? c.lines[0] : r.catchAll?.line;
     if (typeof w === "string") return { ...(via !== undefined ? { via } : {}), example: w };
@@ -804,17 +874,16 @@ function unownedHit(
 }
 
 /** A path no CODEOWNERS line matches that the requirement still selects (through a widened glob). */
-function unmatchedHit(r: Req, allLines: PathAutomaton[], budget: Budget): { via?: number; example?: string } | undefined {
+function unmatchedHit(r: Req, anyLine: Language, budget: Budget): { via?: number; example?: string } | undefined {
   let unsure: { via?: number } | undefined;
   for (const c of r.components) {
-    if (c.kind === "other") continue; // only listed with a catch-all, which matches every path
+    if (c.kind === "other") continue; // listed only with a catch-all, which matches every path
     if (c.kind === "policy") {
-      const p = POLICY_FILE_NAMES.find((n) => !allLines.some((l) => l.matches(n)));
+      const p = POLICY_FILE_NAMES.find((n) => !anyLine.matches(n));
       if (p) return { example: p };
       continue;
     }
-    const terms = [{ a: c.rg, want: true }, ...allLines.filter((l) => !surelyDisjoint(l, c.rg)).map((a) => ({ a, want: false }))];
-    const w = witness(terms, budget);
+    const w = witness([{ l: c.rg, want: true }, { l: anyLine, want: false }], budget);
     if (typeof w === "string") return { via: c.lines[0]!, example: w };
     if (w === undefined) unsure ??= { via: c.lines[0]! };
   }
@@ -828,21 +897,22 @@ function lineRef(lines: Line[], n: number | undefined): string {
 }
 
 function noteText(f: ImportFinding, lines: Line[]): string {
-  const eg = (e: string | undefined) => (e !== undefined ? `files such as ${code(e)}` : "files (the analysis ran out of budget, so this is assumed)");
+  const eg = (e: string | undefined) => (e !== undefined ? `files such as ${code(e)}` : "some files (the analysis ran out of budget here, so this is assumed)");
+  const pattern = (n: number) => code(lines.find((l) => l.line === n)!.pattern);
   switch (f.kind) {
     case "overlap":
       if (f.widenedLine !== undefined) {
-        return `Stricter than CODEOWNERS: ${eg(f.example)} need both ${q(f.requirements[0])} and ${q(f.requirements[1])}: ${lineRef(lines, f.widenedLine)} had to be widened, and the paths the widened glob adds may fall to the catch-all in CODEOWNERS, so the catch-all's requirement covers that whole category too.`;
+        return `Stricter than CODEOWNERS: ${eg(f.example)} need both ${q(f.requirements[0])} and ${q(f.requirements[1])}. ${lineRef(lines, f.widenedLine)} had to be widened, and the paths the widened glob adds may fall to the catch-all in CODEOWNERS, so the catch-all's requirement covers that category too.`;
       }
-      return `Stricter than CODEOWNERS: ${eg(f.example)} are selected by both ${q(f.requirements[0])} and ${q(f.requirements[1])} (${lineRef(lines, f.lines[0])}, ${lineRef(lines, f.lines[1])}), so they need both approvals; CODEOWNERS asks only the owners of the last matching line.`;
+      return `Stricter than CODEOWNERS: ${eg(f.example)} are selected by both ${q(f.requirements[0])} and ${q(f.requirements[1])} (${lineRef(lines, f.lines[0])} and ${lineRef(lines, f.lines[1])}), so they need both approvals; CODEOWNERS asks only the owners of the last matching line.`;
     case "unowned":
-      return `Stricter than CODEOWNERS: line ${f.line} (${code(lines.find((l) => l.line === f.line)!.pattern)}) has no owners, but ${eg(f.example)} still need ${q(f.requirement)}${f.via !== undefined ? ` through ${lineRef(lines, f.via)}` : ""}: rolegate cannot take files out of a category.`;
+      return `Stricter than CODEOWNERS: line ${f.line} (${pattern(f.line)}) has no owners, but ${eg(f.example)} still need ${q(f.requirement)}${f.via !== undefined ? ` through ${lineRef(lines, f.via)}` : ""}: rolegate cannot take files out of a category.`;
     case "unmatched":
       return `Stricter than CODEOWNERS: ${eg(f.example)} match no CODEOWNERS line, but ${q(f.requirement)} selects them${f.via !== undefined ? ` because ${lineRef(lines, f.via)} had to be widened` : ""}.`;
     case "policy-admin":
-      return `No CODEOWNERS line owns the policy files (${POLICY_FILE_NAMES.join(", ")}): rolegate's built-in rule asks one repository admin to approve changes to them.`;
+      return `Stricter than CODEOWNERS: no CODEOWNERS line owns the policy files (${POLICY_FILE_NAMES.join(", ")}), so rolegate's built-in rule asks a repository admin to approve changes to them.`;
     case "shadowed":
-      return `Line ${f.line} (${code(lines.find((l) => l.line === f.line)!.pattern)}) is left out: ${lineRef(lines, f.by)} comes later and matches every file it matches, so it never decides anything.`;
+      return `Line ${f.line} (${pattern(f.line)}) is left out: ${lineRef(lines, f.by)} comes later and matches every file it matches, so it never decides anything.`;
     case "widened":
       return `Line ${f.line}: ${code(f.pattern)} becomes the glob ${code(f.glob)}: ${f.reason}${f.example !== undefined ? ` (e.g. ${code(f.example)})` : ""}.`;
     case "ignored-line":
@@ -851,7 +921,7 @@ function noteText(f: ImportFinding, lines: Line[]): string {
       return `Line ${f.line}: ${code(f.pattern)} matches no file and is left out.`;
     case "unmapped-owner":
       return f.placeholder
-        ? `Line ${f.line}: ${code(f.owner)} is not a GitHub login or team and is the line's only kind of owner; its files need an approval from the placeholder ${code(f.placeholder)}, which no one can give, until you replace it with the owner's login.`
+        ? `Line ${f.line}: ${code(f.owner)} is not a GitHub login or team, and the line names no other kind of owner: its files need an approval from the placeholder ${code(f.placeholder)}, which no one can give, until you replace it with the owner's login.`
         : `Line ${f.line}: ${code(f.owner)} is not a GitHub login or team (rolegate needs logins), so it is left out; the line's other owners still approve.`;
   }
 }
@@ -866,6 +936,10 @@ interface RenderInput {
   catchAll: Line | undefined;
   placeholders: Map<string, string>;
 }
+
+/** Notes written into the YAML: all are returned, but a huge file must still give a loadable policy. */
+const MAX_HEADER_NOTES = 200;
+const MAX_NOTES_PER_REQUIREMENT = 8;
 
 /** A comment that stays a comment: no line breaks or control characters. */
 function comment(text: string): string {
@@ -895,14 +969,16 @@ function render(input: RenderInput): string {
     ...wrap(`Generated by \`rolegate import codeowners\` from ${options.source ?? "a CODEOWNERS file"} (${n} rule${n === 1 ? "" : "s"}). A starting point: review it, then check it with \`rolegate validate\`.`, "# "),
     "#",
     ...wrap("Each set of owners in CODEOWNERS becomes a role (its members), a category (the patterns of the lines naming exactly those owners) and a requirement (one approval from that role for the files of that category).", "# "),
-    ...wrap("Never looser than CODEOWNERS: a change to a file needs at least one approval from an owner of the last CODEOWNERS line that matches it. Where rolegate cannot say exactly the same thing it asks for more, and the notes below say where.", "# "),
+    ...wrap("Never looser than CODEOWNERS: a change to a file needs at least one approval from an owner of the last CODEOWNERS line that matches it. Where rolegate cannot say exactly the same thing it asks for more: the comments above each requirement say where.", "# "),
   );
   if (catchAll) {
     out.push(...wrap(`The catch-all on line ${catchAll.line} (${code(catchAll.pattern)}) becomes a requirement on the built-in \`other\` category: the files in no category of a later line.`, "# "));
   }
-  if (notes.length > 0) {
+  const general = findings.map((f, i) => ({ f, note: notes[i]! })).filter(({ f }) => !STRICTER_KINDS.has(f.kind) || f.kind === "policy-admin");
+  if (general.length > 0) {
     out.push("#", "# Notes:");
-    notes.forEach((note, i) => out.push(...wrap(note, `# ${i + 1}. `, "#    ")));
+    general.slice(0, MAX_HEADER_NOTES).forEach(({ note }) => out.push(...wrap(note, "# - ", "#   ")));
+    if (general.length > MAX_HEADER_NOTES) out.push(`# - ... and ${general.length - MAX_HEADER_NOTES} more (the import command prints them all).`);
   }
   out.push("version: 1");
 
@@ -914,25 +990,25 @@ function render(input: RenderInput): string {
       for (const g of s.globs) out.push(`      - ${q(g.glob)}  # line${g.lines.length > 1 ? "s" : ""} ${g.lines.join(", ")}${g.exact ? "" : " (widened, see the notes)"}`);
     }
   }
-  if (reqs.length > 0) {
-    out.push("roles:");
-    for (const r of reqs) {
-      out.push(`  ${q(r.set.name)}:`, `    description: ${q(`Owners from CODEOWNERS: ${r.set.display}`)}`, "    members:");
-      for (const m of r.set.members) {
-        const stands = [...input.placeholders].find(([, p]) => p === m);
-        out.push(`      - ${q(m)}${stands ? `  # stands for ${comment(stands[0])}: replace it with a GitHub login or team` : ""}`);
-      }
-      out.push("    grants:", `      approve: [${r.categories.map(q).join(", ")}]`);
+  if (reqs.length === 0) return out.join("\n") + "\n";
+  out.push("roles:");
+  for (const r of reqs) {
+    out.push(`  ${q(r.set.name)}:`, `    description: ${q(`Owners from CODEOWNERS: ${r.set.display}`)}`, "    members:");
+    for (const m of r.set.members) {
+      const stands = [...input.placeholders].find(([, p]) => p === m);
+      out.push(`      - ${q(m)}${stands ? `  # stands for ${comment(stands[0])}: replace it with a GitHub login or team` : ""}`);
     }
-    out.push("require:");
-    for (const r of reqs) {
-      const mine = findings
-        .map((f, i) => ({ f, i }))
-        .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name));
-      if (r.catchAll) out.push(...wrap(`The catch-all (line ${r.catchAll.line}): \`other\` holds the files in no category of a later line.`, "  # "));
-      if (mine.length > 0) out.push(...wrap(`Stricter than CODEOWNERS in places: see note${mine.length > 1 ? "s" : ""} ${mine.map(({ i }) => i + 1).join(", ")} above.`, "  # "));
-      out.push(`  - name: ${q(r.name)}`, `    categories: [${r.categories.map(q).join(", ")}]`, `    roles: [${q(r.set.name)}]`, "    approvals: 1");
-    }
+    out.push("    grants:", `      approve: [${r.categories.map(q).join(", ")}]`);
+  }
+  out.push("require:");
+  for (const r of reqs) {
+    const mine = findings
+      .map((f, i) => ({ f, note: notes[i]! }))
+      .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name));
+    if (r.catchAll) out.push(...wrap(`The catch-all (line ${r.catchAll.line}): \`other\` holds the files in no category of a later line.`, "  # "));
+    mine.slice(0, MAX_NOTES_PER_REQUIREMENT).forEach(({ note }) => out.push(...wrap(note, "  # - ", "  #   ")));
+    if (mine.length > MAX_NOTES_PER_REQUIREMENT) out.push(`  # - ... and ${mine.length - MAX_NOTES_PER_REQUIREMENT} more like these (the import command prints them all).`);
+    out.push(`  - name: ${q(r.name)}`, `    categories: [${r.categories.map(q).join(", ")}]`, `    roles: [${q(r.set.name)}]`, "    approvals: 1");
   }
   return out.join("\n") + "\n";
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { GlobIndex } from "../../src/core/glob-index.js";
 import { compileBranchGlob, compilePathGlob, GlobError, matchBranch, matchPath, splitPath } from "../../src/core/glob.js";
 
+// Time budget: about 3 s, mostly the property runs against the minimatch reference.
+
 /** Does `pattern` match `path` under the policy's gitignore-style rules? */
 function m(pattern: string, path: string): boolean {
   return matchPath(compilePathGlob(pattern), path);

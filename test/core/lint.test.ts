@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { formatDiagnostic, type Diagnostic } from "../../src/core/diagnostics.js";
 import { loadPolicy, twoPolicyFiles } from "../../src/core/policy/load.js";
 
+// Time budget: about 2 s. Every lint rule of the spec, each with a failing and a passing example.
+
 const FILE = ".github/rolegate.yml";
 const NOW = new Date("2026-06-01T12:00:00Z");
 

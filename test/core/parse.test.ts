@@ -4,6 +4,8 @@ import type { Diagnostic } from "../../src/core/diagnostics.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import { parsePolicyText } from "../../src/core/policy/parse.js";
 
+// Time budget: about 10 s (hostile inputs near the 1 MiB limit, and property runs).
+
 const FILE = ".github/rolegate.yml";
 const NOW = new Date("2026-06-01T12:00:00Z");
 

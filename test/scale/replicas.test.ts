@@ -112,6 +112,6 @@ describe("two replicas behind one Redis", () => {
     await new Promise((r) => setTimeout(r, 5_500)); // past the cached health reading
     const health = await fetch(`http://127.0.0.1:${b.port}/healthz`);
     expect(health.status).toBe(503);
-    expect((await health.json()).checks.redis).toBe("unreachable");
+    expect(((await health.json()) as { checks: { redis: string } }).checks.redis).toBe("unreachable");
   }, 20_000);
 });
