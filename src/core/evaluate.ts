@@ -107,12 +107,38 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   const holdsAnyRole = (user: string) => memberships(user).length > 0;
   const canWrite = (user: string) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
 
+  // Files that look alike to every rule are judged once: the same categories, environments
+  // and level, and the same path too when some membership is scoped by paths.
+  const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== undefined));
+  const shapeKeys = new Map<ClassifiedFile, string>();
+  for (const f of files) shapeKeys.set(f, pathScoped ? f.path : `${f.categories.join(",")}|${f.environments.join(",")}|${f.level}`);
+  const shapeOf = (f: ClassifiedFile) => shapeKeys.get(f)!;
+  const groupsOf = (list: readonly ClassifiedFile[]) => {
+    const groups = new Map<string, ClassifiedFile[]>();
+    for (const f of list) {
+      const key = shapeOf(f);
+      const g = groups.get(key);
+      if (g) g.push(f);
+      else groups.set(key, [f]);
+    }
+    return [...groups.values()];
+  };
+  const representativesOf = (list: readonly ClassifiedFile[]) => groupsOf(list).map((g) => g[0]!);
+  const fileGroups = groupsOf(files);
+  const fileShapes = fileGroups.map((g) => g[0]!);
+
   // Violations: author (and commit authors), merger.
   const violations: Violation[] = [];
   const judgeAction = (user: string, action: string) => {
+    const decided = new Map<string, string | undefined>(); // shape -> reason it is not allowed
     for (const f of files) {
-      const d = decide(held(user, f), action, f, ctx);
-      if (!d.allowed) violations.push({ action, user, path: f.path, reason: d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}` });
+      const key = shapeOf(f);
+      if (!decided.has(key)) {
+        const d = decide(held(user, f), action, f, ctx);
+        decided.set(key, d.allowed ? undefined : d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`);
+      }
+      const reason = decided.get(key);
+      if (reason !== undefined) violations.push({ action, user, path: f.path, reason });
     }
   };
   if (state.author) judgeAction(state.author, "author");
@@ -129,7 +155,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   for (const [user, review] of [...latestReviews(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
-      const blocks = files.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
+      const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
       if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.path}` });
       continue;
     }
@@ -147,10 +173,12 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
     (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
   const requirements: RequirementResult[] = [];
   for (const req of policy.requirements) {
-    const selected = files.filter((f) => selects(req, f, ctx));
+    // Path selectors look at each path; every other selector only at the file's shape.
+    const selected = req.paths ? files.filter((f) => selects(req, f, ctx)) : fileGroups.filter((g) => selects(req, g[0]!, ctx)).flat();
     if (selected.length === 0) continue;
+    const representatives = representativesOf(selected);
     const eligibleFor = (ms: Membership[]) =>
-      selected.every((f) => {
+      representatives.every((f) => {
         const h = heldRoles(ms, f, policy);
         if (req.roles && !req.roles.some((r) => h.has(r))) return false;
         return decide(h, "approve", f, ctx, req.categories).allowed;
@@ -164,7 +192,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates(policy, ctx, eligibleFor, excluded),
+      eligible: candidates(policy, ctx, eligibleFor, excluded, memberships),
       roles: req.roles,
     });
   }
@@ -221,6 +249,7 @@ function candidates(
   ctx: JudgeContext,
   eligibleFor: (ms: Membership[]) => boolean,
   excluded: (login: string) => boolean,
+  memberships: (login: string) => Membership[],
 ): string[] {
   const out = new Set<string>();
   // Members of resolved teams the policy names are candidates in their own right.
@@ -229,7 +258,7 @@ function candidates(
   // Bounded: the list is for people to read, and each candidate costs a pass over the files.
   for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
   for (const login of logins) {
-    if (!excluded(login) && eligibleFor(membershipsOf(login, ctx))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
+    if (!excluded(login) && eligibleFor(memberships(login))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
   }
   for (const key of policy.directRoles.keys()) {
     const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];

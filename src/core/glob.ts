@@ -29,6 +29,30 @@ export interface PathGlob {
   readonly literalPrefix: readonly string[];
   /** `.ext` when the last segment is `*.ext` with a literal extension (for indexing). */
   readonly extension: string | undefined;
+  /** A common form matched without the general algorithm (see `shapeOf`). */
+  readonly shape: GlobShape;
+}
+
+// Common forms with a direct test, all equivalent to the general algorithm (the property
+// tests compare them with minimatch): a name at any depth (`Jenkinsfile`, `**/Jenkinsfile`),
+// an extension at any depth (`*.tf`, `**/*.tf`), everything under a literal directory
+// (`k8s/**`), and a literal path (`a/b`, which also covers what is inside a directory `a/b`).
+export type GlobShape =
+  | { kind: "anyName"; name: string }
+  | { kind: "anyExt"; ext: string }
+  | { kind: "under"; prefix: readonly string[] }
+  | { kind: "exact"; prefix: readonly string[] }
+  | { kind: "general" };
+
+function shapeOf(segments: readonly Segment[]): GlobShape {
+  const floatingLast = segments.length === 1 || (segments.length === 2 && segments[0]!.kind === "globstar");
+  const last = segments[segments.length - 1]!;
+  if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
+  if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
+  const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
+  if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => (x as { text: string }).text) };
+  if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => (x as { text: string }).text) };
+  return { kind: "general" };
 }
 
 export class GlobError extends Error {}
@@ -97,7 +121,9 @@ export function compilePathGlob(pattern: string): PathGlob {
   const last = segments[segments.length - 1]!;
   let extension: string | undefined;
   if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
-  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension };
+  // A floating one-segment pattern and `**/`-led two-segment one are the same test.
+  const shape = anchored && !(segments.length === 2 && segments[0]!.kind === "globstar") && segments.length === 1 ? ({ kind: "general" } as const) : shapeOf(segments);
+  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension, shape };
 }
 
 /** Classic iterative wildcard match of one segment: `*` any run, `?` one character. */
@@ -160,8 +186,35 @@ function matchEnds(segments: readonly Segment[], path: readonly string[], start:
   return reach;
 }
 
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  if (path.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
+  return true;
+}
+
 /** Does the glob match this file path (already split on `/`)? */
 export function matchPathSegments(glob: PathGlob, path: readonly string[]): boolean {
+  // The last segment a match may end on: a directory-only pattern must end before the file.
+  const lastEnd = glob.dirOnly ? path.length - 1 : path.length;
+  const shape = glob.shape;
+  switch (shape.kind) {
+    case "anyName":
+      for (let i = 0; i < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
+    case "anyExt":
+      for (let i = 0; i < lastEnd; i++) if (path[i]!.endsWith(shape.ext)) return true;
+      return false;
+    case "under":
+      // A final `**` takes at least one segment after the prefix.
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
+    case "exact":
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length;
+    case "general":
+      return matchGeneral(glob, path);
+  }
+}
+
+function matchGeneral(glob: PathGlob, path: readonly string[]): boolean {
   const starts = glob.anchored ? 1 : path.length;
   for (let start = 0; start < starts; start++) {
     const ends = matchEnds(glob.segments, path, start);
