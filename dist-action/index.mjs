@@ -38729,6 +38729,16 @@ function sortDiagnostics(diagnostics) {
 }
 
 // src/core/glob.ts
+function shapeOf(segments) {
+  const floatingLast = segments.length === 1 || segments.length === 2 && segments[0].kind === "globstar";
+  const last = segments[segments.length - 1];
+  if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
+  if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
+  const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
+  if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
+  if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => x.text) };
+  return { kind: "general" };
+}
 var GlobError = class extends Error {
 };
 var GLOB_LIMITS = { maxLength: 1024, maxSegments: 64, maxWildcardsPerSegment: 16 };
@@ -38779,7 +38789,8 @@ function compilePathGlob(pattern) {
   const last = segments[segments.length - 1];
   let extension;
   if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
-  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension };
+  const shape = anchored && !(segments.length === 2 && segments[0].kind === "globstar") && segments.length === 1 ? { kind: "general" } : shapeOf(segments);
+  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension, shape };
 }
 function matchWildcard(pattern, text) {
   let p = 0;
@@ -38831,7 +38842,30 @@ function matchEnds(segments, path, start) {
   }
   return reach;
 }
+function startsWith(path, prefix) {
+  if (path.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
+  return true;
+}
 function matchPathSegments(glob, path) {
+  const lastEnd = glob.dirOnly ? path.length - 1 : path.length;
+  const shape = glob.shape;
+  switch (shape.kind) {
+    case "anyName":
+      for (let i = 0; i < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
+    case "anyExt":
+      for (let i = 0; i < lastEnd; i++) if (path[i].endsWith(shape.ext)) return true;
+      return false;
+    case "under":
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
+    case "exact":
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length;
+    case "general":
+      return matchGeneral(glob, path);
+  }
+}
+function matchGeneral(glob, path) {
   const starts = glob.anchored ? 1 : path.length;
   for (let start = 0; start < starts; start++) {
     const ends = matchEnds(glob.segments, path, start);
@@ -38894,17 +38928,20 @@ function matchBranch(glob, branch) {
 
 // src/core/glob-index.ts
 var GlobIndex = class {
-  byFirstSegment = /* @__PURE__ */ new Map();
+  byPrefix = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   byExtension = /* @__PURE__ */ new Map();
   always = [];
+  maxPrefix = 0;
   add(glob, tag) {
     const entry = { glob, tag };
-    const first = glob.literalPrefix[0];
-    const only = glob.segments.length === 1 ? glob.segments[0] : void 0;
-    if (glob.anchored && first !== void 0) push(this.byFirstSegment, first, entry);
-    else if (!glob.anchored && only?.kind === "literal") push(this.byName, only.text, entry);
-    else if (!glob.anchored && glob.extension !== void 0) push(this.byExtension, glob.extension, entry);
+    const last = glob.segments[glob.segments.length - 1];
+    if (glob.anchored && glob.literalPrefix.length > 0) {
+      const prefix = glob.literalPrefix;
+      push(this.byPrefix, prefix.join("/"), entry);
+      this.maxPrefix = Math.max(this.maxPrefix, prefix.length);
+    } else if (last.kind === "literal") push(this.byName, last.text, entry);
+    else if (glob.extension !== void 0) push(this.byExtension, glob.extension, entry);
     else this.always.push(entry);
   }
   /** Tags of every glob matching the path (a tag may repeat when several of its globs match). */
@@ -38915,14 +38952,19 @@ var GlobIndex = class {
         for (const e of list) if (matchPathSegments(e.glob, segments)) out.push(e.tag);
       }
     };
-    test(this.byFirstSegment.get(segments[0]));
+    let prefix = "";
+    for (let k = 0; k < Math.min(segments.length, this.maxPrefix); k++) {
+      prefix = k === 0 ? segments[0] : `${prefix}/${segments[k]}`;
+      test(this.byPrefix.get(prefix));
+    }
     const seenNames = /* @__PURE__ */ new Set();
     const seenExt = /* @__PURE__ */ new Set();
     for (const seg of segments) {
-      if (!seenNames.has(seg)) {
+      if (this.byName.size > 0 && !seenNames.has(seg)) {
         seenNames.add(seg);
         test(this.byName.get(seg));
       }
+      if (this.byExtension.size === 0) continue;
       for (let i = seg.indexOf("."); i >= 0; i = seg.indexOf(".", i + 1)) {
         const ext = seg.slice(i);
         if (seenExt.has(ext)) continue;
@@ -39036,6 +39078,17 @@ function holds(c, ctx) {
 }
 
 // src/core/permissions.ts
+function judgeContext(policy, state) {
+  return {
+    policy,
+    targetBranch: state.targetBranch,
+    labels: new Set(state.labels.map((l) => l.toLowerCase())),
+    draft: state.draft,
+    now: state.now,
+    author: state.author,
+    teams: state.teams
+  };
+}
 function todayUtc(now) {
   return now.toISOString().slice(0, 10);
 }
@@ -39194,15 +39247,7 @@ function rank(r) {
 }
 function evaluate(policy, state, classifier = new Classifier(policy)) {
   const files = classifier.classify(state.files, state.targetBranch);
-  const ctx = {
-    policy,
-    targetBranch: state.targetBranch,
-    labels: new Set(state.labels.map((l) => l.toLowerCase())),
-    draft: state.draft,
-    now: state.now,
-    author: state.author,
-    teams: state.teams
-  };
+  const ctx = judgeContext(policy, state);
   const errors = [];
   const warnings = [];
   if (!state.filesComplete) errors.push("the list of changed files is incomplete, so the change cannot be fully judged");
@@ -39219,11 +39264,34 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   const held = (user, file) => heldRoles(memberships(user), file, policy);
   const holdsAnyRole = (user) => memberships(user).length > 0;
   const canWrite = (user) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
+  const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== void 0));
+  const shapeKeys = /* @__PURE__ */ new Map();
+  for (const f of files) shapeKeys.set(f, pathScoped ? f.path : `${f.categories.join(",")}|${f.environments.join(",")}|${f.level}`);
+  const shapeOf2 = (f) => shapeKeys.get(f);
+  const groupsOf = (list) => {
+    const groups = /* @__PURE__ */ new Map();
+    for (const f of list) {
+      const key = shapeOf2(f);
+      const g = groups.get(key);
+      if (g) g.push(f);
+      else groups.set(key, [f]);
+    }
+    return [...groups.values()];
+  };
+  const representativesOf = (list) => groupsOf(list).map((g) => g[0]);
+  const fileGroups = groupsOf(files);
+  const fileShapes = fileGroups.map((g) => g[0]);
   const violations = [];
   const judgeAction = (user, action) => {
+    const decided = /* @__PURE__ */ new Map();
     for (const f of files) {
-      const d = decide(held(user, f), action, f, ctx);
-      if (!d.allowed) violations.push({ action, user, path: f.path, reason: d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}` });
+      const key = shapeOf2(f);
+      if (!decided.has(key)) {
+        const d = decide(held(user, f), action, f, ctx);
+        decided.set(key, d.allowed ? void 0 : d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`);
+      }
+      const reason = decided.get(key);
+      if (reason !== void 0) violations.push({ action, user, path: f.path, reason });
     }
   };
   if (state.author) judgeAction(state.author, "author");
@@ -39238,7 +39306,7 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   for (const [user, review] of [...latestReviews(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
-      const blocks = files.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
+      const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
       if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.path}` });
       continue;
     }
@@ -39253,9 +39321,10 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   const excluded = (login) => login === author && !policy.options.authorCanApprove || committers.has(login) && !policy.options.committersCanApprove;
   const requirements = [];
   for (const req of policy.requirements) {
-    const selected = files.filter((f) => selects(req, f, ctx));
+    const selected = req.paths ? files.filter((f) => selects(req, f, ctx)) : fileGroups.filter((g) => selects(req, g[0], ctx)).flat();
     if (selected.length === 0) continue;
-    const eligibleFor = (ms) => selected.every((f) => {
+    const representatives = representativesOf(selected);
+    const eligibleFor = (ms) => representatives.every((f) => {
       const h = heldRoles(ms, f, policy);
       if (req.roles && !req.roles.some((r) => h.has(r))) return false;
       return decide(h, "approve", f, ctx, req.categories).allowed;
@@ -39269,7 +39338,7 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates(policy, ctx, eligibleFor, excluded),
+      eligible: candidates(policy, ctx, eligibleFor, excluded, memberships),
       roles: req.roles
     });
   }
@@ -39308,7 +39377,7 @@ function selects(req, f, ctx) {
   }
   return true;
 }
-function candidates(policy, ctx, eligibleFor, excluded) {
+function candidates(policy, ctx, eligibleFor, excluded, memberships) {
   const out = /* @__PURE__ */ new Set();
   const logins = /* @__PURE__ */ new Set();
   for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
@@ -39316,7 +39385,7 @@ function candidates(policy, ctx, eligibleFor, excluded) {
     for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
   }
   for (const login of logins) {
-    if (!excluded(login) && eligibleFor(membershipsOf(login, ctx))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
+    if (!excluded(login) && eligibleFor(memberships(login))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
   }
   for (const key of policy.directRoles.keys()) {
     const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
@@ -40053,11 +40122,11 @@ function buildPolicy(parsed) {
     diagnostics.push({ severity: "error", code: code2, message: message2, file: pos.file ?? file, line: pos.line, col: pos.col });
   };
   const origin = (path) => ({ file, path });
-  const pathGlobs = (list, at) => {
+  const globList = (compile) => (list, at) => {
     const out = [];
     (list ?? []).forEach((g, i) => {
       try {
-        out.push(compilePathGlob(g));
+        out.push(compile(g));
       } catch (e) {
         if (!(e instanceof GlobError)) throw e;
         fail([...at, i], e.message, "invalid-glob");
@@ -40065,18 +40134,8 @@ function buildPolicy(parsed) {
     });
     return out;
   };
-  const branchGlobs = (list, at) => {
-    const out = [];
-    (list ?? []).forEach((g, i) => {
-      try {
-        out.push(compileBranchGlob(g));
-      } catch (e) {
-        if (!(e instanceof GlobError)) throw e;
-        fail([...at, i], e.message, "invalid-glob");
-      }
-    });
-    return out;
-  };
+  const pathGlobs = globList(compilePathGlob);
+  const branchGlobs = globList(compileBranchGlob);
   const categories = [];
   for (const [name, c] of Object.entries(raw.categories ?? {})) {
     if (BUILTIN_CATEGORIES.includes(name)) {
@@ -40478,6 +40537,22 @@ var nonEmptyStrings = (description) => ({
   items: { type: "string", minLength: 1 },
   description
 });
+function ruleRef(levelKey, minimum) {
+  return {
+    type: ["string", "object"],
+    if: { type: "string" },
+    then: { $ref: "#/$defs/categoryName" },
+    else: {
+      additionalProperties: false,
+      required: ["category"],
+      properties: {
+        category: { $ref: "#/$defs/categoryName" },
+        [levelKey]: { type: "integer", minimum, maximum: 5 },
+        when: { $ref: "#/$defs/condition" }
+      }
+    }
+  };
+}
 var policySchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://rolegate.dev/schema/policy-v1.json",
@@ -40603,34 +40678,8 @@ var policySchema = {
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } }
     },
     categoryName: { type: "string", pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" },
-    grantRef: {
-      type: ["string", "object"],
-      if: { type: "string" },
-      then: { $ref: "#/$defs/categoryName" },
-      else: {
-        additionalProperties: false,
-        required: ["category"],
-        properties: {
-          category: { $ref: "#/$defs/categoryName" },
-          up_to_level: { type: "integer", minimum: 1, maximum: 5 },
-          when: { $ref: "#/$defs/condition" }
-        }
-      }
-    },
-    denyRef: {
-      type: ["string", "object"],
-      if: { type: "string" },
-      then: { $ref: "#/$defs/categoryName" },
-      else: {
-        additionalProperties: false,
-        required: ["category"],
-        properties: {
-          category: { $ref: "#/$defs/categoryName" },
-          from_level: { type: "integer", minimum: 0, maximum: 5 },
-          when: { $ref: "#/$defs/condition" }
-        }
-      }
-    },
+    grantRef: ruleRef("up_to_level", 1),
+    denyRef: ruleRef("from_level", 0),
     requirement: {
       type: "object",
       additionalProperties: false,

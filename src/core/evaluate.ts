@@ -4,6 +4,7 @@ import {
   decide,
   heldRoles,
   isExpired,
+  judgeContext,
   membershipsOf,
   unresolvedTeams,
   type JudgeContext,
@@ -80,15 +81,7 @@ function rank(r: Review): number {
 /** Judges one change by one valid policy. Pure: the same inputs always give the same result. */
 export function evaluate(policy: Policy, state: ChangeState, classifier = new Classifier(policy)): Result {
   const files = classifier.classify(state.files, state.targetBranch);
-  const ctx: JudgeContext = {
-    policy,
-    targetBranch: state.targetBranch,
-    labels: new Set(state.labels.map((l) => l.toLowerCase())),
-    draft: state.draft,
-    now: state.now,
-    author: state.author,
-    teams: state.teams,
-  };
+  const ctx = judgeContext(policy, state);
   const errors: string[] = [];
   const warnings: string[] = [];
   if (!state.filesComplete) errors.push("the list of changed files is incomplete, so the change cannot be fully judged");

@@ -1,7 +1,7 @@
 import { anyGlobMatches, type ClassifiedFile } from "./classify.js";
 import { holds, type ConditionContext } from "./conditions.js";
 import type { Member, Policy, Role, Rule } from "./policy/types.js";
-import type { TeamData } from "./state.js";
+import type { ChangeState, TeamData } from "./state.js";
 
 /** The context permissions are judged in: the change, minus its files. */
 export interface JudgeContext {
@@ -12,6 +12,19 @@ export interface JudgeContext {
   now: Date;
   author?: string;
   teams: TeamData;
+}
+
+/** The context of a change, as permissions see it. */
+export function judgeContext(policy: Policy, state: Pick<ChangeState, "targetBranch" | "labels" | "draft" | "now" | "author" | "teams">): JudgeContext {
+  return {
+    policy,
+    targetBranch: state.targetBranch,
+    labels: new Set(state.labels.map((l) => l.toLowerCase())),
+    draft: state.draft,
+    now: state.now,
+    author: state.author,
+    teams: state.teams,
+  };
 }
 
 /** A membership a principal has, before per-file scoping. */

@@ -1,5 +1,5 @@
 import { Classifier } from "../../core/classify.js";
-import { decide, heldRoles, membershipsOf, unresolvedTeams, type JudgeContext } from "../../core/permissions.js";
+import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams } from "../../core/permissions.js";
 import { stateFromFlags } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
@@ -19,15 +19,7 @@ export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   const classifier = new Classifier(policy);
   const file = { ...classifier.classifyPath(path, classifier.branchEnvironments(state.targetBranch)), status: "modified" as const };
   // When judging authorship, the user asking is the author unless --author says otherwise.
-  const ctx: JudgeContext = {
-    policy,
-    targetBranch: state.targetBranch,
-    labels: new Set(state.labels.map((l) => l.toLowerCase())),
-    draft: state.draft,
-    now: state.now,
-    author: state.author ?? (action === "author" ? user : undefined),
-    teams: state.teams,
-  };
+  const ctx = judgeContext(policy, { ...state, author: state.author ?? (action === "author" ? user : undefined) });
   const unresolved = unresolvedTeams(policy, state.teams);
   let allowed: boolean;
   let reasons: string[];

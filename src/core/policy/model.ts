@@ -106,11 +106,12 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
   };
   const origin = (path: ValuePath) => ({ file, path });
 
-  const pathGlobs = (list: string[] | undefined, at: ValuePath): PathGlob[] => {
-    const out: PathGlob[] = [];
+  // Compiles each glob of a list, reporting every invalid one at its position.
+  const globList = <G>(compile: (g: string) => G) => (list: string[] | undefined, at: ValuePath): G[] => {
+    const out: G[] = [];
     (list ?? []).forEach((g, i) => {
       try {
-        out.push(compilePathGlob(g));
+        out.push(compile(g));
       } catch (e) {
         if (!(e instanceof GlobError)) throw e;
         fail([...at, i], e.message, "invalid-glob");
@@ -118,18 +119,8 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
     });
     return out;
   };
-  const branchGlobs = (list: string[] | undefined, at: ValuePath): BranchGlob[] => {
-    const out: BranchGlob[] = [];
-    (list ?? []).forEach((g, i) => {
-      try {
-        out.push(compileBranchGlob(g));
-      } catch (e) {
-        if (!(e instanceof GlobError)) throw e;
-        fail([...at, i], e.message, "invalid-glob");
-      }
-    });
-    return out;
-  };
+  const pathGlobs = globList<PathGlob>(compilePathGlob);
+  const branchGlobs = globList<BranchGlob>(compileBranchGlob);
 
   // Categories.
   const categories: Category[] = [];

@@ -18,6 +18,24 @@ const nonEmptyStrings = (description: string) => ({
   description,
 });
 
+/** A grant or deny entry: a category name, or an object with a level bound and a condition. */
+function ruleRef(levelKey: "up_to_level" | "from_level", minimum: number) {
+  return {
+    type: ["string", "object"],
+    if: { type: "string" },
+    then: { $ref: "#/$defs/categoryName" },
+    else: {
+      additionalProperties: false,
+      required: ["category"],
+      properties: {
+        category: { $ref: "#/$defs/categoryName" },
+        [levelKey]: { type: "integer", minimum, maximum: 5 },
+        when: { $ref: "#/$defs/condition" },
+      },
+    },
+  };
+}
+
 export const policySchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://rolegate.dev/schema/policy-v1.json",
@@ -143,34 +161,8 @@ export const policySchema = {
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } },
     },
     categoryName: { type: "string", pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" },
-    grantRef: {
-      type: ["string", "object"],
-      if: { type: "string" },
-      then: { $ref: "#/$defs/categoryName" },
-      else: {
-        additionalProperties: false,
-        required: ["category"],
-        properties: {
-          category: { $ref: "#/$defs/categoryName" },
-          up_to_level: { type: "integer", minimum: 1, maximum: 5 },
-          when: { $ref: "#/$defs/condition" },
-        },
-      },
-    },
-    denyRef: {
-      type: ["string", "object"],
-      if: { type: "string" },
-      then: { $ref: "#/$defs/categoryName" },
-      else: {
-        additionalProperties: false,
-        required: ["category"],
-        properties: {
-          category: { $ref: "#/$defs/categoryName" },
-          from_level: { type: "integer", minimum: 0, maximum: 5 },
-          when: { $ref: "#/$defs/condition" },
-        },
-      },
-    },
+    grantRef: ruleRef("up_to_level", 1),
+    denyRef: ruleRef("from_level", 0),
     requirement: {
       type: "object",
       additionalProperties: false,
