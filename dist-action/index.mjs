@@ -38991,30 +38991,63 @@ var CORE_ACTIONS = ["author", "approve", "merge"];
 var Classifier = class {
   constructor(policy) {
     this.policy = policy;
-    this.categoryOrder = new Map(policy.categories.map((c, i) => [c.name, i]));
-    for (const c of policy.categories) for (const g of c.globs) this.index.add(g, { kind: "category", name: c.name });
-    for (const e of policy.environments) for (const g of e.paths) this.index.add(g, { kind: "environment", name: e.name });
+    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, i)));
+    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, -(j + 1))));
     this.policyPaths = /* @__PURE__ */ new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
   }
   policy;
   index = new GlobIndex();
-  categoryOrder;
   policyPaths;
+  categoryLists = /* @__PURE__ */ new Map();
+  environmentLists = /* @__PURE__ */ new Map();
+  shapes = /* @__PURE__ */ new Map();
+  nextShape = 0;
   /** Environments selected by the target branch apply to every file of the change. */
   branchEnvironments(targetBranch) {
     return this.policy.environments.filter((e) => e.branches.some((g) => matchBranch(g, targetBranch))).map((e) => e.name);
   }
-  classifyPath(path, branchEnvironments) {
-    const tags = this.index.match(splitPath(path));
-    const categories = /* @__PURE__ */ new Set();
-    const environments = new Set(branchEnvironments);
-    for (const t of tags) (t.kind === "category" ? categories : environments).add(t.name);
-    const ordered = [...categories].sort((a, b) => this.categoryOrder.get(a) - this.categoryOrder.get(b));
-    if (this.policyPaths.has(path.replace(/^\//, ""))) ordered.push("policy");
-    if (ordered.length === 0) ordered.push("other");
-    const envs = this.policy.environments.filter((e) => environments.has(e.name));
-    const level = envs.reduce((max, e) => Math.max(max, e.level), 0);
-    return { path, categories: ordered, environments: envs.map((e) => e.name), level };
+  categoriesFor(indices, policyFile) {
+    indices.sort((a, b) => a - b);
+    const key = `${indices.join(",")}${policyFile ? "+p" : ""}`;
+    let list = this.categoryLists.get(key);
+    if (!list) {
+      list = indices.map((i) => this.policy.categories[i].name);
+      if (policyFile) list.push("policy");
+      if (list.length === 0) list.push("other");
+      this.categoryLists.set(key, list);
+    }
+    return list;
+  }
+  environmentsFor(indices) {
+    indices.sort((a, b) => a - b);
+    const key = indices.join(",");
+    let envs = this.environmentLists.get(key);
+    if (!envs) {
+      const list = indices.map((j) => this.policy.environments[j]);
+      envs = { names: list.map((e) => e.name), level: list.reduce((max, e) => Math.max(max, e.level), 0) };
+      this.environmentLists.set(key, envs);
+    }
+    return envs;
+  }
+  shapeOf(categories, environments) {
+    let inner = this.shapes.get(categories);
+    if (!inner) this.shapes.set(categories, inner = /* @__PURE__ */ new Map());
+    let id = inner.get(environments);
+    if (id === void 0) inner.set(environments, id = this.nextShape++);
+    return id;
+  }
+  classifyPath(path, branchEnvironments, status = "modified") {
+    const categoryIndices = [];
+    const environmentIndices = [];
+    for (const name of branchEnvironments) environmentIndices.push(this.policy.environments.findIndex((e) => e.name === name));
+    for (const t of this.index.match(splitPath(path))) {
+      const list = t >= 0 ? categoryIndices : environmentIndices;
+      const value = t >= 0 ? t : -t - 1;
+      if (!list.includes(value)) list.push(value);
+    }
+    const categories = this.categoriesFor(categoryIndices, this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path));
+    const envs = this.environmentsFor(environmentIndices);
+    return { path, status, categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names) };
   }
   /** Every counted path: a rename counts under both its old and its new path. */
   classify(files, targetBranch) {
@@ -39022,10 +39055,13 @@ var Classifier = class {
     const out = [];
     for (const f of files) {
       if (f.status === "renamed" && f.previousPath !== void 0 && f.previousPath !== f.path) {
-        out.push({ ...this.classifyPath(f.previousPath, branchEnvs), status: "renamed", renamedTo: f.path });
-        out.push({ ...this.classifyPath(f.path, branchEnvs), status: "renamed", previousPath: f.previousPath });
+        const from = this.classifyPath(f.previousPath, branchEnvs, "renamed");
+        from.renamedTo = f.path;
+        const to = this.classifyPath(f.path, branchEnvs, "renamed");
+        to.previousPath = f.previousPath;
+        out.push(from, to);
       } else {
-        out.push({ ...this.classifyPath(f.path, branchEnvs), status: f.status });
+        out.push(this.classifyPath(f.path, branchEnvs, f.status));
       }
     }
     return out;
@@ -39265,9 +39301,7 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   const holdsAnyRole = (user) => memberships(user).length > 0;
   const canWrite = (user) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
   const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== void 0));
-  const shapeKeys = /* @__PURE__ */ new Map();
-  for (const f of files) shapeKeys.set(f, pathScoped ? f.path : `${f.categories.join(",")}|${f.environments.join(",")}|${f.level}`);
-  const shapeOf2 = (f) => shapeKeys.get(f);
+  const shapeOf2 = (f) => pathScoped ? f.path : f.shape;
   const groupsOf = (list) => {
     const groups = /* @__PURE__ */ new Map();
     for (const f of list) {
@@ -39321,7 +39355,12 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   const excluded = (login) => login === author && !policy.options.authorCanApprove || committers.has(login) && !policy.options.committersCanApprove;
   const requirements = [];
   for (const req of policy.requirements) {
-    const selected = req.paths ? files.filter((f) => selects(req, f, ctx)) : fileGroups.filter((g) => selects(req, g[0], ctx)).flat();
+    let selected;
+    if (req.paths) selected = files.filter((f) => selects(req, f, ctx));
+    else {
+      const shapes = new Set(fileShapes.filter((f) => selects(req, f, ctx)).map(shapeOf2));
+      selected = shapes.size === 0 ? [] : files.filter((f) => shapes.has(shapeOf2(f)));
+    }
     if (selected.length === 0) continue;
     const representatives = representativesOf(selected);
     const eligibleFor = (ms) => representatives.every((f) => {
@@ -39342,7 +39381,8 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
       roles: req.roles
     });
   }
-  const policyFiles = files.filter((f) => f.categories.includes("policy"));
+  const policyShapes = new Set(fileShapes.filter((f) => f.categories.includes("policy")).map(shapeOf2));
+  const policyFiles = policyShapes.size === 0 ? [] : files.filter((f) => policyShapes.has(shapeOf2(f)));
   if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
@@ -39359,7 +39399,7 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
     warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
   }
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
-  const touchedCategories = [...new Set(files.flatMap((f) => f.categories))];
+  const touchedCategories = [...new Set(fileShapes.flatMap((f) => f.categories))];
   return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
 }
 function uniqueLogins(list) {

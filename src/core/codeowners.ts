@@ -58,6 +58,8 @@ class PathAutomaton {
   accept = 0;
   /** Literal segments every accepted path starts with (for a cheap disjointness test). */
   prefix: string[] = [];
+  /** States from which every continuation to a segment boundary is accepted (a matched directory). */
+  readonly forever = new Set<number>();
   private closures: number[][] | undefined;
 
   constructor() {
@@ -108,8 +110,10 @@ export class Language {
   readonly prefix: string[];
   readonly start: number;
   private readonly ids = new Map<string, number>();
-  private readonly sets: (number[] | undefined)[][] = [];
+  /** Per state: the non-empty subsets, as [member index, states] pairs. */
+  private readonly sets: [number, number[]][][] = [];
   private readonly accepting: boolean[] = [];
+  private readonly always: boolean[] = [];
   private readonly next: Map<string, number>[] = [];
 
   constructor(readonly members: readonly PathAutomaton[]) {
@@ -118,25 +122,20 @@ export class Language {
     const common: string[] = [];
     for (let i = 0; prefixes.length > 0 && prefixes.every((p) => p[i] !== undefined && p[i] === prefixes[0]![i]); i++) common.push(prefixes[0]![i]!);
     this.prefix = common;
-    this.start = this.intern(members.map((m) => m.closureOf(m.start)));
+    this.start = this.intern(members.map((m, i) => [i, m.closureOf(m.start)]));
   }
 
-  private intern(sets: (number[] | undefined)[]): number {
-    let key = "";
-    let any = false;
-    sets.forEach((s, i) => {
-      if (s && s.length > 0) {
-        key += `${i}:${s.join(",")};`;
-        any = true;
-      }
-    });
-    if (!any) return -1;
+  private intern(sets: [number, number[]][]): number {
+    const live = sets.filter(([, s]) => s.length > 0);
+    if (live.length === 0) return -1;
+    const key = live.map(([i, s]) => `${i}:${s.join(",")}`).join(";");
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.sets.length;
       this.ids.set(key, id);
-      this.sets.push(sets.map((s) => (s && s.length > 0 ? s : undefined)));
-      this.accepting.push(sets.some((s, i) => s !== undefined && s.includes(this.members[i]!.accept)));
+      this.sets.push(live);
+      this.accepting.push(live.some(([i, s]) => s.includes(this.members[i]!.accept)));
+      this.always.push(live.some(([i, s]) => s.some((x) => this.members[i]!.forever.has(x))));
       this.next.push(new Map());
     }
     return id;
@@ -150,7 +149,7 @@ export class Language {
     const memo = this.next[state]!;
     let to = memo.get(cls);
     if (to === undefined) {
-      to = this.intern(this.sets[state]!.map((s, i) => (s ? this.members[i]!.step(s, ch) : undefined)));
+      to = this.intern(this.sets[state]!.map(([i, s]) => [i, this.members[i]!.step(s, ch)]));
       memo.set(cls, to);
     }
     return to;
@@ -158,6 +157,11 @@ export class Language {
 
   accepts(state: number): boolean {
     return state >= 0 && this.accepting[state]!;
+  }
+
+  /** Every continuation of this state to a segment boundary is in the language. */
+  acceptsForever(state: number): boolean {
+    return state >= 0 && this.always[state]!;
   }
 
   matches(path: string): boolean {
@@ -203,14 +207,18 @@ function automatonOf(parts: readonly Part[]): PathAutomaton {
     a.edges[inside]!.push({ ch: "/", to: loop });
     cur = loop;
   };
-  for (const p of parts) {
+  parts.forEach((p, i) => {
     if (p.kind === "segment") segment(p.toks);
-    else if (p.kind === "any0") any0();
     else {
-      segment(ONE_OR_MORE);
+      if (p.kind === "any1") segment(ONE_OR_MORE);
       any0();
+      // A final "anything below": once here, every way to the next boundary is accepted.
+      if (i === parts.length - 1) {
+        a.forever.add(cur);
+        a.forever.add(cur + 1);
+      }
     }
-  }
+  });
   a.accept = cur;
   for (const p of parts) {
     if (p.kind !== "segment" || !p.toks.every((t) => t.kind === "char")) break;
@@ -307,7 +315,9 @@ function search(all: readonly Term[], budget: Budget): string | null | undefined
         let dead = false;
         for (let i = 0; i < all.length; i++) {
           const moved = all[i]!.l.step(s[i]!, ch);
-          if (moved < 0 && all[i]!.want) {
+          // A wanted language that cannot continue, or an unwanted one that will accept
+          // whatever follows, ends this branch.
+          if (all[i]!.want ? moved < 0 : all[i]!.l.acceptsForever(moved)) {
             dead = true;
             break;
           }

@@ -103,11 +103,9 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   // Files that look alike to every rule are judged once: the same categories, environments
   // and level, and the same path too when some membership is scoped by paths.
   const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== undefined));
-  const shapeKeys = new Map<ClassifiedFile, string>();
-  for (const f of files) shapeKeys.set(f, pathScoped ? f.path : `${f.categories.join(",")}|${f.environments.join(",")}|${f.level}`);
-  const shapeOf = (f: ClassifiedFile) => shapeKeys.get(f)!;
+  const shapeOf = (f: ClassifiedFile): string | number => (pathScoped ? f.path : f.shape);
   const groupsOf = (list: readonly ClassifiedFile[]) => {
-    const groups = new Map<string, ClassifiedFile[]>();
+    const groups = new Map<string | number, ClassifiedFile[]>();
     for (const f of list) {
       const key = shapeOf(f);
       const g = groups.get(key);
@@ -123,7 +121,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   // Violations: author (and commit authors), merger.
   const violations: Violation[] = [];
   const judgeAction = (user: string, action: string) => {
-    const decided = new Map<string, string | undefined>(); // shape -> reason it is not allowed
+    const decided = new Map<string | number, string | undefined>(); // shape -> reason it is not allowed
     for (const f of files) {
       const key = shapeOf(f);
       if (!decided.has(key)) {
@@ -167,7 +165,12 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   const requirements: RequirementResult[] = [];
   for (const req of policy.requirements) {
     // Path selectors look at each path; every other selector only at the file's shape.
-    const selected = req.paths ? files.filter((f) => selects(req, f, ctx)) : fileGroups.filter((g) => selects(req, g[0]!, ctx)).flat();
+    let selected: ClassifiedFile[];
+    if (req.paths) selected = files.filter((f) => selects(req, f, ctx));
+    else {
+      const shapes = new Set(fileShapes.filter((f) => selects(req, f, ctx)).map(shapeOf));
+      selected = shapes.size === 0 ? [] : files.filter((f) => shapes.has(shapeOf(f)));
+    }
     if (selected.length === 0) continue;
     const representatives = representativesOf(selected);
     const eligibleFor = (ms: Membership[]) =>
@@ -189,7 +192,8 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       roles: req.roles,
     });
   }
-  const policyFiles = files.filter((f) => f.categories.includes("policy"));
+  const policyShapes = new Set(fileShapes.filter((f) => f.categories.includes("policy")).map(shapeOf));
+  const policyFiles = policyShapes.size === 0 ? [] : files.filter((f) => policyShapes.has(shapeOf(f)));
   if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
@@ -212,7 +216,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       : requirements.every((r) => r.satisfied)
         ? "success"
         : "action_required";
-  const touchedCategories = [...new Set(files.flatMap((f) => f.categories))];
+  const touchedCategories = [...new Set(fileShapes.flatMap((f) => f.categories))];
   return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
 }
 

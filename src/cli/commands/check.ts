@@ -13,7 +13,7 @@ function neutral(files: ChangedFile[]): Result {
   return {
     conclusion: "neutral",
     title: "No rolegate policy in this repository",
-    files: files.map((f) => ({ path: f.path, status: f.status, categories: [], environments: [], level: 0 })),
+    files: files.map((f) => ({ path: f.path, status: f.status, categories: [], environments: [], level: 0, shape: -1 })),
     requirements: [],
     violations: [],
     blocking: [],
