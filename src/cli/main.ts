@@ -5,6 +5,7 @@ import { runCheck } from "./commands/check.js";
 import { runDiff } from "./commands/diff.js";
 import { runExplain } from "./commands/explain.js";
 import { runMatrix } from "./commands/matrix.js";
+import { runTest } from "./commands/test.js";
 import { runValidate } from "./commands/validate.js";
 
 export type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   explain: { options: { ...format, ...CONTEXT_OPTIONS, user: { type: "string" }, action: { type: "string" }, path: { type: "string" } }, run: runExplain },
   check: { options: { ...format, ...CONTEXT_OPTIONS, base: { type: "string" }, head: { type: "string" }, files: { type: "string" } }, run: runCheck },
   diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" } }, run: runDiff },
+  test: { options: { ...format, now: { type: "string" } }, run: runTest },
 };
 
 export const USAGE = `rolegate: role-based access control for pull requests
@@ -28,6 +30,7 @@ Usage:
   rolegate explain  [POLICY] --user LOGIN --action ACTION --path PATH [context]
   rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
+  rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
 
 Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
   --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.

@@ -99,6 +99,11 @@ class PathAutomaton {
 
 let languageIds = 0;
 
+/** Work done by the languages of one import (automaton steps), which the budget limits. */
+export interface Meter {
+  work: number;
+}
+
 /**
  * A set of paths: the union of some automata, determinized lazily. States are interned subset
  * tuples and transitions are memoized, so a language shared by many questions is cheap to ask.
@@ -116,7 +121,10 @@ export class Language {
   private readonly always: boolean[] = [];
   private readonly next: Map<string, number>[] = [];
 
-  constructor(readonly members: readonly PathAutomaton[]) {
+  constructor(
+    readonly members: readonly PathAutomaton[],
+    private readonly meter: Meter = { work: 0 },
+  ) {
     for (const m of members) for (const c of m.chars) this.chars.add(c);
     const prefixes = members.map((m) => m.prefix);
     const common: string[] = [];
@@ -149,7 +157,9 @@ export class Language {
     const memo = this.next[state]!;
     let to = memo.get(cls);
     if (to === undefined) {
-      to = this.intern(this.sets[state]!.map(([i, s]) => [i, this.members[i]!.step(s, ch)]));
+      const sets = this.sets[state]!;
+      this.meter.work += sets.length;
+      to = this.intern(sets.map(([i, s]) => [i, this.members[i]!.step(s, ch)]));
       memo.set(cls, to);
     }
     return to;
@@ -239,10 +249,9 @@ function literalPath(path: string): PathAutomaton {
   return automatonOf(path.split("/").map((s) => ({ kind: "segment", toks: [...s].map((ch) => ({ kind: "char", ch }) as Tok) })));
 }
 
-const EVERY_PATH = new Language([automatonOf([{ kind: "any1" }])]);
 
 /** The language of a compiled rolegate glob, following src/core/glob.ts rule for rule. */
-export function globLanguage(glob: PathGlob): Language {
+export function globLanguage(glob: PathGlob, meter?: Meter): Language {
   const parts: Part[] = glob.anchored ? [] : [{ kind: "any0" }];
   for (const s of glob.segments) {
     if (s.kind === "globstar") parts.push({ kind: s.last ? "any1" : "any0" });
@@ -251,16 +260,20 @@ export function globLanguage(glob: PathGlob): Language {
   }
   // The matched part may be followed by anything inside it (at least one segment for `dir/`).
   parts.push({ kind: glob.dirOnly ? "any1" : "any0" });
-  return new Language([automatonOf(parts)]);
+  return new Language([automatonOf(parts)], meter);
 }
 
-/** Work left for the whole import, so a hostile or huge file costs a bounded amount. */
+/** The work allowed for the whole import, so a hostile or huge file costs a bounded amount. */
 interface Budget {
-  left: number;
+  meter: Meter;
+  limit: number;
   cache: Map<string, string | null | undefined>;
+  every: Language;
 }
 
-const PER_QUERY_STATES = 50_000;
+/** Automaton steps one question may take, and the whole import (some seconds); past them, overlaps are assumed and said so. */
+const PER_QUERY_WORK = 1_000_000;
+export const DEFAULT_BUDGET = 25_000_000;
 
 type Term = { l: Language; want: boolean };
 
@@ -273,10 +286,18 @@ type Term = { l: Language; want: boolean };
  * leaving a wanted language, and an unwanted language can only match less after the swap.
  */
 function witness(terms: readonly Term[], budget: Budget): string | null | undefined {
-  const all = terms.some((t) => t.want) ? [...terms] : [{ l: EVERY_PATH, want: true }, ...terms];
+  const all = terms.some((t) => t.want) ? [...terms] : [{ l: budget.every, want: true }, ...terms];
   const cacheKey = all.map((t) => `${t.want ? "+" : "-"}${t.l.id}`).join(" ");
   if (budget.cache.has(cacheKey)) return budget.cache.get(cacheKey);
-  const result = search(all, budget);
+  let result: string | null | undefined;
+  const wanted = all.filter((t) => t.want);
+  if (wanted.length < all.length) {
+    // Often the shortest path of the wanted languages alone already avoids the unwanted ones.
+    const easy = witness(wanted, budget);
+    if (easy === null) result = null;
+    else if (typeof easy === "string" && all.every((t) => t.l.matches(easy) === t.want)) result = easy;
+  }
+  if (result === undefined) result = search(all, budget);
   budget.cache.set(cacheKey, result);
   return result;
 }
@@ -296,7 +317,7 @@ function search(all: readonly Term[], budget: Budget): string | null | undefined
   const startKey = start.join(",");
   parents.set(startKey, { from: undefined, ch: "" });
   let frontier: [string, number[]][] = [[startKey, start]];
-  let expanded = 0;
+  const stop = Math.min(budget.limit, budget.meter.work + PER_QUERY_WORK);
   const build = (k: string) => {
     let out = "";
     for (let cur: string | undefined = k; cur !== undefined; ) {
@@ -309,7 +330,7 @@ function search(all: readonly Term[], budget: Budget): string | null | undefined
   while (frontier.length > 0) {
     const next: [string, number[]][] = [];
     for (const [k, s] of frontier) {
-      if (++expanded > PER_QUERY_STATES || --budget.left < 0) return undefined;
+      if (budget.meter.work > stop) return undefined;
       for (const ch of alphabet) {
         const t: number[] = [];
         let dead = false;
@@ -415,7 +436,7 @@ function unsupported(pattern: string, toks: readonly PTok[]): string | undefined
 }
 
 /** CODEOWNERS' own language for a pattern it supports (see the model at the top of the file). */
-function codeownersLanguage(toks: readonly PTok[]): Language | undefined {
+function codeownersLanguage(toks: readonly PTok[], meter: Meter): Language | undefined {
   const { anchoredBySlash, dirMark, segments } = splitSegments(toks);
   if (segments.length === 0) return undefined; // "/" matches nothing
   const floating = !anchoredBySlash && segments.length === 1;
@@ -439,7 +460,7 @@ function codeownersLanguage(toks: readonly PTok[]): Language | undefined {
     if (last && !dirMark && !(seg.length === 1 && seg[0]!.kind === "star")) parts.push({ kind: "any0" });
   });
   if (dirMark) parts.push({ kind: "any1" });
-  return new Language([automatonOf(parts)]);
+  return new Language([automatonOf(parts)], meter);
 }
 
 /** Characters a rolegate glob cannot hold; a one-character wildcard stands in for them. */
@@ -521,7 +542,7 @@ function words(line: string): string[] {
 
 /** Parses CODEOWNERS text into its rules, in file order. */
 export function parseCodeowners(text: string): CodeownersRule[] {
-  return parseLines(text, new Map()).map(({ co: _co, rg: _rg, key: _key, dead: _dead, ...rule }) => rule);
+  return parseLines(text, new Map(), { work: 0 }).map(({ co: _co, rg: _rg, key: _key, dead: _dead, ...rule }) => rule);
 }
 
 /** Languages by glob or pattern text: equal texts share one memoized automaton. */
@@ -532,7 +553,7 @@ function cached(cache: LanguageCache, key: string, make: () => Language | undefi
   return cache.get(key);
 }
 
-function parseLines(text: string, cache: LanguageCache): Line[] {
+function parseLines(text: string, cache: LanguageCache, meter: Meter): Line[] {
   const rules: Line[] = [];
   text.split(/\r?\n|\r/).forEach((raw, i) => {
     const trimmed = raw.trim();
@@ -553,10 +574,10 @@ function parseLines(text: string, cache: LanguageCache): Line[] {
     const glob = rolegateText(toks);
     if (glob !== undefined) {
       rule.glob = glob;
-      rule.rg = cached(cache, "rg:" + glob, () => globLanguage(compilePathGlob(glob)));
+      rule.rg = cached(cache, "rg:" + glob, () => globLanguage(compilePathGlob(glob), meter));
     }
     if (!why) {
-      const co = cached(cache, "co:" + pattern, () => codeownersLanguage(toks));
+      const co = cached(cache, "co:" + pattern, () => codeownersLanguage(toks, meter));
       if (co) rule.co = co;
     }
     const mapped = rule.owners.map((o) => o.toLowerCase()).sort();
@@ -657,12 +678,13 @@ function slug(member: string): string {
 
 const q = (s: string) => JSON.stringify(s);
 const code = (s: string) => "`" + s + "`";
-const union = (langs: readonly (Language | undefined)[]) => new Language(langs.flatMap((l) => (l ? l.members : [])));
+const union = (meter: Meter, langs: readonly (Language | undefined)[]) => new Language(langs.flatMap((l) => (l ? l.members : [])), meter);
 
 /** Converts CODEOWNERS text to a policy (YAML with comments) that is never looser. Pure. */
 export function importCodeowners(text: string, options: ImportOptions = {}): CodeownersImport {
-  const budget: Budget = { left: options.budget ?? 5_000_000, cache: new Map() };
-  const lines = parseLines(text, new Map());
+  const meter: Meter = { work: 0 };
+  const budget: Budget = { meter, limit: options.budget ?? DEFAULT_BUDGET, cache: new Map(), every: new Language([automatonOf([{ kind: "any1" }])], meter) };
+  const lines = parseLines(text, new Map(), meter);
   const findings: ImportFinding[] = [];
 
   for (const l of lines) if (!l.glob) findings.push({ kind: "empty-pattern", line: l.line, pattern: l.pattern });
@@ -697,7 +719,7 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
     if (witness([{ l: l.co, want: true }, { l: l.rg!, want: false }], budget) !== null) {
       // Never expected: fall back to the widest glob rather than risk being looser.
       l.glob = "**";
-      l.rg = globLanguage(compilePathGlob("**"));
+      l.rg = globLanguage(compilePathGlob("**"), meter);
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob, reason: "no narrower glob could be shown to cover it" });
       continue;
     }
@@ -809,18 +831,18 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
       if (hit) findings.push({ kind: "overlap", requirements: [reqs[x]!.name, reqs[y]!.name], ...hit });
     }
   }
-  const everyGlob = union(reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))));
-  const policyFiles = new Language(POLICY_FILE_NAMES.map(literalPath));
+  const everyGlob = union(meter, reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))));
+  const policyFiles = new Language(POLICY_FILE_NAMES.map(literalPath), meter);
   live.forEach((k, index) => {
     if (k.key || !k.co) return;
     const later = live.slice(index + 1);
-    const laterUnion = later.length > 0 ? union(later.map(mayMatch)) : undefined;
+    const laterUnion = later.length > 0 ? union(meter, later.map(mayMatch)) : undefined;
     for (const r of reqs) {
       const hit = unownedHit(r, k.co, laterUnion, everyGlob, policyFiles, budget);
       if (hit) findings.push({ kind: "unowned", requirement: r.name, line: k.line, ...hit });
     }
   });
-  const anyLine = union(live.map(mayMatch));
+  const anyLine = union(meter, live.map(mayMatch));
   for (const r of reqs) {
     const hit = unmatchedHit(r, anyLine, budget);
     if (hit) findings.push({ kind: "unmatched", requirement: r.name, ...hit });
@@ -949,7 +971,16 @@ interface RenderInput {
 
 /** Notes written into the YAML: all are returned, but a huge file must still give a loadable policy. */
 const MAX_HEADER_NOTES = 200;
-const MAX_NOTES_PER_REQUIREMENT = 8;
+const MAX_NOTES_PER_REQUIREMENT = 3;
+
+/** One line for the comment above a requirement: where it asks for more than CODEOWNERS. */
+function shortNote(f: ImportFinding, req: string): string {
+  const eg = (e: string | undefined) => (e !== undefined ? `e.g. ${code(e)}` : "assumed: the analysis ran out of budget");
+  if (f.kind === "overlap") return `files that also need ${q(f.requirements[0] === req ? f.requirements[1] : f.requirements[0])} (${eg(f.example)})`;
+  if (f.kind === "unowned") return `files whose last matching line ${f.line} has no owners (${eg(f.example)})`;
+  if (f.kind === "unmatched") return `files that match no line${f.via !== undefined ? `, through the widened line ${f.via}` : ""} (${eg(f.example)})`;
+  return "";
+}
 
 /** A comment that stays a comment: no line breaks or control characters. */
 function comment(text: string): string {
@@ -1013,11 +1044,12 @@ function render(input: RenderInput): string {
   out.push("require:");
   for (const r of reqs) {
     const mine = findings
-      .map((f, i) => ({ f, note: notes[i]! }))
+      .map((f) => ({ f }))
       .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name));
     if (r.catchAll) out.push(...wrap(`The catch-all (line ${r.catchAll.line}): \`other\` holds the files in no category of a later line.`, "  # "));
-    mine.slice(0, MAX_NOTES_PER_REQUIREMENT).forEach(({ note }) => out.push(...wrap(note, "  # - ", "  #   ")));
-    if (mine.length > MAX_NOTES_PER_REQUIREMENT) out.push(`  # - ... and ${mine.length - MAX_NOTES_PER_REQUIREMENT} more like these (the import command prints them all).`);
+    if (mine.length > 0) out.push("  # Stricter than CODEOWNERS here: it also selects");
+    mine.slice(0, MAX_NOTES_PER_REQUIREMENT).forEach(({ f }) => out.push(...wrap(shortNote(f, r.name), "  # - ", "  #   ")));
+    if (mine.length > MAX_NOTES_PER_REQUIREMENT) out.push(`  # - ... and ${mine.length - MAX_NOTES_PER_REQUIREMENT} more cases (the import command prints them all).`);
     out.push(`  - name: ${q(r.name)}`, `    categories: [${r.categories.map(q).join(", ")}]`, `    roles: [${q(r.set.name)}]`, "    approvals: 1");
   }
   return out.join("\n") + "\n";

@@ -4,6 +4,7 @@ import { MEMBERSHIP_FINDINGS } from "../core/policy/lint.js";
 import { policyCouldBeSelected } from "../core/policy/selectable.js";
 import type { Policy } from "../core/policy/types.js";
 import { applyPolicyChange, type PolicyChangeReport } from "../core/policy-change.js";
+import { POLICY_TESTS_FILE, runPolicyTests } from "../core/policy-tests.js";
 import { checkMarkdown } from "../core/render/check.js";
 import type { ChangeState, Review } from "../core/state.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
@@ -138,6 +139,7 @@ export async function judgePullRequest(
   result.warnings.push(...base.loaded.diagnostics.map((d) => `${formatDiagnostic(d)}`));
 
   let report: PolicyChangeReport | undefined;
+  let testedPolicy = policy;
   if (touchesPolicy) {
     const proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
     if (proposed === "removed") report = { diff: ["this pull request removes the policy file: once merged, nothing is enforced"], findings: [] };
@@ -145,6 +147,21 @@ export async function judgePullRequest(
       const applied = applyPolicyChange(result, policy, proposed, now, teams);
       result = applied.result;
       report = applied.report;
+      if (proposed.policy) testedPolicy = proposed.policy;
+    }
+  }
+  // A change to the policy or its tests must keep the tests passing (against the policy it brings).
+  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
+  if (touchesPolicy || touchesTests) {
+    const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
+    if (tests) {
+      const run = runPolicyTests(testedPolicy, POLICY_TESTS_FILE, tests.text, now);
+      const problems = [
+        ...run.diagnostics.map((d) => `the policy tests file is invalid: ${formatDiagnostic(d)}`),
+        ...run.results.filter((r) => !r.passed).map((r) => `policy test "${r.name}" fails: ${r.diff.join("; ")}`),
+      ];
+      if (problems.length > 0) result = { ...result, conclusion: "failure", title: "Policy tests fail", errors: [...result.errors, ...problems] };
+      else result.warnings.push(`all ${run.results.length} policy tests pass`);
     }
   }
   const summary = checkMarkdown(result, policy, { policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`, targetBranch: pr.baseRef, policyChange: report });

@@ -168,6 +168,42 @@ describe("the rolegate check run", () => {
   });
 });
 
+describe("policy tests in pull requests", () => {
+  const TESTS = (conclusion: string) => `version: 1
+teams: { acme/devops: [olga], acme/developers: [] }
+cases:
+  - name: developers cannot approve pipelines
+    files: [.github/workflows/x.yml]
+    author: dev1
+    approved_by: [dev2]
+    expect: { conclusion: ${conclusion} }
+`;
+  it("fails the check when a policy change breaks a policy test, naming the case", async () => {
+    const open = POLICY.replace("grants: { author: [\"*\"] }", 'grants: { author: ["*"], approve: [pipeline] }');
+    const w = pipelineWorld({
+      trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": open, ".github/rolegate.tests.yml": TESTS("action_required") } },
+      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }], reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
+    serve(w);
+    await probotWith().probot.receive(prPayload(w));
+    const check = lastCheck(w);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("Policy tests fail");
+    expect(check.output.summary).toContain('policy test "developers cannot approve pipelines" fails: conclusion: expected action_required, got success');
+  });
+
+  it("passes when the tests hold", async () => {
+    const w = pipelineWorld({
+      trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": POLICY, ".github/rolegate.tests.yml": TESTS("action_required") } },
+      pr: { files: [{ filename: ".github/rolegate.tests.yml", status: "added" }], reviews: [] },
+    });
+    serve(w);
+    await probotWith().probot.receive(prPayload(w));
+    expect(lastCheck(w).conclusion).toBe("success");
+    expect(lastCheck(w).output.summary).toContain("all 1 policy tests pass");
+  });
+});
+
 describe("merges", () => {
   it("opens a violation issue after a merge by someone not allowed to merge", async () => {
     const w = pipelineWorld({

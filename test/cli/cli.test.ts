@@ -219,6 +219,34 @@ describe("rolegate explain, matrix, diff", () => {
   });
 });
 
+describe("rolegate test", () => {
+  const tests = (conclusion: string) => `version: 1
+teams: { acme/devops: [olga] }
+cases:
+  - name: pipeline change approved by DevOps
+    files: [.github/workflows/ci.yml]
+    author: dev1
+    approved_by: [olga]
+    expect: { conclusion: ${conclusion} }
+`;
+  it("exits 0 when every case passes, 1 with a diff when one fails, 2 on bad input", async () => {
+    write("t-pass.yml", tests("success"));
+    const pass = await run(dir, "test", "t-pass.yml");
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toContain("PASS pipeline change approved by DevOps");
+    expect(pass.stdout).toContain("1 passed, 0 failed");
+    write("t-fail.yml", tests("action_required"));
+    const fail = await run(dir, "test", "t-fail.yml");
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toContain("FAIL pipeline change approved by DevOps");
+    expect(fail.stdout).toContain("conclusion: expected action_required, got success");
+    write("t-bad.yml", "version: 2\ncases: []\n");
+    const bad = await run(dir, "test", "t-bad.yml");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/t-bad\.yml:\d+:\d+: error:/);
+  });
+});
+
 describe("the README's demo", () => {
   it("shows one blocked and one passing change", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "scripts", "demo.mjs")], { encoding: "utf8" });

@@ -1,0 +1,180 @@
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { evaluate } from "./evaluate.js";
+import { parsePolicyText, type ParsedFile } from "./policy/parse.js";
+import type { Policy } from "./policy/types.js";
+import { emptyTeams, type ChangedFile, type ChangeState, type Review } from "./state.js";
+
+export const POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
+
+/**
+ * Declarative policy tests (`.github/rolegate.tests.yml`): cases of a change and who did what,
+ * each with the verdict the policy must give. `rolegate test` runs them, and the app and the
+ * Action run them whenever a pull request changes the policy or the tests.
+ */
+const LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
+const testsSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["version", "cases"],
+  properties: {
+    version: { const: 1 },
+    teams: { type: "object", additionalProperties: LOGINS },
+    cases: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "files", "expect"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          files: {
+            type: "array",
+            minItems: 1,
+            items: {
+              type: ["string", "object"],
+              if: { type: "string" },
+              then: { minLength: 1 },
+              else: {
+                additionalProperties: false,
+                required: ["path"],
+                properties: { path: { type: "string", minLength: 1 }, status: { enum: ["added", "modified", "removed", "renamed"] }, previous_path: { type: "string", minLength: 1 } },
+              },
+            },
+          },
+          author: { type: "string" },
+          approved_by: LOGINS,
+          stale_approved_by: LOGINS,
+          changes_requested_by: LOGINS,
+          committers: LOGINS,
+          merged_by: { type: "string" },
+          admins: LOGINS,
+          labels: LOGINS,
+          target_branch: { type: "string", minLength: 1 },
+          draft: { type: "boolean" },
+          now: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
+          expect: {
+            type: "object",
+            additionalProperties: false,
+            required: ["conclusion"],
+            properties: {
+              conclusion: { enum: ["success", "action_required", "failure"] },
+              eligible: { type: "object", additionalProperties: LOGINS },
+              violations: { type: "array", items: { type: "object", additionalProperties: false, required: ["action", "user"], properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } } } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+let validator: ValidateFunction | undefined;
+
+interface RawCase {
+  name: string;
+  files: (string | { path: string; status?: ChangedFile["status"]; previous_path?: string })[];
+  author?: string;
+  approved_by?: string[];
+  stale_approved_by?: string[];
+  changes_requested_by?: string[];
+  committers?: string[];
+  merged_by?: string;
+  admins?: string[];
+  labels?: string[];
+  target_branch?: string;
+  draft?: boolean;
+  now?: string;
+  expect: { conclusion: string; eligible?: Record<string, string[]>; violations?: { action: string; user: string; path?: string }[] };
+}
+
+export interface CaseResult {
+  name: string;
+  passed: boolean;
+  /** Readable differences between what the case expects and what the policy gives. */
+  diff: string[];
+}
+
+export interface TestsRun {
+  results: CaseResult[];
+  diagnostics: Diagnostic[];
+}
+
+function logins(list: string[] | undefined): string[] {
+  return (list ?? []).map((l) => l.replace(/^@/, ""));
+}
+
+function caseState(c: RawCase, teams: ChangeState["teams"], fallbackNow: Date): ChangeState {
+  const reviews: Review[] = [
+    ...logins(c.stale_approved_by).map((user) => ({ user, state: "APPROVED" as const, onHead: false, afterBaseChange: true, order: 1 })),
+    ...logins(c.approved_by).map((user) => ({ user, state: "APPROVED" as const, onHead: true, afterBaseChange: true, order: 2 })),
+    ...logins(c.changes_requested_by).map((user) => ({ user, state: "CHANGES_REQUESTED" as const, onHead: true, afterBaseChange: true, order: 3 })),
+  ];
+  return {
+    files: c.files.map((f) => (typeof f === "string" ? { path: f, status: "modified" } : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path })),
+    filesComplete: true,
+    author: c.author?.replace(/^@/, ""),
+    committers: logins(c.committers),
+    reviews,
+    labels: c.labels ?? [],
+    targetBranch: c.target_branch ?? "main",
+    draft: c.draft ?? false,
+    mergedBy: c.merged_by?.replace(/^@/, ""),
+    admins: logins(c.admins),
+    writers: "all",
+    teams,
+    now: c.now ? new Date(c.now) : fallbackNow,
+  };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const x = new Set(a.map((s) => s.toLowerCase()));
+  const y = new Set(b.map((s) => s.toLowerCase()));
+  return x.size === y.size && [...x].every((v) => y.has(v));
+};
+
+/** Runs every case against the policy. Bad input gives positioned diagnostics and no results. */
+export function runPolicyTests(policy: Policy, file: string, text: string, now: Date): TestsRun {
+  const parsed = parsePolicyText(file, text);
+  if (!parsed.ok) return { results: [], diagnostics: parsed.diagnostics };
+  validator ??= new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true }).compile(testsSchema);
+  if (!validator(parsed.parsed.value)) {
+    const e = validator.errors![0]!;
+    const path = e.instancePath.split("/").slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
+    const pos = (parsed.parsed as ParsedFile).locate(extra ? [...path, String(e.params.additionalProperty)] : path, Boolean(extra));
+    return { results: [], diagnostics: [{ severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col }] };
+  }
+  const raw = parsed.parsed.value as { teams?: Record<string, string[]>; cases: RawCase[] };
+  const teams = emptyTeams();
+  for (const [team, members] of Object.entries(raw.teams ?? {})) teams.members.set(team.replace(/^@/, "").toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
+  const results = raw.cases.map((c) => {
+    const result = evaluate(policy, caseState(c, teams, now));
+    const diff: string[] = [];
+    if (result.conclusion !== c.expect.conclusion) {
+      diff.push(`conclusion: expected ${c.expect.conclusion}, got ${result.conclusion} (${result.title})`);
+      for (const r of result.requirements.filter((q) => !q.satisfied)) diff.push(`  waiting: ${r.name} (${r.approvals.have}/${r.approvals.need}; can approve: ${r.eligible.join(", ") || "nobody"})`);
+      for (const v of result.violations) diff.push(`  violation: ${v.user} may not ${v.action} ${v.path}`);
+      for (const e of result.errors) diff.push(`  error: ${e}`);
+    }
+    for (const [name, expected] of Object.entries(c.expect.eligible ?? {})) {
+      const r = result.requirements.find((q) => q.name === name);
+      if (!r) diff.push(`eligible for "${name}": the requirement does not apply to this change`);
+      else if (!sameSet(r.eligible, expected)) {
+        const missing = expected.filter((e) => !r.eligible.some((x) => x.toLowerCase() === e.toLowerCase()));
+        const extra = r.eligible.filter((x) => !expected.some((e) => e.toLowerCase() === x.toLowerCase()));
+        diff.push(`eligible for "${name}":${missing.length ? ` missing ${missing.join(", ")};` : ""}${extra.length ? ` unexpected ${extra.join(", ")}` : ""}`);
+      }
+    }
+    if (c.expect.violations) {
+      const key = (v: { action: string; user: string; path?: string }) => `${v.action} by ${v.user.toLowerCase()}${v.path ? ` on ${v.path}` : ""}`;
+      const actual = result.violations.map((v) => ({ ...v, path: c.expect.violations!.some((e) => e.path) ? v.path : undefined }));
+      const want = c.expect.violations.map(key).sort();
+      const got = [...new Set(actual.map(key))].sort();
+      if (JSON.stringify(want) !== JSON.stringify(got)) diff.push(`violations: expected [${want.join("; ")}], got [${got.join("; ")}]`);
+    }
+    return { name: c.name, passed: diff.length === 0, diff };
+  });
+  return { results, diagnostics: [] };
+}
