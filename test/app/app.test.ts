@@ -195,7 +195,8 @@ cases:
   it("passes when the tests hold", async () => {
     const w = pipelineWorld({
       trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": POLICY, ".github/rolegate.tests.yml": TESTS("action_required") } },
-      pr: { files: [{ filename: ".github/rolegate.tests.yml", status: "added" }], reviews: [] },
+      // The tests file is in the built-in policy category, so it needs the DevOps approval too.
+      pr: { files: [{ filename: ".github/rolegate.tests.yml", status: "added" }], reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
     });
     serve(w);
     await probotWith().probot.receive(prPayload(w));
