@@ -4,6 +4,7 @@ import { EXIT, InputError, type CliIo } from "./io.js";
 import { runCheck } from "./commands/check.js";
 import { runDiff } from "./commands/diff.js";
 import { runExplain } from "./commands/explain.js";
+import { runImport } from "./commands/import.js";
 import { runMatrix } from "./commands/matrix.js";
 import { runTest } from "./commands/test.js";
 import { runValidate } from "./commands/validate.js";
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   check: { options: { ...format, ...CONTEXT_OPTIONS, base: { type: "string" }, head: { type: "string" }, files: { type: "string" } }, run: runCheck },
   diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" } }, run: runDiff },
   test: { options: { ...format, now: { type: "string" } }, run: runTest },
+  import: { options: { output: { type: "string", short: "o" } }, run: runImport },
 };
 
 export const USAGE = `rolegate: role-based access control for pull requests
@@ -31,6 +33,7 @@ Usage:
   rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
   rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
+  rolegate import   codeowners [FILE] [--output PATH]   (a starting policy, never looser than CODEOWNERS)
 
 Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
   --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.

@@ -123,7 +123,7 @@ export class Language {
 
   constructor(
     readonly members: readonly PathAutomaton[],
-    private readonly meter: Meter = { work: 0 },
+    readonly meter: Meter = { work: 0 },
   ) {
     for (const m of members) for (const c of m.chars) this.chars.add(c);
     const prefixes = members.map((m) => m.prefix);
@@ -239,6 +239,7 @@ function automatonOf(parts: readonly Part[]): PathAutomaton {
 
 /** Two languages whose literal prefixes part ways share no path. */
 function surelyDisjoint(a: Language, b: Language): boolean {
+  a.meter.work += 0.1; // a cheap check, but quadratic in the number of lines
   const n = Math.min(a.prefix.length, b.prefix.length);
   for (let i = 0; i < n; i++) if (a.prefix[i] !== b.prefix[i]) return true;
   return false;
@@ -330,6 +331,7 @@ function search(all: readonly Term[], budget: Budget): string | null | undefined
   while (frontier.length > 0) {
     const next: [string, number[]][] = [];
     for (const [k, s] of frontier) {
+      budget.meter.work += alphabet.length; // memoized steps are cheap, not free
       if (budget.meter.work > stop) return undefined;
       for (const ch of alphabet) {
         const t: number[] = [];
@@ -571,10 +573,17 @@ function parseLines(text: string, cache: LanguageCache, meter: Meter): Line[] {
     const why = unsupported(pattern, toks);
     const rule: Line = { line: i + 1, pattern, owners: dedupe(owners), unmapped: dedupe(unmapped), exact: false };
     if (why) rule.unsupported = why;
-    const glob = rolegateText(toks);
+    let glob = rolegateText(toks);
     if (glob !== undefined) {
-      rule.glob = glob;
-      rule.rg = cached(cache, "rg:" + glob, () => globLanguage(compilePathGlob(glob), meter));
+      try {
+        compilePathGlob(glob);
+      } catch (e) {
+        if (!(e instanceof GlobError)) throw e;
+        glob = "**"; // not expected; the widest glob is never looser, and the exactness check reports it
+      }
+      const text = glob;
+      rule.glob = text;
+      rule.rg = cached(cache, "rg:" + text, () => globLanguage(compilePathGlob(text), meter));
     }
     if (!why) {
       const co = cached(cache, "co:" + pattern, () => codeownersLanguage(toks, meter));
@@ -621,10 +630,12 @@ export type ImportFinding =
   /** A line whose pattern can match nothing. */
   | { kind: "empty-pattern"; line: number; pattern: string }
   /** An owner rolegate cannot name (an email address, or not `@login`/`@org/team`). */
-  | { kind: "unmapped-owner"; line: number; owner: string; placeholder?: string };
+  | { kind: "unmapped-owner"; line: number; owner: string; placeholder?: string }
+  /** The work limit was reached: places where the policy asks for more may be missing from the findings. */
+  | { kind: "incomplete" };
 
 /** Findings where the policy asks for more than CODEOWNERS on some files. */
-export const STRICTER_KINDS = new Set<ImportFinding["kind"]>(["overlap", "unowned", "unmatched", "policy-admin"]);
+export const STRICTER_KINDS = new Set<ImportFinding["kind"]>(["overlap", "unowned", "unmatched", "policy-admin", "incomplete"]);
 
 export interface CodeownersImport {
   yaml: string;
@@ -636,7 +647,7 @@ export interface CodeownersImport {
 export interface ImportOptions {
   /** The CODEOWNERS file's name, for the header comment. */
   source?: string;
-  /** Analysis budget in automaton states; when spent, overlaps are assumed (and said so). */
+  /** Analysis budget in units of automaton work; when spent, the rest is assumed (and said so). */
   budget?: number;
 }
 
@@ -690,12 +701,14 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   for (const l of lines) if (!l.glob) findings.push({ kind: "empty-pattern", line: l.line, pattern: l.pattern });
 
   // Lines a later line fully covers never decide anything (only lines GitHub surely reads cover).
-  for (let i = 0; i < lines.length; i++) {
+  const spent = () => meter.work > budget.limit;
+  for (let i = 0; i < lines.length && !spent(); i++) {
     const li = lines[i]!;
     const mine = mayMatch(li);
     if (!mine) continue;
     for (let j = i + 1; j < lines.length; j++) {
       const lj = lines[j]!;
+      meter.work += 0.1;
       if (!lj.co || surelyDisjoint(mine, lj.co)) continue;
       if (witness([{ l: mine, want: true }, { l: lj.co, want: false }], budget) === null) {
         li.dead = lj.line;
@@ -716,8 +729,8 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason: `${l.unsupported}; GitHub reports the line as an error and may skip it, and the glob covers every reading of it` });
       continue;
     }
-    if (witness([{ l: l.co, want: true }, { l: l.rg!, want: false }], budget) !== null) {
-      // Never expected: fall back to the widest glob rather than risk being looser.
+    if (typeof witness([{ l: l.co, want: true }, { l: l.rg!, want: false }], budget) === "string") {
+      // Never expected (the glob is built to cover the pattern): fall back to the widest glob rather than be looser.
       l.glob = "**";
       l.rg = globLanguage(compilePathGlob("**"), meter);
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob, reason: "no narrower glob could be shown to cover it" });
@@ -824,9 +837,11 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   }
   if (!reqs.some((r) => r.categories.includes("policy"))) findings.push({ kind: "policy-admin" });
 
-  // Where the policy asks for more than CODEOWNERS.
-  for (let x = 0; x < reqs.length; x++) {
-    for (let y = x + 1; y < reqs.length; y++) {
+  // Where the policy asks for more than CODEOWNERS. Past the work limit, one finding says the rest was not worked out.
+  let incomplete = false;
+  const stop = () => (incomplete ||= spent());
+  for (let x = 0; x < reqs.length && !stop(); x++) {
+    for (let y = x + 1; y < reqs.length && !stop(); y++) {
       const hit = overlapOf(reqs[x]!, reqs[y]!, budget);
       if (hit) findings.push({ kind: "overlap", requirements: [reqs[x]!.name, reqs[y]!.name], ...hit });
     }
@@ -834,19 +849,22 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   const everyGlob = union(meter, reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))));
   const policyFiles = new Language(POLICY_FILE_NAMES.map(literalPath), meter);
   live.forEach((k, index) => {
-    if (k.key || !k.co) return;
+    if (k.key || !k.co || stop()) return;
     const later = live.slice(index + 1);
     const laterUnion = later.length > 0 ? union(meter, later.map(mayMatch)) : undefined;
     for (const r of reqs) {
+      if (stop()) break;
       const hit = unownedHit(r, k.co, laterUnion, everyGlob, policyFiles, budget);
       if (hit) findings.push({ kind: "unowned", requirement: r.name, line: k.line, ...hit });
     }
   });
   const anyLine = union(meter, live.map(mayMatch));
   for (const r of reqs) {
+    if (stop()) break;
     const hit = unmatchedHit(r, anyLine, budget);
     if (hit) findings.push({ kind: "unmatched", requirement: r.name, ...hit });
   }
+  if (incomplete) findings.push({ kind: "incomplete" });
 
   const notes = findings.map((f) => noteText(f, lines));
   return { yaml: render({ options, lines, reqs, sets, findings, notes, catchAll, placeholders }), notes, findings };
@@ -934,7 +952,7 @@ function noteText(f: ImportFinding, lines: Line[]): string {
   switch (f.kind) {
     case "overlap":
       if (f.widenedLine !== undefined) {
-        return `Stricter than CODEOWNERS: ${eg(f.example)} need both ${q(f.requirements[0])} and ${q(f.requirements[1])}. ${lineRef(lines, f.widenedLine)} had to be widened, and the paths the widened glob adds may fall to the catch-all in CODEOWNERS, so the catch-all's requirement covers that category too.`;
+        return `Stricter than CODEOWNERS: ${eg(f.example)} need both ${q(f.requirements[0])} and ${q(f.requirements[1])}. L${lineRef(lines, f.widenedLine).slice(1)} had to be widened, and the paths the widened glob adds may fall to the catch-all in CODEOWNERS, so the catch-all's requirement covers that category too.`;
       }
       return `Stricter than CODEOWNERS: ${eg(f.example)} are selected by both ${q(f.requirements[0])} and ${q(f.requirements[1])} (${lineRef(lines, f.lines[0])} and ${lineRef(lines, f.lines[1])}), so they need both approvals; CODEOWNERS asks only the owners of the last matching line.`;
     case "unowned":
@@ -949,6 +967,8 @@ function noteText(f: ImportFinding, lines: Line[]): string {
       return `Line ${f.line}: ${code(f.pattern)} becomes the glob ${code(f.glob)}: ${f.reason}${f.example !== undefined ? ` (e.g. ${code(f.example)})` : ""}.`;
     case "ignored-line":
       return `Line ${f.line} (${code(f.pattern)}) has no owners and ${f.reason} (GitHub reports it as an error and may skip it); a line without owners only takes approvals away, so the policy ignores it and may ask for more on the files it matches.`;
+    case "incomplete":
+      return "The analysis reached its work limit before it was done: the policy may ask for more than CODEOWNERS in places not listed here. It is still never looser.";
     case "empty-pattern":
       return `Line ${f.line}: ${code(f.pattern)} matches no file and is left out.`;
     case "unmapped-owner":
@@ -1015,11 +1035,11 @@ function render(input: RenderInput): string {
   if (catchAll) {
     out.push(...wrap(`The catch-all on line ${catchAll.line} (${code(catchAll.pattern)}) becomes a requirement on the built-in \`other\` category: the files in no category of a later line.`, "# "));
   }
-  const general = findings.map((f, i) => ({ f, note: notes[i]! })).filter(({ f }) => !STRICTER_KINDS.has(f.kind) || f.kind === "policy-admin");
+  const general = findings.map((f, i) => ({ f, note: notes[i]! })).filter(({ f }) => !STRICTER_KINDS.has(f.kind) || f.kind === "policy-admin" || f.kind === "incomplete");
   if (general.length > 0) {
     out.push("#", "# Notes:");
     general.slice(0, MAX_HEADER_NOTES).forEach(({ note }) => out.push(...wrap(note, "# - ", "#   ")));
-    if (general.length > MAX_HEADER_NOTES) out.push(`# - ... and ${general.length - MAX_HEADER_NOTES} more (the import command prints them all).`);
+    if (general.length > MAX_HEADER_NOTES) out.push(`# - ... and ${general.length - MAX_HEADER_NOTES} more notes (the import command prints them all).`);
   }
   out.push("version: 1");
 
@@ -1043,13 +1063,16 @@ function render(input: RenderInput): string {
   }
   out.push("require:");
   for (const r of reqs) {
+    // Unowned and unmatched files first: rarer, and more telling than overlaps.
     const mine = findings
       .map((f) => ({ f }))
-      .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name));
+      .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name))
+      .sort((a, b) => Number(a.f.kind === "overlap") - Number(b.f.kind === "overlap"));
     if (r.catchAll) out.push(...wrap(`The catch-all (line ${r.catchAll.line}): \`other\` holds the files in no category of a later line.`, "  # "));
     if (mine.length > 0) out.push("  # Stricter than CODEOWNERS here: it also selects");
     mine.slice(0, MAX_NOTES_PER_REQUIREMENT).forEach(({ f }) => out.push(...wrap(shortNote(f, r.name), "  # - ", "  #   ")));
-    if (mine.length > MAX_NOTES_PER_REQUIREMENT) out.push(`  # - ... and ${mine.length - MAX_NOTES_PER_REQUIREMENT} more cases (the import command prints them all).`);
+    const more = mine.length - MAX_NOTES_PER_REQUIREMENT;
+    if (more > 0) out.push(`  # - ... and ${more} more case${more === 1 ? "" : "s"} (the import command prints them all).`);
     out.push(`  - name: ${q(r.name)}`, `    categories: [${r.categories.map(q).join(", ")}]`, `    roles: [${q(r.set.name)}]`, "    approvals: 1");
   }
   return out.join("\n") + "\n";
