@@ -219,6 +219,22 @@ describe("rolegate explain, matrix, diff", () => {
   });
 });
 
+describe("extends in the CLI", () => {
+  it("reads presets from the package and other repositories from --extends-root", async () => {
+    write("child.yml", "version: 1\nextends: preset:minimal\n");
+    const preset = await run(dir, "validate", "child.yml", "--now", "2026-11-23");
+    expect(preset.code).toBe(0);
+    write("roots/acme/.github/.github/rolegate.yml", POLICY);
+    write("org-child.yml", "version: 1\nextends: .github\nroles:\n  developer: { members: [dev9], grants: { author: [\"*\"] } }\n");
+    const viaRoot = await run(dir, "check", "org-child.yml", "--extends-root", "roots", "--repo", "acme/app", "--files", "k8s/a.tf", "--author", "dev9", "--teams", "teams.yml", "--format", "json");
+    expect(JSON.parse(viaRoot.stdout).requirements[0]).toMatchObject({ name: "DevOps approval", satisfied: false });
+    expect(JSON.parse(viaRoot.stdout).violations).toEqual([]);
+    const missing = await run(dir, "validate", "org-child.yml", "--repo", "acme/app");
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/org-child\.yml:2:\d+: error: cannot read parent policy acme\/\.github:\.github\/rolegate\.yml/);
+  });
+});
+
 describe("rolegate test", () => {
   const tests = (conclusion: string) => `version: 1
 teams: { acme/devops: [olga] }
