@@ -44,6 +44,19 @@ function prPayload(w: World, name = "pull_request", action = "opened", extra: (p
   return { id: `delivery-${Math.random()}`, name, payload: p } as any;
 }
 
+/** An issue_comment.created delivery on the world's pull request. */
+function commentEvent(w: World, login: string, body: string, id: string) {
+  const p = example("issue_comment", "created");
+  p.installation = { id: 42 };
+  p.repository.name = w.repo;
+  p.repository.owner.login = w.owner;
+  p.issue.number = w.pr.number;
+  p.issue.pull_request = { url: "x" };
+  p.comment.body = body;
+  p.comment.user = { login, type: "User" };
+  return { id, name: "issue_comment", payload: p } as any;
+}
+
 function pipelineWorld(overrides: Parameters<typeof world>[0] = {}): World {
   return world({
     trees: { base000: { ".github/rolegate.yml": POLICY } },
@@ -242,17 +255,7 @@ describe("merges", () => {
     const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
     serve(w);
     const { probot } = probotWith();
-    const comment = (login: string) => {
-      const p = example("issue_comment", "created");
-      p.installation = { id: 42 };
-      p.repository.name = w.repo;
-      p.repository.owner.login = w.owner;
-      p.issue.number = w.pr.number;
-      p.issue.pull_request = { url: "x" };
-      p.comment.body = "/rolegate merge";
-      p.comment.user = { login, type: "User" };
-      return { id: `c-${login}`, name: "issue_comment", payload: p } as any;
-    };
+    const comment = (login: string) => commentEvent(w, login, "/rolegate merge", `c-${login}`);
     await probot.receive(comment("dev2"));
     expect(w.merges).toEqual([]);
     expect(w.comments.at(-1).body).toContain("@dev2 you may not merge this pull request");
@@ -270,15 +273,7 @@ describe("merging never trusts a cached membership", () => {
     await probot.receive(prPayload(w)); // caches acme/devops = [olga, omar]
     expect(lastCheck(w).conclusion).toBe("success");
     w.teams["acme/devops"] = ["olga"]; // omar leaves the team
-    const p = example("issue_comment", "created");
-    p.installation = { id: 42 };
-    p.repository.name = w.repo;
-    p.repository.owner.login = w.owner;
-    p.issue.number = w.pr.number;
-    p.issue.pull_request = { url: "x" };
-    p.comment.body = "/rolegate merge";
-    p.comment.user = { login: "omar", type: "User" };
-    await probot.receive({ id: "fresh-merge", name: "issue_comment", payload: p } as any);
+    await probot.receive(commentEvent(w, "omar", "/rolegate merge", "fresh-merge"));
     expect(w.merges).toEqual([]);
     expect(w.comments.at(-1).body).toContain("@omar you may not merge this pull request");
   });
