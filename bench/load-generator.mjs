@@ -7,6 +7,8 @@ import http from "node:http";
 
 const now = () => performance.timeOrigin + performance.now();
 
+// Protocol: the parent sends the job; this process prepares every request and answers
+// "ready"; the parent lets its own process settle and sends "go"; the results come back.
 process.once("message", async (job) => {
   const { url, secret, rate, deliveries, deadlineMs, maxSockets } = job;
   const target = new URL(url);
@@ -28,6 +30,10 @@ process.once("message", async (job) => {
     };
   });
   const results = new Array(prepared.length);
+  await new Promise((resolve) => {
+    process.once("message", resolve);
+    process.send({ ready: true });
+  });
   const cpuStart = process.cpuUsage();
   const started = now();
   const deadline = started + deadlineMs;

@@ -6,17 +6,16 @@ import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Classifier } from "../../src/core/classify.js";
-import { formatDiagnostic } from "../../src/core/diagnostics.js";
-import { evaluate } from "../../src/core/evaluate.js";
-import { loadPolicy } from "../../src/core/policy/load.js";
+import type { Classifier } from "../../src/core/classify.js";
 import type { Policy } from "../../src/core/policy/types.js";
+import type { RolegateCore } from "./rolegate.js";
 import type { BaselineJob, BaselineResult } from "./codeowners-worker.js";
 import { changedFiles, changeState, codeownersText, countedPaths, globSpecs, NOW, policyYaml } from "./scenario.js";
-import { measure, ms, ratio, section, spread, summarize, table, type Summary } from "./stats.js";
+import { contention, measure, ms, ratio, section, spread, summarize, table, type Summary } from "./stats.js";
 
 export interface CoreOptions {
   quick: boolean;
+  rolegate: RolegateCore;
 }
 
 export interface CoreCell {
@@ -73,6 +72,7 @@ function agrees(classifier: Classifier, path: string, owner: string): boolean {
 }
 
 export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
+  const { Classifier, evaluate, loadPolicy, formatDiagnostic } = opts.rolegate;
   const globCounts = [30, 300, 3000];
   const fileCounts = opts.quick ? [1000, 3000] : [1000, 3000, 10_000];
   const cells: CoreCell[] = [];
@@ -99,10 +99,10 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
       for (const n of fileCounts) {
         const state = changeState(changedFiles(n));
         const classifier = new Classifier(policy);
-        const budget = opts.quick ? 1000 : 3000;
+        const budget = opts.quick ? 1000 : 2000;
         const evaluateRuns = measure(() => evaluate(policy, state, classifier), { warmup: 1, minRuns: 3, maxRuns: 15, budgetMs: budget });
         const classifyRuns = measure(() => classifier.classify(state.files, state.targetBranch), { warmup: 1, minRuns: 3, maxRuns: 15, budgetMs: budget / 2 });
-        const base = await baseline({ dir, files: n, fullRunLimitMs: opts.quick ? 3000 : 15_000, sampleSize: 1000, budgetMs: opts.quick ? 2000 : 6000, minRuns: 1, maxRuns: 7 });
+        const base = await baseline({ dir, files: n, fullRunLimitMs: opts.quick ? 3000 : 8000, sampleSize: 500, budgetMs: opts.quick ? 2000 : 4000, minRuns: opts.quick ? 1 : 3, maxRuns: 7 });
         constructs = constructs.concat(base.construct);
         const scale = base.counted / base.resolved;
         const paths = countedPaths(state.files).filter((_, i) => i % base.stride === 0);
@@ -153,13 +153,15 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
   });
   const notes1 = [
     "Times are per pull request: median (p10–p90) over n timed runs after a warm-up run, wall clock, one process.",
-    "rolegate evaluate = `evaluate(policy, state, classifier)` with a compiled policy and a reused Classifier: classification of every counted path plus the full judgement (50 roles, 8 requirements, 100 reviews by 60 people, 16 teams, eligible-approver lists). The app builds a new Classifier per evaluation: add the `new Classifier` time of the table below.",
+    `rolegate code measured: ${opts.rolegate.description}.`,
+    "rolegate evaluate = `evaluate(policy, state, classifier)` with a compiled policy and a reused Classifier: classification of every counted path plus the full judgement (50 roles, 8 requirements, 100 reviews by 60 people, 15 teams, eligible-approver lists). The app builds a new Classifier per evaluation: add the `new Classifier` time of the table below.",
     "codeowners = `new Codeowners(dir)` (untimed, fresh per run, since the package caches per path) then `getOwner(path)` for every counted path, in a separate process; it only finds the last matching line's owner and judges nothing.",
     "ratio = rolegate evaluate ÷ codeowners, medians; \"with compile\" = (loadPolicy + new Classifier + evaluate) ÷ (new Codeowners + getOwner for every path).",
     "agree = counted paths where codeowners' owner is one of the categories/environments rolegate found (or both found none): the two resolve the same globs the same way.",
     "≈: one full codeowners run was estimated to take longer than the limit, so it resolved every k-th path and the time was multiplied by k.",
   ];
   for (const c of cells) for (const d of c.disagreements) notes1.push(`disagreement (${c.files}×${c.globs}): ${d}`);
+  notes1.push(`CPU time ÷ wall time of rolegate's timed runs: ${(contention.cpuMs / contention.wallMs).toFixed(2)} (about 1 when the bench had a core to itself; well under 1 means another process took the CPU and the times are pessimistic).`);
   text += section(
     "1. Classification + full evaluation vs codeowners (per pull request)",
     table(["files × globs", "rolegate evaluate", "rolegate classify only", "codeowners getOwner, every path", "rolegate ÷ codeowners", "with compile", "agree"], rows),

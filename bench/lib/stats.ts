@@ -32,13 +32,24 @@ export function measure(fn: () => unknown, opts: { warmup?: number; minRuns?: nu
   for (let i = 0; i < warmup; i++) fn();
   const out: number[] = [];
   const start = performance.now();
+  const cpu = process.cpuUsage();
   while (out.length < maxRuns && (out.length < minRuns || performance.now() - start < budgetMs)) {
     const t = performance.now();
     fn();
     out.push(performance.now() - t);
   }
+  const used = process.cpuUsage(cpu);
+  contention.cpuMs += (used.user + used.system) / 1000;
+  contention.wallMs += performance.now() - start;
   return out;
 }
+
+/**
+ * CPU time this process used during timed runs, and the wall time they took. A ratio well
+ * under 1 means the benchmark waited for a core (another process was busy): the times are
+ * then pessimistic.
+ */
+export const contention = { cpuMs: 0, wallMs: 0 };
 
 export function ms(v: number): string {
   if (!Number.isFinite(v)) return "–";
