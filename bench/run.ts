@@ -4,7 +4,7 @@
  *   npm run bench                       all four sections (a few minutes on 2 cores)
  *   npm run bench -- --sections 1,2     only some sections (1 and 2 always run together)
  *   npm run bench -- --quick            smaller and shorter, for trying the bench itself
- *   npm run bench -- --no-build         section 4 uses the existing dist/ instead of building
+ *   npm run bench -- --no-build         use the existing dist/ instead of `npm run build` first
  *
  * Prints markdown tables (paste them into docs/performance.md) and a summary of the targets.
  * Not part of `npm test`. Only loopback addresses; every loop is bounded in count and time.
