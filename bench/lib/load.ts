@@ -8,12 +8,12 @@
  * "evaluated pull request" log lines give its `ms` too.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index.js";
+import { appKeys, freePort } from "../../test/helpers/processes.js";
 import { globSpecs, policyYaml, teamMembers } from "./scenario.js";
 import { profileTables, summarizeProfileFile, type ProfileSummary } from "./profile.js";
 import { ms, section, table } from "./stats.js";
@@ -67,17 +67,6 @@ interface PhaseStats {
   /** Everything else the machine did meanwhile (other processes, the kernel). */
   otherCpu: number;
   rssPeakMb: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -472,7 +461,7 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
   // Every delivery is for a pull request no earlier one used.
   const perRepo = variants.reduce((n, v) => n + v.phases.reduce((m, ph) => m + Math.ceil(ph.count / installations), 0), 0);
 
-  const keys = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const keys = appKeys();
   const dir = mkdtempSync(join(tmpdir(), "rolegate-bench-app-"));
   const keyPath = join(dir, "app.pem");
   writeFileSync(keyPath, keys.privateKey);
