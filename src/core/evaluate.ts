@@ -60,16 +60,36 @@ const MAX_CANDIDATE_LOGINS = 200;
 
 export const BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 
-function latestReviews(reviews: readonly Review[]): Map<string, Review> {
-  const latest = new Map<string, Review>();
+/**
+ * Each reviewer's standing: their latest deciding review (COMMENTED changes nothing) and, when
+ * that is an approval, every approval since their last change request or dismissal. Any of
+ * those approvals may make the reviewer valid: an approval on the head is not undone by a later
+ * approval of an older commit (the spec's "an approval on the head beats a stale approval").
+ */
+interface Standing {
+  latest: Review;
+  approvals: Review[];
+}
+
+function standings(reviews: readonly Review[]): Map<string, Standing> {
+  const byUser = new Map<string, Review[]>();
   for (const r of reviews) {
     if (r.state === "COMMENTED") continue;
     const key = r.user.toLowerCase();
-    const prev = latest.get(key);
-    // Ties (same order) resolve by the offline precedence: changes requested > fresh > stale.
-    if (!prev || r.order > prev.order || (r.order === prev.order && rank(r) > rank(prev))) latest.set(key, r);
+    const list = byUser.get(key);
+    if (list) list.push(r);
+    else byUser.set(key, [r]);
   }
-  return latest;
+  const result = new Map<string, Standing>();
+  for (const [user, list] of byUser) {
+    // Ties (same order) resolve by the offline precedence: changes requested > fresh > stale.
+    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
+    const latest = list[list.length - 1]!;
+    const approvals: Review[] = [];
+    for (let i = list.length - 1; i >= 0 && list[i]!.state === "APPROVED"; i--) approvals.push(list[i]!);
+    result.set(user, { latest, approvals });
+  }
+  return result;
 }
 
 /** A total order for reviews given at the same moment, so the result never depends on input order. */
@@ -143,7 +163,8 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   const committers = new Set(uniqueLogins(state.committers));
   const approvers: string[] = [];
   const blocking: BlockingReview[] = [];
-  for (const [user, review] of [...latestReviews(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
+  const keepStale = policy.options.staleApprovals === "keep";
+  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
       const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
@@ -151,8 +172,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       continue;
     }
     if (review.state !== "APPROVED") continue;
-    if (!review.onHead && policy.options.staleApprovals !== "keep") continue;
-    if (!review.afterBaseChange) continue;
+    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
     if (!canWrite(user)) continue;
     if (user === author && !policy.options.authorCanApprove) continue;
     if (committers.has(user) && !policy.options.committersCanApprove) continue;

@@ -185,6 +185,14 @@ describe("who counts as an approver", () => {
     expect(judge(keep, { files: files("k8s/a.yaml"), reviews: stale, teams: noTeams }).conclusion).toBe("success");
   });
 
+  it("an approval of the head is not undone by a later approval of an older commit", () => {
+    const headThenStale = [approved("ops1", { order: 1 }), approved("ops1", { onHead: false, order: 2 })];
+    expect(judge(base, { files: files("k8s/a.yaml"), reviews: headThenStale, teams: noTeams }).conclusion).toBe("success");
+    // ...but a change request or dismissal in between ends the earlier approval.
+    const interrupted = [approved("ops1", { order: 1 }), { user: "ops1", state: "DISMISSED" as const, onHead: true, afterBaseChange: true, order: 2 }, approved("ops1", { onHead: false, order: 3 })];
+    expect(judge(base, { files: files("k8s/a.yaml"), reviews: interrupted, teams: noTeams }).conclusion).toBe("action_required");
+  });
+
   it("an approval given before the latest base-branch change never counts", () => {
     const keep = policyOf(BASE + "options: { stale_approvals: keep }\n");
     const r = judge(keep, { files: files("k8s/a.yaml"), reviews: [approved("ops1", { afterBaseChange: false })], teams: noTeams });
