@@ -39267,15 +39267,24 @@ function policyCouldBeSelected(policy) {
 // src/core/evaluate.ts
 var MAX_CANDIDATE_LOGINS = 200;
 var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
-function latestReviews(reviews) {
-  const latest = /* @__PURE__ */ new Map();
+function standings(reviews) {
+  const byUser = /* @__PURE__ */ new Map();
   for (const r of reviews) {
     if (r.state === "COMMENTED") continue;
     const key = r.user.toLowerCase();
-    const prev = latest.get(key);
-    if (!prev || r.order > prev.order || r.order === prev.order && rank(r) > rank(prev)) latest.set(key, r);
+    const list = byUser.get(key);
+    if (list) list.push(r);
+    else byUser.set(key, [r]);
   }
-  return latest;
+  const result = /* @__PURE__ */ new Map();
+  for (const [user, list] of byUser) {
+    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
+    const latest = list[list.length - 1];
+    const approvals = [];
+    for (let i = list.length - 1; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
+    result.set(user, { latest, approvals });
+  }
+  return result;
 }
 function rank(r) {
   const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
@@ -39337,7 +39346,8 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   const committers = new Set(uniqueLogins(state.committers));
   const approvers = [];
   const blocking = [];
-  for (const [user, review] of [...latestReviews(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
+  const keepStale = policy.options.staleApprovals === "keep";
+  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
       const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
@@ -39345,8 +39355,7 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
       continue;
     }
     if (review.state !== "APPROVED") continue;
-    if (!review.onHead && policy.options.staleApprovals !== "keep") continue;
-    if (!review.afterBaseChange) continue;
+    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
     if (!canWrite(user)) continue;
     if (user === author && !policy.options.authorCanApprove) continue;
     if (committers.has(user) && !policy.options.committersCanApprove) continue;
