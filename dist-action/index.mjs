@@ -40203,7 +40203,7 @@ async function fetchFiles(api, ref, number, expected) {
       const status = STATUS[f.status] ?? "modified";
       files.push(status === "renamed" && f.previous_filename ? { path: f.filename, status, previousPath: f.previous_filename } : { path: f.filename, status });
     }
-    if (data.length < 100) break;
+    if (data.length < 100 || files.length >= expected) break;
   }
   if (files.length !== expected) {
     return { files, complete: false, problem: `GitHub reported ${expected} changed files but listed ${files.length}; rolegate cannot judge a partial list` };

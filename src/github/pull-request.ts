@@ -98,7 +98,9 @@ async function fetchFiles(api: GitHubApi, ref: RepoRef, number: number, expected
       const status = STATUS[f.status] ?? "modified";
       files.push(status === "renamed" && f.previous_filename ? { path: f.filename, status, previousPath: f.previous_filename } : { path: f.filename, status });
     }
-    if (data.length < 100) break;
+    // A full last page needs no empty page after it: GitHub already said how many files there are
+    // (and a list that disagrees with that count fails closed below).
+    if (data.length < 100 || files.length >= expected) break;
   }
   if (files.length !== expected) {
     return { files, complete: false, problem: `GitHub reported ${expected} changed files but listed ${files.length}; rolegate cannot judge a partial list` };

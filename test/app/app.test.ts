@@ -280,8 +280,8 @@ describe("merging never trusts a cached membership", () => {
 });
 
 describe("API budget", () => {
-  it("re-judges a 10-file pull request on a review with at most 3 calls once caches are warm", async () => {
-    const files = Array.from({ length: 10 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
+  it.each([10, 100])("re-judges a %i-file pull request on a review with at most 3 calls once caches are warm", async (count) => {
+    const files = Array.from({ length: count }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
     const w = pipelineWorld({ pr: { files, reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
     serve(w);
     const { probot } = probotWith();
