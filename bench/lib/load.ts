@@ -429,34 +429,16 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
   const lowRate = 50;
   const lowCount = opts.quick ? 0 : 400;
   const coldRate = opts.quick ? 50 : 60;
-  // The shipped app starts one write or GraphQL query per second for all installations
-  // together, first come first served: a burst of B events takes about 2.5 × B seconds.
-  const burst = opts.quick ? 5 : 10;
-  const shippedDrainMs = opts.quick ? 20_000 : 35_000;
   type Phase = { name: string; count: number; rate: number; drainMs: number };
-  const variantPhases: Phase[] = [
+  const phases: Phase[] = [
     { name: "cold: 1 event per installation", count: installations, rate: coldRate, drainMs: 60_000 },
     ...(lowCount ? [{ name: `warm: ${lowCount} events`, count: lowCount, rate: lowRate, drainMs: 60_000 }] : []),
     { name: `warm: ${measured} events`, count: measured, rate, drainMs: 60_000 },
   ];
   const variants: { label: string; entry: string; env: Record<string, string>; profile?: boolean; phases: Phase[] }[] = [
-    {
-      label: "shipped: node dist/app/main.js",
-      entry: join(ROOT, "dist", "app", "main.js"),
-      env: {},
-      // Bounded: this configuration drains about one evaluation per 2–3 s, so offer a short burst.
-      phases: [{ name: `burst: ${burst} events, 1 per installation`, count: burst, rate, drainMs: shippedDrainMs }],
-    },
-    {
-      label: "variant: throttling per installation",
-      entry: join(ROOT, "bench", "app-variant.mjs"),
-      env: { BENCH_THROTTLE: "per-installation" },
-      // Its CPU work is the same as with throttling off, and its latency is dominated by the
-      // throttle's waits, so sampling it (a few per cent of CPU) changes nothing that matters.
-      profile: true,
-      phases: variantPhases,
-    },
-    { label: "variant: throttling off", entry: join(ROOT, "bench", "app-variant.mjs"), env: { BENCH_THROTTLE: "off" }, phases: variantPhases },
+    // Sampling costs the app a few per cent of CPU; the profile is what to read when it misses.
+    { label: "shipped: node dist/app/main.js", entry: join(ROOT, "dist", "app", "main.js"), env: {}, profile: true, phases },
+    { label: "variant: throttling off", entry: join(ROOT, "bench", "app-variant.mjs"), env: { BENCH_THROTTLE: "off" }, phases },
   ];
   // Every delivery is for a pull request no earlier one used.
   const perRepo = variants.reduce((n, v) => n + v.phases.reduce((m, ph) => m + Math.ceil(ph.count / installations), 0), 0);
@@ -547,8 +529,7 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       `The load generator (bench/load-generator.mjs, a second process) sends signed deliveries on 127.0.0.1 at a fixed rate (open loop) over a keep-alive pool; the fake GitHub (validate: false) runs in the bench process, the app in a third. All three share the machine's two cores. CPU: per process, in % of one core, over the phase (100% = one core busy); rest = whatever else the machine ran meanwhile (other processes, the kernel), from /proc/stat.`,
       "delivery → check run: from sending the delivery to the fake receiving `POST /check-runs` for that pull request's head commit; a delivery whose check run did not arrive within the phase's window counts as slower than the window (\"> …\"). evaluated/s: steady = the rate at which check runs arrived ((evaluated − 1) ÷ (last − first check run)), which equals the offered rate when the app keeps up; end to end = evaluated ÷ (last check run − first delivery), which also counts the time to the first check run. app log `ms`: the app's own \"evaluated pull request\" line (judge + post). webhook answer: Probot answers a delivery when its handler has finished (including the review request), or 202 after 9 s.",
       "cold: the first event of each installation (installation token, 15 team member lists, write access and the policy are fetched, and the policy is parsed). warm: caches filled.",
-      "Throttling. Probot's Octokit throttling plugin (@octokit/plugin-throttling) queues every write **and every GraphQL query** (a POST) and starts them at least 1 s apart per throttle `id`, as GitHub's secondary rate limits ask. It is meant to be per installation, but the Octokit Probot builds for a webhook event (octokit-auth-probot, \"event-octokit\") carries no `id`, so in the shipped app every installation shares one queue: one GraphQL query or write per second for the whole app, and an evaluation needs two (the GraphQL query, the check run) or three (a review request). The queue is first come, first served, so a burst of B events makes B GraphQL queries before the first check run: the shipped app gets only a short burst here.",
-      `The two variants start bench/app-variant.mjs: the same built app and options as dist/app/main.js except for throttling — keyed per installation (the id taken from the event's installation; what GitHub's limits need), or off (rolegate's own cost). Per installation, an evaluation still waits about 1 s between its GraphQL query and its check run, whatever the load, and each installation can take one event every 2–3 s: that is why the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s). Neither variant is how rolegate ships.`,
+      `Throttling (src/app/throttle.ts, as shipped): Probot's throttling plugin, keyed per installation, starts writes (the check run, a review request) at least 1 s apart per installation, as GitHub's secondary limits ask; GraphQL queries go past that write queue (they are reads; GitHub limits them by points). An installation can therefore take about one evaluation a second, and GitHub's own limit (5,000–15,000 requests an hour per installation) is lower still: the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s), as an app installed in many organisations sees it. The variant (bench/app-variant.mjs) is the same built app with throttling off: rolegate's own cost, not how it ships.`,
       ...notes,
     ],
   );
@@ -557,12 +538,12 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
     const p = appProfile.summary;
     profileText = [
       `\n## Profile: the app process under load (${appProfile.label}, warm phases)\n`,
-      `\`node --cpu-prof\` on the app process; only the samples taken during the warm phases are counted here: ${ms(p.totalMs)} of CPU (idle excluded). The raw profile (whole run, cold phase included) is ${p.file}. The work is the same as with throttling off; the throttle only adds waiting.\n`,
+      `\`node --cpu-prof\` on the app process; only the samples taken during the warm phases are counted here: ${ms(p.totalMs)} of CPU (idle excluded). The raw profile (whole run, cold phase included) is ${p.file}.\n`,
       profileTables(p, { areas: true, self: true, inclusive: true }),
     ].join("\n");
     process.stdout.write(profileText);
   }
-  // The burst of the shipped app and every warm phase of the variants.
+  // Every warm phase.
   const last = stats.filter((s) => !s.phase.startsWith("cold"));
   const summary = last.map((s) => {
     const sustained = s.evaluated === s.events && s.throughput >= 0.98 * s.rate;

@@ -2,6 +2,7 @@ import { ProbotOctokit, run } from "probot";
 import { rolegateApp } from "./app.js";
 import { readSettings } from "./config.js";
 import { storeFor } from "./redis-store.js";
+import { withRolegateThrottling } from "./throttle.js";
 
 /**
  * `npm start`: check the environment first, so a missing or malformed setting stops
@@ -15,20 +16,7 @@ if (!checked.ok) {
 const { settings } = checked;
 process.env.PRIVATE_KEY = settings.privateKey;
 delete process.env.PRIVATE_KEY_PATH;
-// rolegate's own retry layer (src/github/resilient.ts) retries within a stated budget, so the
-// client must not retry on its own; throttling still spaces writes as GitHub asks.
-// Throttling is keyed by installation, as GitHub's limits are: one busy organisation does not
-// queue behind another.
-const Octokit = ProbotOctokit.defaults((options: { throttle?: object; auth?: { installationId?: number | string } }) => ({
-  ...options,
-  retry: { enabled: false },
-  throttle: {
-    ...(options.throttle ?? {}),
-    ...(options.auth?.installationId !== undefined ? { id: `installation-${options.auth.installationId}` } : {}),
-    onRateLimit: () => false,
-    onSecondaryRateLimit: () => false,
-  },
-}));
+const Octokit = ProbotOctokit.defaults(withRolegateThrottling);
 // With REDIS_URL, Probot's throttling shares one rate-limit budget per installation across
 // replicas (it reads REDIS_URL itself), and rolegate shares its caches and locks there too.
 const store = storeFor(settings.redisUrl);
