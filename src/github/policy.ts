@@ -59,13 +59,17 @@ export class PolicyLoader {
   async load(api: GitHubApi, repo: RepoRef, blob: PolicyText & { sha: string }, baseTip: string, now: Date): Promise<LoadedPolicy> {
     const usesParents = /^\s*extends\s*:/m.test(blob.text);
     const day = now.toISOString().slice(0, 10); // lint findings depend on the date
-    const key = `${repo.owner}/${repo.repo}|${blob.file}|${blob.sha}|${day}`.toLowerCase();
+    // Without parents the result depends only on the text (the blob SHA), the file name and the
+    // day, so repositories sharing a policy text share one parsed policy.
+    const key = `${blob.file}|${blob.sha}|${day}`.toLowerCase();
     if (!usesParents) {
       const cached = this.loaded.get(key);
       if (cached) return cached;
     }
     const loaded = await loadComposed(blob, this.reader(api, repo, baseTip), now, repo.owner ? { owner: repo.owner, repo: repo.repo } : {});
-    if (!usesParents) this.loaded.set(key, loaded);
+    // The parsed YAML document (with its positions, about half the memory) is only needed for
+    // the diagnostics, which are already made.
+    if (!usesParents) this.loaded.set(key, { ...(loaded.policy ? { policy: loaded.policy } : {}), diagnostics: loaded.diagnostics });
     return loaded;
   }
 
