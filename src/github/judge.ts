@@ -88,7 +88,7 @@ export async function judgePullRequest(
   options: { mergedBy?: string; policyRevision?: string; policyPath?: string; fresh?: boolean } = {},
 ): Promise<Judgement> {
   const now = deps.now();
-  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath);
+  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
   const policyPaths = options.policyPath ? [options.policyPath] : POLICY_PATHS;
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now);
   const touchesPolicy = pr.files.some((f) => policyPaths.includes(f.path) || (f.previousPath !== undefined && policyPaths.includes(f.previousPath)));

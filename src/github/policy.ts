@@ -5,7 +5,7 @@ import { loadComposed, type ExtendsRef, type ParentReader, type PolicyText } fro
 import type { LoadedPolicy } from "../core/policy/load.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
 import { TtlCache } from "./cache.js";
-import { fetchBlob, type PolicyBlob } from "./pull-request.js";
+import { fetchBlob, type PolicyBlob, type PolicyTexts } from "./pull-request.js";
 
 const PRESETS_DIR = fileURLToPath(new URL("../../policies/", import.meta.url));
 
@@ -24,6 +24,22 @@ export type BasePolicy =
 export class PolicyLoader {
   readonly parents = new TtlCache<string, PolicyText | { error: string }>(2_000, PARENT_TTL_MS);
   readonly loaded = new TtlCache<string, LoadedPolicy>(2_000, 10 * 60 * 1000);
+  /** Policy texts by blob SHA (content-addressed, so shared by every repository), and each repository's last one. */
+  private readonly textsByOid = new TtlCache<string, string>(2_000, 10 * 60 * 1000);
+  private readonly lastOidOf = new TtlCache<string, string>(20_000, 10 * 60 * 1000);
+
+  /** What fetchPullRequest needs to leave known policy texts out of its query. */
+  readonly texts: PolicyTexts = {
+    likelyKnown: (ref) => {
+      const oid = this.lastOidOf.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+      return oid !== undefined && this.textsByOid.get(oid) !== undefined;
+    },
+    get: (oid) => this.textsByOid.get(oid),
+    remember: (ref, oid, text) => {
+      this.textsByOid.set(oid, text);
+      this.lastOidOf.set(`${ref.owner}/${ref.repo}`.toLowerCase(), oid);
+    },
+  };
 
   constructor(private readonly presetsDir = PRESETS_DIR) {}
 

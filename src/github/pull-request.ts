@@ -38,7 +38,7 @@ export interface PullRequestData {
 const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 
 export const PULL_REQUEST_QUERY = `
-query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!) {
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
@@ -63,8 +63,8 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
         nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
       }
     }
-    yml: object(expression: $ymlExpr) { ... on Blob { oid text isTruncated } }
-    yaml: object(expression: $yamlExpr) { ... on Blob { oid text isTruncated } }
+    yml: object(expression: $ymlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
+    yaml: object(expression: $yamlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
   }
 }`;
 
@@ -73,10 +73,28 @@ query RolegateBlob($owner: String!, $name: String!, $expr: String!) {
   repository(owner: $owner, name: $name) { object(expression: $expr) { ... on Blob { oid text isTruncated } } }
 }`;
 
-type Blob = { oid: string; text: string | null; isTruncated: boolean } | null;
+export const BLOB_BY_OID_QUERY = `
+query RolegateBlobByOid($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Blob { oid text isTruncated } } }
+}`;
+
+/** `text` is absent when the query did not ask for it. */
+type Blob = { oid: string; text?: string | null; isTruncated: boolean } | null;
+
+/**
+ * Policy texts rolegate already has, by blob SHA. A policy rarely changes while its pull
+ * requests do, so the query leaves the text out when this repository's policy is probably
+ * known, and reads it by SHA only when it turns out to be new (one more call, once).
+ */
+export interface PolicyTexts {
+  likelyKnown(ref: RepoRef): boolean;
+  get(oid: string): string | undefined;
+  remember(ref: RepoRef, oid: string, text: string): void;
+}
 
 function blob(path: string, b: Blob): PolicyBlob[] {
   if (!b) return [];
+  if (b.text === undefined) throw new Error(`the text of ${path} was not read`);
   // A truncated or binary blob cannot be judged; surface it as unreadable text so loading fails closed.
   if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\u0000 policy file could not be read in full" }];
   return [{ path, oid: b.oid, text: b.text }];
@@ -120,6 +138,7 @@ export async function fetchPullRequest(
   baseRefHint: string,
   policyRevision?: string,
   policyPath?: string,
+  texts?: PolicyTexts,
 ): Promise<PullRequestData> {
   const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
   let baseRef = baseRefHint;
@@ -130,6 +149,8 @@ export async function fetchPullRequest(
     let commitsAfter: string | null = null;
     let first: any;
     let more = true;
+    // Later pages only continue the reviews and commits.
+    let withText = !texts?.likelyKnown(ref);
     while (more) {
       const data: any = await api.graphql(PULL_REQUEST_QUERY, {
         owner: ref.owner,
@@ -139,10 +160,14 @@ export async function fetchPullRequest(
         commitsAfter,
         ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
         yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
+        withText,
       });
       const pr = data?.repository?.pullRequest;
       if (!pr) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
-      first ??= data;
+      if (!first) {
+        first = data;
+        withText = false;
+      }
       for (const r of pr.reviews.nodes) {
         if (!r?.author?.login || r.state === "PENDING") continue;
         reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
@@ -167,6 +192,8 @@ export async function fetchPullRequest(
     const changes = pr.timelineItems.nodes.map((n: { createdAt?: string }) => n.createdAt).filter(Boolean).sort();
     const filesResult = await fetchFiles(api, ref, number, pr.changedFiles);
     if (!pr.baseRef?.target?.oid && policyRevision === undefined) throw new Error(`base branch ${baseRef} no longer exists`);
+    const yml = await withPolicyText(api, ref, first.repository.yml, texts);
+    const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
     return {
       number: pr.number,
       state: pr.state,
@@ -185,9 +212,24 @@ export async function fetchPullRequest(
       changedFiles: pr.changedFiles,
       baseChangedAt: changes[changes.length - 1],
       // With a custom path both expressions name the same file: count it once.
-      policyAtBase: [...blob(paths[0]!, first.repository.yml), ...(policyPath ? [] : blob(paths[1]!, first.repository.yaml))],
+      policyAtBase: [...blob(paths[0]!, yml), ...blob(paths[1]!, yaml)],
     };
   }
+}
+
+/** Fills in a policy blob's text from what is known, else reads it by SHA; remembers it. */
+async function withPolicyText(api: GitHubApi, ref: RepoRef, b: Blob, texts: PolicyTexts | undefined): Promise<Blob> {
+  if (!b) return b;
+  if (b.text === undefined) {
+    const known = texts?.get(b.oid);
+    if (known !== undefined) b = { ...b, text: known };
+    else {
+      const data: any = await api.graphql(BLOB_BY_OID_QUERY, { owner: ref.owner, name: ref.repo, oid: b.oid });
+      b = (data?.repository?.object as Blob) ?? { oid: b.oid, text: null, isTruncated: false };
+    }
+  }
+  if (typeof b.text === "string" && !b.isTruncated) texts?.remember(ref, b.oid, b.text);
+  return b;
 }
 
 /** A file's text at a revision (`SHA:path` or `branch:path`), or undefined when absent. */

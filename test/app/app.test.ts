@@ -294,6 +294,25 @@ describe("API budget", () => {
   });
 });
 
+describe("policy text", () => {
+  it("is left out of the query once known, and read by its SHA once when the base policy changes", async () => {
+    const w = pipelineWorld({ pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w));
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    expect(w.graphqlVariables.filter((v) => "withText" in v).map((v) => v.withText)).toEqual([true, false]);
+    expect(lastCheck(w).conclusion).toBe("action_required");
+    // The base branch moves to a policy where developers may approve pipelines.
+    w.trees.base001 = { ".github/rolegate.yml": POLICY.replace("members: [dev1, dev2, \"@acme/developers\"]\n    grants: { author: [\"*\"] }", "members: [dev1, dev2, \"@acme/developers\"]\n    grants: { author: [\"*\"], approve: [pipeline] }") };
+    w.tips.main = "base001";
+    w.calls.length = 0;
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    expect(w.calls.filter((c) => c === "POST /graphql")).toHaveLength(2);
+    expect(lastCheck(w).conclusion).toBe("success");
+  });
+});
+
 describe("other events", () => {
   it("judges a repository without a policy by the organisation default in its .github repository", async () => {
     const w = pipelineWorld({ trees: {}, otherRepos: { "acme/.github": { ".github/rolegate.yml": POLICY } }, pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });

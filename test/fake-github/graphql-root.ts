@@ -216,7 +216,13 @@ export function repositoryNode(state: FakeGitHubState, urls: Urls, repo: RepoRec
         .filter(({ pr }) => !args.labels || args.labels.some((l) => pr.labels.includes(l)))
         .map(({ node }) => node),
     object: ({ expression, oid }: { expression?: string | null; oid?: string | null }) => {
-      if (oid) return shallowCommit(oid);
+      if (oid) {
+        // A blob the repository holds under any ref, else a commit.
+        for (const [ref, files] of repo.files) {
+          for (const [path, text] of files) if (gitBlobSha(text) === oid) return blobNode(ref, path, text);
+        }
+        return shallowCommit(oid);
+      }
       if (!expression) return null;
       const colon = expression.indexOf(":");
       if (colon < 0) {
@@ -227,17 +233,21 @@ export function repositoryNode(state: FakeGitHubState, urls: Urls, repo: RepoRec
       const path = expression.slice(colon + 1);
       const text = state.treeAt(repo, ref)?.get(path);
       if (text === undefined) return null;
-      return {
-        __typename: "Blob",
-        id: gid("Blob", `${ref}:${path}`),
-        oid: gitBlobSha(text),
-        abbreviatedOid: gitBlobSha(text).slice(0, 7),
-        text,
-        byteSize: Buffer.byteLength(text),
-        isBinary: false,
-        isTruncated: false,
-      };
+      return blobNode(ref, path, text);
     },
+  };
+}
+
+function blobNode(ref: string, path: string, text: string): Node {
+  return {
+    __typename: "Blob",
+    id: gid("Blob", `${ref}:${path}`),
+    oid: gitBlobSha(text),
+    abbreviatedOid: gitBlobSha(text).slice(0, 7),
+    text,
+    byteSize: Buffer.byteLength(text),
+    isBinary: false,
+    isTruncated: false,
   };
 }
 

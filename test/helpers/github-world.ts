@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { rolegateApp } from "../../src/app/app.js";
@@ -36,6 +36,8 @@ export interface World {
   permissions: Record<string, string>;
   admins: string[];
   calls: string[];
+  /** Variables of every GraphQL request, in order. */
+  graphqlVariables: Record<string, unknown>[];
   checkRuns: any[];
   issues: any[];
   comments: any[];
@@ -55,6 +57,7 @@ export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<Wor
     permissions: {},
     admins: [],
     calls: [],
+    graphqlVariables: [],
     checkRuns: [],
     issues: [],
     comments: [],
@@ -78,15 +81,35 @@ export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<Wor
   };
 }
 
+/** Git's blob SHA: the same text has the same SHA everywhere, as on GitHub. */
+function blobSha(text: string): string {
+  return createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+}
+
 function blob(w: World, expression: string) {
   const i = expression.indexOf(":");
   const ref = expression.slice(0, i);
   const path = expression.slice(i + 1);
   const text = w.trees[ref]?.[path] ?? (w.tips[ref] ? w.trees[w.tips[ref]!]?.[path] : undefined);
-  return text === undefined ? null : { oid: `blob-${ref}-${path}-${text.length}`, text, isTruncated: false };
+  return text === undefined ? null : { oid: blobSha(text), text, isTruncated: false };
 }
 
-function prQuery(w: World, v: Record<string, string>) {
+function withoutText(b: ReturnType<typeof blob>, withText: unknown) {
+  if (!b || withText !== false) return b;
+  const { text: _text, ...rest } = b;
+  return rest;
+}
+
+/** A blob of the world by its oid, wherever it is. */
+function blobByOid(w: World, oid: string) {
+  for (const [ref, files] of Object.entries(w.trees)) for (const path of Object.keys(files)) {
+    const b = blob(w, `${ref}:${path}`);
+    if (b?.oid === oid) return b;
+  }
+  return null;
+}
+
+function prQuery(w: World, v: Record<string, any>) {
   const p = w.pr;
   return {
     data: {
@@ -109,8 +132,9 @@ function prQuery(w: World, v: Record<string, string>) {
           changedFiles: p.files.length,
           timelineItems: { nodes: p.baseChanges.map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) },
         },
-        yml: blob(w, v.ymlExpr!),
-        yaml: blob(w, v.yamlExpr!),
+        // `text @include(if: $withText)`
+        yml: withoutText(blob(w, v.ymlExpr!), v.withText),
+        yaml: withoutText(blob(w, v.yamlExpr!), v.withText),
       },
     },
   };
@@ -123,14 +147,16 @@ export function serve(w: World): void {
   api.post(/\/app\/installations\/\d+\/access_tokens/).reply(201, () => ({ token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} }));
   api.post("/graphql").reply(200, (uri, body: any) => {
     record("POST", uri);
+    w.graphqlVariables.push(body.variables ?? {});
     if (body.query.includes("RolegatePullRequest")) return prQuery(w, body.variables);
+    if (body.query.includes("RolegateBlobByOid")) return { data: { repository: { object: blobByOid(w, body.variables.oid) } } };
     if (body.query.includes("RolegateBlob")) {
       const v = body.variables;
       if (`${v.owner}/${v.name}` !== `${w.owner}/${w.repo}`) {
         const files = w.otherRepos[`${v.owner}/${v.name}`];
         if (!files) return { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${v.owner}/${v.name}'.` }] };
         const text = files[String(v.expr).replace(/^HEAD:/, "")];
-        return { data: { repository: { object: text === undefined ? null : { oid: `blob-${text.length}`, text, isTruncated: false } } } };
+        return { data: { repository: { object: text === undefined ? null : { oid: blobSha(text), text, isTruncated: false } } } };
       }
       return { data: { repository: { object: blob(w, v.expr) } } };
     }
