@@ -7,6 +7,7 @@ import type { GitHubApi, RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
 import { failedJudgement, type Judgement } from "../github/judge.js";
 import { fetchBlob } from "../github/pull-request.js";
+import { withNativeJson, type OctokitLike } from "../github/native-json.js";
 import { parseCommand, runCommand } from "./commands.js";
 import { RolegateService, type PullRequestTarget } from "./service.js";
 import { openViolationIssue } from "./violations.js";
@@ -47,7 +48,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
     const mergeMethod = options.mergeMethod ?? "merge";
     const budget = options.retryBudget ?? DEFAULT_BUDGET;
     /** Every call goes through the retry layer: transient faults are retried within a budget, then fail. */
-    const apiOf = (context: Context): GitHubApi => resilient(service.metrics.instrument(context.octokit as unknown as GitHubApi, installationOf(context)), budget);
+    const apiOf = (context: Context): GitHubApi => resilient(service.metrics.instrument(withNativeJson(context.octokit as unknown as OctokitLike), installationOf(context)), budget);
 
     // GitHub may deliver an event twice; the second delivery changes nothing.
     const on = <E extends Parameters<typeof app.on>[0]>(events: E, handler: (context: any) => Promise<void>) =>
