@@ -1,6 +1,6 @@
 import { matchBranch, matchPathSegments, splitPath, type PathGlob } from "./glob.js";
 import { GlobIndex } from "./glob-index.js";
-import { POLICY_FILE_NAMES, type Policy } from "./policy/types.js";
+import { POLICY_FILE_NAMES, type Member, type Policy } from "./policy/types.js";
 import type { ChangedFile, FileStatus } from "./state.js";
 
 /** One counted path of a change, with everything evaluation needs to know about it. */
@@ -19,26 +19,76 @@ export interface ClassifiedFile {
   shape: number;
 }
 
-/** A category's position in the policy (>= 0), or an environment's as -(position + 1). */
-type Tag = number;
+/**
+ * What every rule but a requirement's `paths:` selector sees of a file: files of one class
+ * are judged alike. Interned per classifier, so a class is compared by identity.
+ */
+export interface FileClass {
+  categories: string[];
+  environments: string[];
+  level: number;
+  shape: number;
+  /** The path-scoped member entries (`paths:` in `members:`) whose globs match the files. */
+  scopes: ReadonlySet<Member>;
+}
+
+/** A change's counted paths, classified, with the class of each. */
+export interface ClassifiedChange {
+  files: ClassifiedFile[];
+  /** `classes[i]` is the class of `files[i]`. */
+  classes: FileClass[];
+}
+
+/** One level of the trie that interns classes by their sorted, distinct tags. */
+interface TagNode {
+  children: Map<number, TagNode>;
+  fileClass?: FileClass;
+}
 
 /**
- * Compiled once per policy and reused for every file of every change. Files with the same
- * categories and environments share one interned pair of arrays and one shape number, so the
- * evaluator judges each shape once and classification allocates little per file.
+ * Compiled once per policy and reused for every file of every change. One glob index holds
+ * the globs of categories, environments and path-scoped members, so one lookup per path finds
+ * all of a file's tags (numbers, see `tagOf*`). Files with the same tags share one interned
+ * class: one pair of arrays, one shape number (same categories and environments), one set of
+ * covering member scopes. The evaluator judges each class once, and classification allocates
+ * little per file.
  */
 export class Classifier {
-  private readonly index = new GlobIndex<Tag>();
+  private readonly index = new GlobIndex<number>();
   private readonly policyPaths: Set<string>;
+  private readonly scopedMembers: Member[] = [];
   private readonly categoryLists = new Map<string, string[]>();
   private readonly environmentLists = new Map<string, { names: string[]; level: number }>();
   private readonly shapes = new Map<string[], Map<string[], number>>();
   private nextShape = 0;
+  private readonly classes: TagNode = { children: new Map() };
 
-  constructor(private readonly policy: Policy) {
-    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, i)));
-    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, -(j + 1))));
+  constructor(readonly policy: Policy) {
+    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, this.tagOfCategory(i))));
+    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, this.tagOfEnvironment(j))));
+    // The entries memberships are made of (see `membershipsOf`).
+    for (const entries of policy.directRoles.values()) {
+      for (const member of entries) {
+        if (!member.paths) continue;
+        const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
+        member.paths.forEach((g) => this.index.add(g, tag));
+      }
+    }
     this.policyPaths = new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
+  }
+
+  // Tags in this order: categories, environments, member scopes, then the built-in `policy` category.
+  private tagOfCategory(i: number): number {
+    return i;
+  }
+  private tagOfEnvironment(j: number): number {
+    return this.policy.categories.length + j;
+  }
+  private tagOfScope(k: number): number {
+    return this.policy.categories.length + this.policy.environments.length + k;
+  }
+  private tagOfPolicyFile(): number {
+    return this.tagOfScope(this.scopedMembers.length);
   }
 
   /** Environments selected by the target branch apply to every file of the change. */
@@ -46,8 +96,11 @@ export class Classifier {
     return this.policy.environments.filter((e) => e.branches.some((g) => matchBranch(g, targetBranch))).map((e) => e.name);
   }
 
+  private branchTags(branchEnvironments: readonly string[]): number[] {
+    return branchEnvironments.map((name) => this.tagOfEnvironment(this.policy.environments.findIndex((e) => e.name === name)));
+  }
+
   private categoriesFor(indices: number[], policyFile: boolean): string[] {
-    indices.sort((a, b) => a - b);
     const key = `${indices.join(",")}${policyFile ? "+p" : ""}`;
     let list = this.categoryLists.get(key);
     if (!list) {
@@ -60,7 +113,6 @@ export class Classifier {
   }
 
   private environmentsFor(indices: number[]): { names: string[]; level: number } {
-    indices.sort((a, b) => a - b);
     const key = indices.join(",");
     let envs = this.environmentLists.get(key);
     if (!envs) {
@@ -79,37 +131,88 @@ export class Classifier {
     return id;
   }
 
-  classifyPath(path: string, branchEnvironments: readonly string[], status: FileStatus = "modified"): ClassifiedFile {
-    const categoryIndices: number[] = [];
-    const environmentIndices: number[] = [];
-    for (const name of branchEnvironments) environmentIndices.push(this.policy.environments.findIndex((e) => e.name === name));
-    for (const t of this.index.match(splitPath(path))) {
-      const list = t >= 0 ? categoryIndices : environmentIndices;
-      const value = t >= 0 ? t : -t - 1;
-      if (!list.includes(value)) list.push(value);
+  /** The class of files with these tags (the first `count`, sorted, distinct), built the first time it is seen. */
+  private classFor(tags: readonly number[], count: number): FileClass {
+    let node = this.classes;
+    for (let i = 0; i < count; i++) {
+      let child = node.children.get(tags[i]!);
+      if (!child) node.children.set(tags[i]!, (child = { children: new Map() }));
+      node = child;
     }
-    const categories = this.categoriesFor(categoryIndices, this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path));
-    const envs = this.environmentsFor(environmentIndices);
-    return { path, status, categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names) };
+    return (node.fileClass ??= this.buildClass(tags.slice(0, count)));
+  }
+
+  private buildClass(tags: readonly number[]): FileClass {
+    const firstEnvironment = this.tagOfEnvironment(0);
+    const firstScope = this.tagOfScope(0);
+    const policyFile = this.tagOfPolicyFile();
+    const categories = this.categoriesFor(tags.filter((t) => t < firstEnvironment), tags.includes(policyFile));
+    const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
+    const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]!));
+    return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };
+  }
+
+  /** The class of one path: its tags, from one index lookup, interned. */
+  private classOfPath(path: string, branchTags: readonly number[]): FileClass {
+    const tags = branchTags.slice();
+    this.index.matchInto(path, tags);
+    if (this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path)) tags.push(this.tagOfPolicyFile());
+    return this.classFor(tags, sortDistinct(tags));
+  }
+
+  classifyPath(path: string, branchEnvironments: readonly string[], status: FileStatus = "modified"): ClassifiedFile {
+    return fileOf(path, status, this.classOfPath(path, this.branchTags(branchEnvironments)));
   }
 
   /** Every counted path: a rename counts under both its old and its new path. */
   classify(files: readonly ChangedFile[], targetBranch: string): ClassifiedFile[] {
-    const branchEnvs = this.branchEnvironments(targetBranch);
+    return this.classifyChange(files, targetBranch).files;
+  }
+
+  /** `classify`, with the class of each counted path. */
+  classifyChange(files: readonly ChangedFile[], targetBranch: string): ClassifiedChange {
+    const branchTags = this.branchTags(this.branchEnvironments(targetBranch));
     const out: ClassifiedFile[] = [];
+    const classes: FileClass[] = [];
+    const add = (path: string, status: FileStatus): ClassifiedFile => {
+      const fileClass = this.classOfPath(path, branchTags);
+      const file = fileOf(path, status, fileClass);
+      out.push(file);
+      classes.push(fileClass);
+      return file;
+    };
     for (const f of files) {
       if (f.status === "renamed" && f.previousPath !== undefined && f.previousPath !== f.path) {
-        const from = this.classifyPath(f.previousPath, branchEnvs, "renamed");
-        from.renamedTo = f.path;
-        const to = this.classifyPath(f.path, branchEnvs, "renamed");
-        to.previousPath = f.previousPath;
-        out.push(from, to);
+        add(f.previousPath, "renamed").renamedTo = f.path;
+        add(f.path, "renamed").previousPath = f.previousPath;
       } else {
-        out.push(this.classifyPath(f.path, branchEnvs, f.status));
+        add(f.path, f.status);
       }
     }
-    return out;
+    return { files: out, classes };
   }
+}
+
+function fileOf(path: string, status: FileStatus, c: FileClass): ClassifiedFile {
+  return { path, status, categories: c.categories, environments: c.environments, level: c.level, shape: c.shape };
+}
+
+/**
+ * Sorts a short list of numbers in place, moving repeats out of the way (insertion sort:
+ * lists are tiny). Returns how many distinct numbers now lead the list.
+ */
+function sortDistinct(list: number[]): number {
+  let n = 0;
+  for (let j = 0; j < list.length; j++) {
+    const x = list[j]!;
+    let i = n;
+    while (i > 0 && list[i - 1]! > x) i--;
+    if (i > 0 && list[i - 1] === x) continue;
+    for (let k = n; k > i; k--) list[k] = list[k - 1]!;
+    list[i] = x;
+    n++;
+  }
+  return n;
 }
 
 /** Does any glob in the list match the path? For member scopes and requirement selectors. */

@@ -1,7 +1,10 @@
-import { anyGlobMatches, Classifier, type ClassifiedFile } from "./classify.js";
-import { holds } from "./conditions.js";
+import { anyGlobMatches, Classifier, type ClassifiedFile, type FileClass } from "./classify.js";
+import { holds, type ConditionContext } from "./conditions.js";
 import {
+  allows,
+  conditionContext,
   decide,
+  heldRoleList,
   heldRoles,
   isExpired,
   judgeContext,
@@ -11,7 +14,7 @@ import {
   type Membership,
 } from "./permissions.js";
 import { policyCouldBeSelected } from "./policy/selectable.js";
-import type { Policy, Requirement } from "./policy/types.js";
+import type { Member, Policy, Requirement, Role } from "./policy/types.js";
 import type { ChangeState, Review } from "./state.js";
 
 export type Conclusion = "success" | "action_required" | "failure" | "neutral";
@@ -98,9 +101,42 @@ function rank(r: Review): number {
   return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
 }
 
+/**
+ * Files that look alike to every rule are judged once: a group holds the files of one class
+ * (same categories, environments and level, and covered by the same path-scoped member
+ * entries). Only a requirement's `paths:` selector looks at each path.
+ */
+interface FileGroup {
+  index: number;
+  /** The first file of the group, in change order: it stands for all of them. */
+  file: ClassifiedFile;
+  scopes: ReadonlySet<Member>;
+  /** Shared by every decision on the group, so the author's roles are worked out once. */
+  cond: ConditionContext;
+}
+
+/** The groups in order of their first file, and the group of each file. */
+function groupFiles(files: readonly ClassifiedFile[], classes: readonly FileClass[], ctx: JudgeContext): { groups: FileGroup[]; groupOf: Uint32Array } {
+  const indexOf = new Map<FileClass, number>();
+  const groups: FileGroup[] = [];
+  const groupOf = new Uint32Array(files.length);
+  for (let i = 0; i < files.length; i++) {
+    const c = classes[i]!;
+    let g = indexOf.get(c);
+    if (g === undefined) {
+      indexOf.set(c, (g = groups.length));
+      groups.push({ index: g, file: files[i]!, scopes: c.scopes, cond: conditionContext(ctx, files[i]!, c.scopes) });
+    }
+    groupOf[i] = g;
+  }
+  return { groups, groupOf };
+}
+
 /** Judges one change by one valid policy. Pure: the same inputs always give the same result. */
 export function evaluate(policy: Policy, state: ChangeState, classifier = new Classifier(policy)): Result {
-  const files = classifier.classify(state.files, state.targetBranch);
+  // Member scopes are indexed per policy object: a classifier of another one would not know them.
+  if (classifier.policy !== policy) classifier = new Classifier(policy);
+  const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
   const ctx = judgeContext(policy, state);
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -109,48 +145,50 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
     errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
   }
 
+  // Principals with the same member entries share one memberships array, so the caches
+  // keyed by it (held roles, eligibility) judge them once.
+  const sameMemberships = new MembershipInterner();
   const membershipCache = new Map<string, Membership[]>();
   const memberships = (user: string) => {
     const key = user.toLowerCase();
     let m = membershipCache.get(key);
-    if (!m) membershipCache.set(key, (m = membershipsOf(user, ctx)));
+    if (!m) membershipCache.set(key, (m = sameMemberships.intern(membershipsOf(user, ctx))));
     return m;
   };
-  const held = (user: string, file: ClassifiedFile) => heldRoles(memberships(user), file, policy);
   const holdsAnyRole = (user: string) => memberships(user).length > 0;
   const canWrite = (user: string) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
-
-  // Files that look alike to every rule are judged once: the same categories, environments
-  // and level, and the same path too when some membership is scoped by paths.
-  const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== undefined));
-  const shapeOf = (f: ClassifiedFile): string | number => (pathScoped ? f.path : f.shape);
-  const groupsOf = (list: readonly ClassifiedFile[]) => {
-    const groups = new Map<string | number, ClassifiedFile[]>();
-    for (const f of list) {
-      const key = shapeOf(f);
-      const g = groups.get(key);
-      if (g) g.push(f);
-      else groups.set(key, [f]);
-    }
-    return [...groups.values()];
+  const { groups, groupOf } = groupFiles(files, classes, ctx);
+  // Held roles by memberships (one cached array per user or team) and group: every
+  // requirement asks again for the same people.
+  const rolesCache = new Map<readonly Membership[], Role[][]>();
+  const rolesIn = (ms: readonly Membership[], g: FileGroup) => {
+    let byGroup = rolesCache.get(ms);
+    if (!byGroup) rolesCache.set(ms, (byGroup = []));
+    return (byGroup[g.index] ??= heldRoleList(ms, g.file, policy, g.scopes));
   };
-  const representativesOf = (list: readonly ClassifiedFile[]) => groupsOf(list).map((g) => g[0]!);
-  const fileGroups = groupsOf(files);
-  const fileShapes = fileGroups.map((g) => g[0]!);
+  const teamMembershipCache = new Map<string, Membership[]>();
+  const teamMemberships = (team: string) => {
+    let m = teamMembershipCache.get(team);
+    if (!m) teamMembershipCache.set(team, (m = sameMemberships.intern(directMemberships(policy, `team:${team}`, `@${team}`, ctx.now))));
+    return m;
+  };
+  const allowedIn = (ms: readonly Membership[], action: string, g: FileGroup) => allows(rolesIn(ms, g), action, g.file, ctx, g.cond);
 
   // Violations: author (and commit authors), merger.
   const violations: Violation[] = [];
   const judgeAction = (user: string, action: string) => {
-    const decided = new Map<string | number, string | undefined>(); // shape -> reason it is not allowed
-    for (const f of files) {
-      const key = shapeOf(f);
-      if (!decided.has(key)) {
-        const d = decide(held(user, f), action, f, ctx);
-        decided.set(key, d.allowed ? undefined : d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`);
-      }
-      const reason = decided.get(key);
+    const ms = memberships(user);
+    // Per group: why the action is not allowed, or undefined when it is.
+    const refusals = groups.map((g) => {
+      if (allowedIn(ms, action, g)) return undefined;
+      const d = decide(heldRoles(ms, g.file, policy, g.scopes), action, g.file, ctx, undefined, g.cond);
+      return d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`;
+    });
+    if (refusals.every((r) => r === undefined)) return;
+    files.forEach((f, i) => {
+      const reason = refusals[groupOf[i]!];
       if (reason !== undefined) violations.push({ action, user, path: f.path, reason });
-    }
+    });
   };
   if (state.author) judgeAction(state.author, "author");
   if (policy.options.checkCommitAuthors) {
@@ -167,8 +205,10 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
-      const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.path}` });
+      // Groups come in change order and their files are judged alike: the first group allowed
+      // starts with the first file the user may approve.
+      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
+      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
       continue;
     }
     if (review.state !== "APPROVED") continue;
@@ -183,21 +223,21 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
   const excluded = (login: string) =>
     (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
   const requirements: RequirementResult[] = [];
+  let pool: CandidatePool | undefined; // worked out for the first selected requirement
   for (const req of policy.requirements) {
-    // Path selectors look at each path; every other selector only at the file's shape.
-    let selected: ClassifiedFile[];
-    if (req.paths) selected = files.filter((f) => selects(req, f, ctx));
-    else {
-      const shapes = new Set(fileShapes.filter((f) => selects(req, f, ctx)).map(shapeOf));
-      selected = shapes.size === 0 ? [] : files.filter((f) => shapes.has(shapeOf(f)));
-    }
+    const { selected, representatives } = selection(req, files, groupOf, groups);
     if (selected.length === 0) continue;
-    const representatives = representativesOf(selected);
-    const eligibleFor = (ms: Membership[]) =>
-      representatives.every((f) => {
-        const h = heldRoles(ms, f, policy);
-        if (req.roles && !req.roles.some((r) => h.has(r))) return false;
-        return decide(h, "approve", f, ctx, req.categories).allowed;
+    const eligibility = new Map<Membership[], boolean>();
+    const eligibleFor = (ms: Membership[]) => {
+      let known = eligibility.get(ms);
+      if (known === undefined) eligibility.set(ms, (known = eligibleIn(ms)));
+      return known;
+    };
+    const eligibleIn = (ms: Membership[]) =>
+      representatives.every((g) => {
+        const roles = rolesIn(ms, g);
+        if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
+        return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
       });
     const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
     requirements.push({
@@ -208,12 +248,11 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates(policy, ctx, eligibleFor, excluded, memberships),
+      eligible: candidates((pool ??= candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
       roles: req.roles,
     });
   }
-  const policyShapes = new Set(fileShapes.filter((f) => f.categories.includes("policy")).map(shapeOf));
-  const policyFiles = policyShapes.size === 0 ? [] : files.filter((f) => policyShapes.has(shapeOf(f)));
+  const policyFiles = files.filter((f) => f.categories.includes("policy"));
   if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
@@ -236,57 +275,103 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = new Cl
       : requirements.every((r) => r.satisfied)
         ? "success"
         : "action_required";
-  const touchedCategories = [...new Set(fileShapes.flatMap((f) => f.categories))];
+  const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
   return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
+}
+
+/**
+ * The files a requirement selects, in change order, and their groups. Path selectors look at
+ * each path; every other selector only at the file's group.
+ */
+function selection(req: Requirement, files: readonly ClassifiedFile[], groupOf: Uint32Array, groups: readonly FileGroup[]): { selected: ClassifiedFile[]; representatives: FileGroup[] } {
+  const chosen = groups.map((g) => selects(req, g));
+  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const selected: ClassifiedFile[] = [];
+  const hit = new Uint8Array(groups.length);
+  for (let i = 0; i < files.length; i++) {
+    const g = groupOf[i]!;
+    if (!chosen[g] || (req.paths && !anyGlobMatches(req.paths, files[i]!.path))) continue;
+    selected.push(files[i]!);
+    hit[g] = 1;
+  }
+  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+}
+
+/** A team's own (unexpired) entries, held through the team. */
+function directMemberships(policy: Policy, key: string, via: string, now: Date): Membership[] {
+  return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
 }
 
 function uniqueLogins(list: readonly string[]): string[] {
   return [...new Set(list.map((l) => l.toLowerCase()))];
 }
 
-function selects(req: Requirement, f: ClassifiedFile, ctx: JudgeContext): boolean {
+/** Does the requirement select the group's files, paths aside (those are checked per path)? */
+function selects(req: Requirement, g: FileGroup): boolean {
+  const f = g.file;
   if (req.categories && !req.categories.some((c) => f.categories.includes(c))) return false;
   if (req.environments && !req.environments.some((e) => f.environments.includes(e))) return false;
-  if (req.paths && !anyGlobMatches(req.paths, f.path)) return false;
   if (req.minLevel !== undefined && f.level < req.minLevel) return false;
-  if (req.when) {
-    const authorHeld = ctx.author ? heldRoles(membershipsOf(ctx.author, ctx), f, ctx.policy) : new Map<string, string>();
-    const cond = { targetBranch: ctx.targetBranch, labels: ctx.labels, draft: ctx.draft, now: ctx.now, authorHolds: (r: string) => authorHeld.has(r) };
-    if (!holds(req.when, cond)) return false;
-  }
+  if (req.when && !holds(req.when, g.cond)) return false;
   return true;
+}
+
+/** Everyone an `eligible` list may name, with their memberships: the same for every requirement. */
+interface CandidatePool {
+  logins: { login: string; display: string; memberships: Membership[] }[];
+  teams: { name: string; memberships: Membership[] }[];
+}
+
+function candidatePool(
+  policy: Policy,
+  ctx: JudgeContext,
+  memberships: (login: string) => Membership[],
+  teamMemberships: (team: string) => Membership[],
+): CandidatePool {
+  // Members of resolved teams the policy names are candidates in their own right.
+  const logins = new Set<string>();
+  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
+  // Bounded: the list is for people to read, and each candidate costs a pass over the files.
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  const teams: CandidatePool["teams"] = [];
+  for (const key of policy.directRoles.keys()) if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
+  return {
+    logins: [...logins].map((login) => ({ login, display: policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login, memberships: memberships(login) })),
+    teams,
+  };
 }
 
 /**
  * Who could give an approval that counts: every login and team listed in the policy
  * whose memberships make them eligible, and `*` when a user holding no role would be.
  */
-function candidates(
-  policy: Policy,
-  ctx: JudgeContext,
-  eligibleFor: (ms: Membership[]) => boolean,
-  excluded: (login: string) => boolean,
-  memberships: (login: string) => Membership[],
-): string[] {
+function candidates(pool: CandidatePool, eligibleFor: (ms: Membership[]) => boolean, excluded: (login: string) => boolean): string[] {
   const out = new Set<string>();
-  // Members of resolved teams the policy names are candidates in their own right.
-  const logins = new Set<string>();
-  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
-  // Bounded: the list is for people to read, and each candidate costs a pass over the files.
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
-  for (const login of logins) {
-    if (!excluded(login) && eligibleFor(memberships(login))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
-  }
-  for (const key of policy.directRoles.keys()) {
-    const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    if (kind === "team") {
-      const ms = policy.directRoles.get(key)!.filter((m) => !isExpired(m, ctx.now));
-      if (eligibleFor(ms.map((member) => ({ role: member.role, member, via: `@${id}` })))) out.add(`@${id}`);
-    }
-  }
+  for (const { login, display, memberships } of pool.logins) if (!excluded(login) && eligibleFor(memberships)) out.add(display);
+  for (const team of pool.teams) if (eligibleFor(team.memberships)) out.add(team.name);
   const list = [...out].sort((a, b) => a.localeCompare(b));
   if (eligibleFor([])) list.push("*");
   return list;
+}
+
+/** One shared array per distinct list of member entries (entries are compared by identity). */
+class MembershipInterner {
+  private readonly ids = new Map<Member, number>();
+  private readonly lists = new Map<string, Membership[]>();
+
+  intern(list: Membership[]): Membership[] {
+    const key = list.map((m) => this.idOf(m.member)).join(",");
+    const known = this.lists.get(key);
+    if (known) return known;
+    this.lists.set(key, list);
+    return list;
+  }
+
+  private idOf(member: Member): number {
+    let id = this.ids.get(member);
+    if (id === undefined) this.ids.set(member, (id = this.ids.size));
+    return id;
+  }
 }
 
 function titleFor(c: Conclusion, reqs: RequirementResult[], violations: Violation[], blocking: BlockingReview[], errors: string[]): string {

@@ -35,11 +35,15 @@ export interface PathGlob {
 
 // Common forms with a direct test, all equivalent to the general algorithm (the property
 // tests compare them with minimatch): a name at any depth (`Jenkinsfile`, `**/Jenkinsfile`),
-// an extension at any depth (`*.tf`, `**/*.tf`), everything under a literal directory
-// (`k8s/**`), and a literal path (`a/b`, which also covers what is inside a directory `a/b`).
+// an extension at any depth (`*.tf`, `**/*.tf`), any other one-segment wildcard at any depth
+// (`azure-pipelines*.yml`), everything inside a directory of a given name at any depth
+// (`**/secrets/**`), everything under a literal directory (`k8s/**`), and a literal path
+// (`a/b`, which also covers what is inside a directory `a/b`).
 export type GlobShape =
   | { kind: "anyName"; name: string }
   | { kind: "anyExt"; ext: string }
+  | { kind: "anyWild"; pattern: string }
+  | { kind: "insideName"; name: string }
   | { kind: "under"; prefix: readonly string[] }
   | { kind: "exact"; prefix: readonly string[] }
   | { kind: "general" };
@@ -49,6 +53,9 @@ function shapeOf(segments: readonly Segment[]): GlobShape {
   const last = segments[segments.length - 1]!;
   if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
   if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
+  if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
+  const middle = segments[1];
+  if (segments.length === 3 && segments[0]!.kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar") return { kind: "insideName", name: middle.text };
   const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
   if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => (x as { text: string }).text) };
   if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => (x as { text: string }).text) };
@@ -158,34 +165,6 @@ function segmentMatches(seg: Segment, text: string): boolean {
   return true;
 }
 
-/**
- * Which prefixes of `path` (by segment count, from `start`) the segments match, as a
- * boolean table over end positions. Dynamic programming over segments keeps `**`
- * linear per segment instead of exponential backtracking.
- */
-function matchEnds(segments: readonly Segment[], path: readonly string[], start: number): boolean[] {
-  let reach = new Array<boolean>(path.length + 1).fill(false);
-  reach[start] = true;
-  for (const seg of segments) {
-    const next = new Array<boolean>(path.length + 1).fill(false);
-    if (seg.kind === "globstar") {
-      // Reachable at i if reachable at some j <= i (j < i when it must take a segment).
-      let any = false;
-      for (let i = start; i <= path.length; i++) {
-        if (seg.last) next[i] = any;
-        any = any || reach[i]!;
-        if (!seg.last) next[i] = any;
-      }
-    } else {
-      for (let i = start; i < path.length; i++) {
-        if (reach[i] && segmentMatches(seg, path[i]!)) next[i + 1] = true;
-      }
-    }
-    reach = next;
-  }
-  return reach;
-}
-
 function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   if (path.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
@@ -204,6 +183,13 @@ export function matchPathSegments(glob: PathGlob, path: readonly string[]): bool
     case "anyExt":
       for (let i = 0; i < lastEnd; i++) if (path[i]!.endsWith(shape.ext)) return true;
       return false;
+    case "anyWild":
+      for (let i = 0; i < lastEnd; i++) if (matchWildcard(shape.pattern, path[i]!)) return true;
+      return false;
+    case "insideName":
+      // The final `**` takes at least one segment after the directory.
+      for (let i = 0; i + 1 < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
     case "under":
       // A final `**` takes at least one segment after the prefix.
       return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
@@ -214,14 +200,53 @@ export function matchPathSegments(glob: PathGlob, path: readonly string[]): bool
   }
 }
 
+// Two reach tables reused by every general match: matching is synchronous and never nested,
+// and the hot loop of classification should not allocate.
+let reach = new Uint8Array(64);
+let next = new Uint8Array(64);
+
+/**
+ * Dynamic programming over the pattern's segments: `reach[i]` says the segments so far can
+ * end right before path segment `i`. This keeps `**` linear per segment instead of
+ * exponential backtracking. Every match takes at least one segment (a pattern ends with a
+ * literal, a wildcard or a final `**`), so a floating pattern tries every start in one pass.
+ */
 function matchGeneral(glob: PathGlob, path: readonly string[]): boolean {
-  const starts = glob.anchored ? 1 : path.length;
-  for (let start = 0; start < starts; start++) {
-    const ends = matchEnds(glob.segments, path, start);
-    // A match on a directory (a proper prefix) covers everything inside it.
-    const last = glob.dirOnly ? path.length - 1 : path.length;
-    for (let end = start + 1; end <= last; end++) if (ends[end]) return true;
+  const n = path.length;
+  if (reach.length <= n) {
+    reach = new Uint8Array(2 * (n + 1));
+    next = new Uint8Array(2 * (n + 1));
   }
+  reach.fill(0, 0, n + 1);
+  reach.fill(1, 0, glob.anchored ? 1 : n);
+  for (const seg of glob.segments) {
+    next.fill(0, 0, n + 1);
+    let alive = false;
+    if (seg.kind === "globstar") {
+      // Reachable at i if reachable at some j <= i (j < i when it must take a segment).
+      let any = 0;
+      for (let i = 0; i <= n; i++) {
+        if (seg.last) next[i] = any;
+        any |= reach[i]!;
+        if (!seg.last) next[i] = any;
+        if (next[i]) alive = true;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (reach[i] && segmentMatches(seg, path[i]!)) {
+          next[i + 1] = 1;
+          alive = true;
+        }
+      }
+    }
+    const swap = reach;
+    reach = next;
+    next = swap;
+    if (!alive) return false;
+  }
+  // A match on a directory (a proper prefix) covers everything inside it.
+  const last = glob.dirOnly ? n - 1 : n;
+  for (let end = 1; end <= last; end++) if (reach[end]) return true;
   return false;
 }
 

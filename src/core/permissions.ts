@@ -70,21 +70,24 @@ export function membershipsOf(user: string, ctx: Pick<JudgeContext, "policy" | "
   return out;
 }
 
-/** Does this membership apply to this file (environment and path scopes)? */
-export function inScope(member: Member, file: ClassifiedFile): boolean {
+/**
+ * Does this membership apply to this file (environment and path scopes)? `scopes`, when
+ * given, are the path-scoped entries whose globs match the file (see `FileClass`).
+ */
+export function inScope(member: Member, file: ClassifiedFile, scopes?: ReadonlySet<Member>): boolean {
   if (member.environments) {
     if (file.environments.length === 0) return false;
     if (!file.environments.every((e) => member.environments!.includes(e))) return false;
   }
-  if (member.paths && !anyGlobMatches(member.paths, file.path)) return false;
+  if (member.paths && !(scopes ? scopes.has(member) : anyGlobMatches(member.paths, file.path))) return false;
   return true;
 }
 
 /** Roles held for one file, each with how: `devops-engineer (member via @acme/devops)`. */
-export function heldRoles(memberships: readonly Membership[], file: ClassifiedFile, policy: Policy): Map<string, string> {
+export function heldRoles(memberships: readonly Membership[], file: ClassifiedFile, policy: Policy, scopes?: ReadonlySet<Member>): Map<string, string> {
   const held = new Map<string, string>();
   for (const m of memberships) {
-    if (!inScope(m.member, file)) continue;
+    if (!inScope(m.member, file, scopes)) continue;
     const how = m.via ? `member of ${m.role} through ${m.via}` : `member of ${m.role}`;
     for (const r of policy.roles.get(m.role)!.closure) {
       if (!held.has(r)) held.set(r, r === m.role ? how : `${how}, which inherits ${r}`);
@@ -93,7 +96,21 @@ export function heldRoles(memberships: readonly Membership[], file: ClassifiedFi
   return held;
 }
 
-function conditionContext(ctx: JudgeContext, file: ClassifiedFile): ConditionContext {
+/** The roles of `heldRoles`, in the same order, without saying how (for hot loops). */
+export function heldRoleList(memberships: readonly Membership[], file: ClassifiedFile, policy: Policy, scopes?: ReadonlySet<Member>): Role[] {
+  const held: Role[] = [];
+  for (const m of memberships) {
+    if (!inScope(m.member, file, scopes)) continue;
+    for (const r of policy.roles.get(m.role)!.closure) {
+      const role = policy.roles.get(r)!;
+      if (!held.includes(role)) held.push(role);
+    }
+  }
+  return held;
+}
+
+/** What conditions see when judging this file; the author's roles are worked out once, when asked. */
+export function conditionContext(ctx: JudgeContext, file: ClassifiedFile, scopes?: ReadonlySet<Member>): ConditionContext {
   let authorRoles: Map<string, string> | undefined;
   return {
     targetBranch: ctx.targetBranch,
@@ -102,7 +119,7 @@ function conditionContext(ctx: JudgeContext, file: ClassifiedFile): ConditionCon
     now: ctx.now,
     authorHolds: (role) => {
       if (!ctx.author) return false;
-      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy);
+      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy, scopes);
       return authorRoles.has(role);
     },
   };
@@ -124,6 +141,7 @@ function ruleText(rule: Rule, kind: "grants" | "denies"): string {
  * May a user with these held roles take this action on this file?
  * `concern` limits which of the file's categories need a grant (a requirement's
  * categories); denies always look at all of the file's categories.
+ * `cond` may be shared by every decision on the same file.
  */
 export function decide(
   held: Map<string, string>,
@@ -131,18 +149,35 @@ export function decide(
   file: ClassifiedFile,
   ctx: JudgeContext,
   concern?: readonly string[],
+  cond: ConditionContext = conditionContext(ctx, file),
 ): Decision {
-  const { policy } = ctx;
   const reasons: string[] = [];
-  const cond = conditionContext(ctx, file);
-  const roles: Role[] = [...held.keys()].map((r) => policy.roles.get(r)!);
   for (const [role, how] of held) reasons.push(`holds ${role} (${how})`);
+  const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r)!);
+  const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
+  return { allowed, reasons };
+}
 
+/** `decide(...).allowed`, from the roles alone and without the reasons: stops at the first refusal. */
+export function allows(roles: readonly Role[], action: string, file: ClassifiedFile, ctx: JudgeContext, cond: ConditionContext, concern?: readonly string[]): boolean {
+  return judge(roles, action, file, ctx.policy, cond, concern, undefined);
+}
+
+/** The rules of `decide`; says why in `reasons` when given, else returns at the first refusal. */
+function judge(
+  roles: readonly Role[],
+  action: string,
+  file: ClassifiedFile,
+  policy: Policy,
+  cond: ConditionContext,
+  concern: readonly string[] | undefined,
+  reasons: string[] | undefined,
+): boolean {
   let allowed = true;
-  const considered = concern ? file.categories.filter((c) => concern.includes(c)) : file.categories;
-  for (const category of considered) {
+  for (const category of file.categories) {
+    if (concern && !concern.includes(category)) continue;
     if (!isEnforced(policy, action, category)) {
-      reasons.push(`${action} is not enforced on ${category}: anyone may`);
+      reasons?.push(`${action} is not enforced on ${category}: anyone may`);
       continue;
     }
     let granted: Rule | undefined;
@@ -156,8 +191,9 @@ export function decide(
       }
       if (granted) break;
     }
-    if (granted) reasons.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
+    if (granted) reasons?.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
     else {
+      if (!reasons) return false;
       allowed = false;
       const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
       reasons.push(`no held role grants ${action} on ${category} at level ${file.level}${hint}`);
@@ -168,11 +204,12 @@ export function decide(
       if (d.action !== action || file.level < d.level) continue;
       if (d.category !== "*" && !file.categories.includes(d.category)) continue;
       if (d.when && !holds(d.when, cond)) continue;
+      if (!reasons) return false;
       allowed = false;
       reasons.push(`${ruleText(d, "denies")}: a deny beats every grant`);
     }
   }
-  return { allowed, reasons };
+  return allowed;
 }
 
 /** Every team named in the policy that has no membership data: evaluation must fail closed. */

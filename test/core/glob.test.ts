@@ -283,6 +283,35 @@ describe("path globs: properties", () => {
     );
   });
 
+  it("the direct forms `**/name/**` and one-segment wildcards agree with the minimatch reference", () => {
+    const WILD = ["a*", "a?b", "*b", "a*.tf", "?.x", "*a*"];
+    const direct = fc
+      .tuple(
+        fc.constantFrom("**/NAME/**", "/**/NAME/**", "**/NAME/**/", "WILD", "**/WILD", "/**/WILD", "WILD/", "**/WILD/"),
+        fc.constantFrom("a", "b", ".x", "ab", "m.tf"),
+        fc.constantFrom(...WILD),
+      )
+      .map(([form, name, wild]) => form.replace("NAME", name).replace("WILD", wild));
+    fc.assert(
+      fc.property(direct, pathArb, (pattern, path) => {
+        expect(matchPath(compilePathGlob(pattern), path)).toBe(reference(pattern, path));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(compilePathGlob("**/secrets/**").shape).toEqual({ kind: "insideName", name: "secrets" });
+    expect(compilePathGlob("azure-pipelines*.yml").shape).toEqual({ kind: "anyWild", pattern: "azure-pipelines*.yml" });
+  });
+
+  it("a floating general pattern matches as it did when tried from each start separately", () => {
+    // `a*b` style patterns used to be matched once per start segment; now all starts share one pass.
+    fc.assert(
+      fc.property(fc.constantFrom("?", "a*", "a?b", "*", "a**b"), pathArb, (segment, path) => {
+        expect(m(segment, path)).toBe(path.split("/").some((s) => m(`/${segment}`, s)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("compilePathGlob either compiles or throws GlobError on arbitrary strings", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (pattern, path) => {
@@ -353,8 +382,24 @@ describe("GlobIndex", () => {
     expect(tags("README.md")).toEqual(["everything"]);
   });
 
-  const INDEX_SEGMENTS = [...PATTERN_SEGMENTS, "*.gz", "*.tar.gz", "c", "x.b.tf", "*.b.tf", "**.tf", "?.tf"];
-  const INDEX_PATH_SEGMENTS = [...PATH_SEGMENTS, "x.b.tf", "a.tar.gz", ".tf", "t.gz"];
+  it("finds globs by an inner literal segment or by the literal tail of a wildcard (examples)", () => {
+    const index = new GlobIndex<string>();
+    index.add(compilePathGlob("**/secrets/**"), "secrets");
+    index.add(compilePathGlob("*/prod/*.tf"), "prod-tf");
+    index.add(compilePathGlob("azure-pipelines*.yml"), "azure");
+    const tags = (p: string) => index.match(splitPath(p)).sort();
+    expect(tags("a/secrets/b/c")).toEqual(["secrets"]);
+    expect(tags("a/secrets")).toEqual([]);
+    expect(tags("x/prod/main.tf")).toEqual(["prod-tf"]);
+    expect(tags("ci/azure-pipelines-main.yml")).toEqual(["azure"]);
+    expect(tags("ci/azure-pipelines-main.yml/x")).toEqual(["azure"]);
+    expect(tags("ci/azure-pipelines.yaml")).toEqual([]);
+    // A path whose segments repeat a key still yields each glob once.
+    expect(tags("secrets/secrets/secrets/x")).toEqual(["secrets"]);
+  });
+
+  const INDEX_SEGMENTS = [...PATTERN_SEGMENTS, "*.gz", "*.tar.gz", "c", "x.b.tf", "*.b.tf", "**.tf", "?.tf", "a*.gz", "x*.b.tf", "a?.tf", "*.", "*x."];
+  const INDEX_PATH_SEGMENTS = [...PATH_SEGMENTS, "x.b.tf", "a.tar.gz", ".tf", "t.gz", "ab.gz", "x.", "a.b.", "aa.tf"];
   const indexPatternArb = fc
     .tuple(
       fc.array(fc.constantFrom(...INDEX_SEGMENTS), { minLength: 1, maxLength: 3 }),
