@@ -8165,11 +8165,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail = this.tail;
-        const next = tail.shift();
+        const next2 = tail.shift();
         if (tail.isEmpty() && tail.next !== null) {
           this.tail = tail.next;
         }
-        return next;
+        return next2;
       }
     };
   }
@@ -17680,18 +17680,18 @@ var require_receiver = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next = this.#buffers[0];
-          const { length } = next;
+          const next2 = this.#buffers[0];
+          const { length } = next2;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+            buffer.set(next2.subarray(0, n - offset), offset);
+            this.#buffers[0] = next2.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            offset += next2.length;
           }
         }
         this.#byteOffset -= n;
@@ -25754,8 +25754,8 @@ var require_next = __commonJS({
     var dependentRequired_1 = require_dependentRequired();
     var dependentSchemas_1 = require_dependentSchemas();
     var limitContains_1 = require_limitContains();
-    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next;
+    var next2 = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+    exports.default = next2;
   }
 });
 
@@ -27649,8 +27649,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
+            const next2 = text[i + 1];
+            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i;
           }
           if (i >= end) {
@@ -30367,7 +30367,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -30396,7 +30396,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -30475,10 +30475,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
+        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -31338,20 +31338,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next = source[++i];
-          const cc = escapeCodes[next];
+          let next2 = source[++i];
+          const cc = escapeCodes[next2];
           if (cc)
             res += cc;
-          else if (next === "\n") {
-            next = source[i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          else if (next2 === "\n") {
+            next2 = source[i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "\r" && source[i + 1] === "\n") {
+            next2 = source[++i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
+            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
@@ -31361,10 +31361,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next = source[i + 1];
-          while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+          let next2 = source[i + 1];
+          while (next2 === " " || next2 === "	")
+            next2 = source[++i + 1];
+          if (next2 !== "\n" && !(next2 === "\r" && source[i + 2] === "\n"))
             res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
@@ -32366,9 +32366,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
+        let next2 = this.next ?? "stream";
+        while (next2 && (incomplete || this.hasChars(1)))
+          next2 = yield* this.parseNext(next2);
       }
       atLineEnd() {
         let i = this.pos;
@@ -32391,8 +32391,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
+            const next2 = this.buffer[indent + offset + 1];
+            if (next2 === "\n" || !next2 && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -32429,8 +32429,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next) {
-        switch (next) {
+      *parseNext(next2) {
+        switch (next2) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -32619,8 +32619,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            const next2 = this.charAt(1);
+            if (this.flowKey || isEmpty(next2) || next2 === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -32699,10 +32699,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i2 + 1];
-              if (!next && !this.atEnd)
+              const next2 = this.buffer[i2 + 1];
+              if (!next2 && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next === "\n")
+              if (next2 === "\n")
                 break;
             }
             // fallthrough
@@ -32764,21 +32764,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            const next2 = this.buffer[i + 1];
+            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
               break;
             end = i;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i + 1];
+            let next2 = this.buffer[i + 1];
             if (ch === "\r") {
-              if (next === "\n") {
+              if (next2 === "\n") {
                 i += 1;
                 ch = "\n";
-                next = this.buffer[i + 1];
+                next2 = this.buffer[i + 1];
               } else
                 end = i;
             }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i + 1);
@@ -38734,6 +38734,9 @@ function shapeOf(segments) {
   const last = segments[segments.length - 1];
   if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
   if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
+  if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
+  const middle = segments[1];
+  if (segments.length === 3 && segments[0].kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar") return { kind: "insideName", name: middle.text };
   const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
   if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
   if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => x.text) };
@@ -38821,27 +38824,6 @@ function segmentMatches(seg, text) {
   if (seg.kind === "wild") return matchWildcard(seg.text, text);
   return true;
 }
-function matchEnds(segments, path, start) {
-  let reach = new Array(path.length + 1).fill(false);
-  reach[start] = true;
-  for (const seg of segments) {
-    const next = new Array(path.length + 1).fill(false);
-    if (seg.kind === "globstar") {
-      let any = false;
-      for (let i = start; i <= path.length; i++) {
-        if (seg.last) next[i] = any;
-        any = any || reach[i];
-        if (!seg.last) next[i] = any;
-      }
-    } else {
-      for (let i = start; i < path.length; i++) {
-        if (reach[i] && segmentMatches(seg, path[i])) next[i + 1] = true;
-      }
-    }
-    reach = next;
-  }
-  return reach;
-}
 function startsWith(path, prefix) {
   if (path.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
@@ -38857,6 +38839,12 @@ function matchPathSegments(glob, path) {
     case "anyExt":
       for (let i = 0; i < lastEnd; i++) if (path[i].endsWith(shape.ext)) return true;
       return false;
+    case "anyWild":
+      for (let i = 0; i < lastEnd; i++) if (matchWildcard(shape.pattern, path[i])) return true;
+      return false;
+    case "insideName":
+      for (let i = 0; i + 1 < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
     case "under":
       return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
     case "exact":
@@ -38865,13 +38853,42 @@ function matchPathSegments(glob, path) {
       return matchGeneral(glob, path);
   }
 }
+var reach = new Uint8Array(64);
+var next = new Uint8Array(64);
 function matchGeneral(glob, path) {
-  const starts = glob.anchored ? 1 : path.length;
-  for (let start = 0; start < starts; start++) {
-    const ends = matchEnds(glob.segments, path, start);
-    const last = glob.dirOnly ? path.length - 1 : path.length;
-    for (let end = start + 1; end <= last; end++) if (ends[end]) return true;
+  const n = path.length;
+  if (reach.length <= n) {
+    reach = new Uint8Array(2 * (n + 1));
+    next = new Uint8Array(2 * (n + 1));
   }
+  reach.fill(0, 0, n + 1);
+  reach.fill(1, 0, glob.anchored ? 1 : n);
+  for (const seg of glob.segments) {
+    next.fill(0, 0, n + 1);
+    let alive = false;
+    if (seg.kind === "globstar") {
+      let any = 0;
+      for (let i = 0; i <= n; i++) {
+        if (seg.last) next[i] = any;
+        any |= reach[i];
+        if (!seg.last) next[i] = any;
+        if (next[i]) alive = true;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (reach[i] && segmentMatches(seg, path[i])) {
+          next[i + 1] = 1;
+          alive = true;
+        }
+      }
+    }
+    const swap = reach;
+    reach = next;
+    next = swap;
+    if (!alive) return false;
+  }
+  const last = glob.dirOnly ? n - 1 : n;
+  for (let end = 1; end <= last; end++) if (reach[end]) return true;
   return false;
 }
 function matchPath(glob, path) {
@@ -38897,85 +38914,174 @@ function compileBranchGlob(pattern) {
 }
 function matchBranch(glob, branch) {
   const n = branch.length;
-  let reach = new Array(n + 1).fill(false);
-  reach[0] = true;
+  let reach2 = new Array(n + 1).fill(false);
+  reach2[0] = true;
   for (const tok of glob.tokens) {
-    const next = new Array(n + 1).fill(false);
+    const next2 = new Array(n + 1).fill(false);
     if (tok.kind === "globstar") {
       let any = false;
       for (let i = 0; i <= n; i++) {
-        any = any || reach[i];
-        next[i] = any;
+        any = any || reach2[i];
+        next2[i] = any;
       }
     } else if (tok.kind === "star") {
       let carry = false;
       for (let i = 0; i <= n; i++) {
-        if (reach[i]) carry = true;
-        next[i] = carry;
+        if (reach2[i]) carry = true;
+        next2[i] = carry;
         if (branch[i] === "/") carry = false;
       }
     } else {
       for (let i = 0; i < n; i++) {
-        if (!reach[i]) continue;
+        if (!reach2[i]) continue;
         const c = branch[i];
-        if (tok.kind === "one" ? c !== "/" : c === tok.ch) next[i + 1] = true;
+        if (tok.kind === "one" ? c !== "/" : c === tok.ch) next2[i + 1] = true;
       }
     }
-    reach = next;
+    reach2 = next2;
   }
-  return reach[n];
+  return reach2[n];
 }
 
 // src/core/glob-index.ts
 var GlobIndex = class {
-  byPrefix = /* @__PURE__ */ new Map();
+  byPrefix = { entries: [], children: /* @__PURE__ */ new Map() };
   byName = /* @__PURE__ */ new Map();
   byExtension = /* @__PURE__ */ new Map();
   always = [];
-  maxPrefix = 0;
+  /** Most path segments name no bucket: these filters say so without building or hashing a key. */
+  nameFilter = new KeyFilter();
+  extensionFilter = new KeyFilter();
+  lookups = 0;
+  /** The buckets one lookup found and the segment where each key was, reused from path to path. */
+  candidates = [];
+  foundAt = [];
   add(glob, tag) {
-    const entry = { glob, tag };
-    const last = glob.segments[glob.segments.length - 1];
+    const entry = { glob, tag, testedIn: -1 };
+    const name = literalSegment(glob);
+    const extension = literalExtension(glob);
     if (glob.anchored && glob.literalPrefix.length > 0) {
-      const prefix = glob.literalPrefix;
-      push(this.byPrefix, prefix.join("/"), entry);
-      this.maxPrefix = Math.max(this.maxPrefix, prefix.length);
-    } else if (last.kind === "literal") push(this.byName, last.text, entry);
-    else if (glob.extension !== void 0) push(this.byExtension, glob.extension, entry);
-    else this.always.push(entry);
+      let node = this.byPrefix;
+      for (const segment of glob.literalPrefix) {
+        let child = node.children.get(segment);
+        if (!child) node.children.set(segment, child = { entries: [], children: /* @__PURE__ */ new Map() });
+        node = child;
+      }
+      node.entries.push(entry);
+    } else if (name !== void 0) {
+      push(this.byName, name, entry);
+      this.nameFilter.add(name, 0, name.length);
+    } else if (extension !== void 0) {
+      push(this.byExtension, extension, entry);
+      this.extensionFilter.add(extension, 0, extension.length);
+    } else this.always.push(entry);
   }
   /** Tags of every glob matching the path (a tag may repeat when several of its globs match). */
   match(segments) {
     const out = [];
-    const test = (list) => {
-      if (list) {
-        for (const e of list) if (matchPathSegments(e.glob, segments)) out.push(e.tag);
-      }
-    };
-    let prefix = "";
-    for (let k = 0; k < Math.min(segments.length, this.maxPrefix); k++) {
-      prefix = k === 0 ? segments[0] : `${prefix}/${segments[k]}`;
-      test(this.byPrefix.get(prefix));
-    }
-    const seenNames = /* @__PURE__ */ new Set();
-    const seenExt = /* @__PURE__ */ new Set();
-    for (const seg of segments) {
-      if (this.byName.size > 0 && !seenNames.has(seg)) {
-        seenNames.add(seg);
-        test(this.byName.get(seg));
-      }
-      if (this.byExtension.size === 0) continue;
-      for (let i = seg.indexOf("."); i >= 0; i = seg.indexOf(".", i + 1)) {
-        const ext = seg.slice(i);
-        if (seenExt.has(ext)) continue;
-        seenExt.add(ext);
-        test(this.byExtension.get(ext));
-      }
-    }
-    test(this.always);
+    this.matchText(segments.join("/"), out);
     return out;
   }
+  /** `match` for a path as text (a leading `/` is not a segment), appending to `out`. */
+  matchInto(path, out) {
+    this.matchText(path.startsWith("/") ? path.slice(1) : path, out);
+  }
+  /**
+   * Walks the segments of `text` (split on `/`), collecting the buckets whose key occurs and
+   * where. The common shapes are decided by that position alone; the text is split only for
+   * globs that need the full test, and most paths of a change have none.
+   */
+  matchText(text, out) {
+    const { candidates: candidates2, foundAt } = this;
+    let found = 0;
+    let node = this.byPrefix;
+    let dot = text.indexOf(".");
+    let count = 0;
+    for (let start = 0; ; ) {
+      const slash = text.indexOf("/", start);
+      const end = slash < 0 ? text.length : slash;
+      let segment;
+      let list;
+      if (node && node.children.size > 0) {
+        node = node.children.get(segment = text.slice(start, end));
+        if (node && node.entries.length > 0) {
+          candidates2[found] = node.entries;
+          foundAt[found++] = count;
+        }
+      } else node = void 0;
+      if (this.nameFilter.mayHold(text, start, end) && (list = this.byName.get(segment ??= text.slice(start, end)))) {
+        candidates2[found] = list;
+        foundAt[found++] = count;
+      }
+      for (; dot >= 0 && dot < end; dot = text.indexOf(".", dot + 1)) {
+        if (this.extensionFilter.mayHold(text, dot, end) && (list = this.byExtension.get(text.slice(dot, end)))) {
+          candidates2[found] = list;
+          foundAt[found++] = count;
+        }
+      }
+      count++;
+      if (slash < 0) break;
+      start = slash + 1;
+    }
+    if (this.always.length > 0) {
+      candidates2[found] = this.always;
+      foundAt[found++] = -1;
+    }
+    let segments;
+    const lookup = ++this.lookups;
+    for (let k = 0; k < found; k++) {
+      for (const e of candidates2[k]) {
+        if (e.testedIn === lookup) continue;
+        e.testedIn = lookup;
+        const decided = decidedByKey(e.glob, foundAt[k], count);
+        if (decided ?? matchPathSegments(e.glob, segments ??= text.split("/"))) out.push(e.tag);
+      }
+    }
+  }
 };
+function decidedByKey(glob, at, count) {
+  if (at < 0) return void 0;
+  const lastEnd = glob.dirOnly ? count - 1 : count;
+  switch (glob.shape.kind) {
+    case "anyName":
+    case "anyExt":
+    case "exact":
+      return at < lastEnd;
+    case "under":
+    case "insideName":
+      return at + 1 < lastEnd;
+    default:
+      return void 0;
+  }
+}
+var KeyFilter = class _KeyFilter {
+  bits = new Uint32Array(64 * 128 / 32);
+  add(text, from, to) {
+    const bit = _KeyFilter.bitOf(text, from, to);
+    this.bits[bit >>> 5] |= 1 << (bit & 31);
+  }
+  mayHold(text, from, to) {
+    const bit = _KeyFilter.bitOf(text, from, to);
+    return (this.bits[bit >>> 5] & 1 << (bit & 31)) !== 0;
+  }
+  static bitOf(text, from, to) {
+    return (to - from & 63) * 128 + (to > from ? text.charCodeAt(to - 1) & 127 : 0);
+  }
+};
+function literalSegment(glob) {
+  for (let i = glob.segments.length - 1; i >= 0; i--) {
+    const s = glob.segments[i];
+    if (s.kind === "literal") return s.text;
+  }
+  return void 0;
+}
+function literalExtension(glob) {
+  const last = glob.segments[glob.segments.length - 1];
+  if (last.kind !== "wild") return void 0;
+  const tail = last.text.slice(Math.max(last.text.lastIndexOf("*"), last.text.lastIndexOf("?")) + 1);
+  const dot = tail.indexOf(".");
+  return dot >= 0 ? tail.slice(dot) : void 0;
+}
 function push(map, key, value) {
   const list = map.get(key);
   if (list) list.push(value);
@@ -38991,23 +39097,47 @@ var CORE_ACTIONS = ["author", "approve", "merge"];
 var Classifier = class {
   constructor(policy) {
     this.policy = policy;
-    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, i)));
-    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, -(j + 1))));
+    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, this.tagOfCategory(i))));
+    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, this.tagOfEnvironment(j))));
+    for (const entries of policy.directRoles.values()) {
+      for (const member of entries) {
+        if (!member.paths) continue;
+        const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
+        member.paths.forEach((g) => this.index.add(g, tag));
+      }
+    }
     this.policyPaths = /* @__PURE__ */ new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
   }
   policy;
   index = new GlobIndex();
   policyPaths;
+  scopedMembers = [];
   categoryLists = /* @__PURE__ */ new Map();
   environmentLists = /* @__PURE__ */ new Map();
   shapes = /* @__PURE__ */ new Map();
   nextShape = 0;
+  classes = { children: /* @__PURE__ */ new Map() };
+  // Tags in this order: categories, environments, member scopes, then the built-in `policy` category.
+  tagOfCategory(i) {
+    return i;
+  }
+  tagOfEnvironment(j) {
+    return this.policy.categories.length + j;
+  }
+  tagOfScope(k) {
+    return this.policy.categories.length + this.policy.environments.length + k;
+  }
+  tagOfPolicyFile() {
+    return this.tagOfScope(this.scopedMembers.length);
+  }
   /** Environments selected by the target branch apply to every file of the change. */
   branchEnvironments(targetBranch) {
     return this.policy.environments.filter((e) => e.branches.some((g) => matchBranch(g, targetBranch))).map((e) => e.name);
   }
+  branchTags(branchEnvironments) {
+    return branchEnvironments.map((name) => this.tagOfEnvironment(this.policy.environments.findIndex((e) => e.name === name)));
+  }
   categoriesFor(indices, policyFile) {
-    indices.sort((a, b) => a - b);
     const key = `${indices.join(",")}${policyFile ? "+p" : ""}`;
     let list = this.categoryLists.get(key);
     if (!list) {
@@ -39019,7 +39149,6 @@ var Classifier = class {
     return list;
   }
   environmentsFor(indices) {
-    indices.sort((a, b) => a - b);
     const key = indices.join(",");
     let envs = this.environmentLists.get(key);
     if (!envs) {
@@ -39036,37 +39165,78 @@ var Classifier = class {
     if (id === void 0) inner.set(environments, id = this.nextShape++);
     return id;
   }
-  classifyPath(path, branchEnvironments, status = "modified") {
-    const categoryIndices = [];
-    const environmentIndices = [];
-    for (const name of branchEnvironments) environmentIndices.push(this.policy.environments.findIndex((e) => e.name === name));
-    for (const t of this.index.match(splitPath(path))) {
-      const list = t >= 0 ? categoryIndices : environmentIndices;
-      const value = t >= 0 ? t : -t - 1;
-      if (!list.includes(value)) list.push(value);
+  /** The class of files with these tags (the first `count`, sorted, distinct), built the first time it is seen. */
+  classFor(tags, count) {
+    let node = this.classes;
+    for (let i = 0; i < count; i++) {
+      let child = node.children.get(tags[i]);
+      if (!child) node.children.set(tags[i], child = { children: /* @__PURE__ */ new Map() });
+      node = child;
     }
-    const categories = this.categoriesFor(categoryIndices, this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path));
-    const envs = this.environmentsFor(environmentIndices);
-    return { path, status, categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names) };
+    return node.fileClass ??= this.buildClass(tags.slice(0, count));
+  }
+  buildClass(tags) {
+    const firstEnvironment = this.tagOfEnvironment(0);
+    const firstScope = this.tagOfScope(0);
+    const policyFile = this.tagOfPolicyFile();
+    const categories = this.categoriesFor(tags.filter((t) => t < firstEnvironment), tags.includes(policyFile));
+    const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
+    const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]));
+    return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };
+  }
+  /** The class of one path: its tags, from one index lookup, interned. */
+  classOfPath(path, branchTags) {
+    const tags = branchTags.slice();
+    this.index.matchInto(path, tags);
+    if (this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path)) tags.push(this.tagOfPolicyFile());
+    return this.classFor(tags, sortDistinct(tags));
+  }
+  classifyPath(path, branchEnvironments, status = "modified") {
+    return fileOf(path, status, this.classOfPath(path, this.branchTags(branchEnvironments)));
   }
   /** Every counted path: a rename counts under both its old and its new path. */
   classify(files, targetBranch) {
-    const branchEnvs = this.branchEnvironments(targetBranch);
+    return this.classifyChange(files, targetBranch).files;
+  }
+  /** `classify`, with the class of each counted path. */
+  classifyChange(files, targetBranch) {
+    const branchTags = this.branchTags(this.branchEnvironments(targetBranch));
     const out = [];
+    const classes = [];
+    const add = (path, status) => {
+      const fileClass = this.classOfPath(path, branchTags);
+      const file = fileOf(path, status, fileClass);
+      out.push(file);
+      classes.push(fileClass);
+      return file;
+    };
     for (const f of files) {
       if (f.status === "renamed" && f.previousPath !== void 0 && f.previousPath !== f.path) {
-        const from = this.classifyPath(f.previousPath, branchEnvs, "renamed");
-        from.renamedTo = f.path;
-        const to = this.classifyPath(f.path, branchEnvs, "renamed");
-        to.previousPath = f.previousPath;
-        out.push(from, to);
+        add(f.previousPath, "renamed").renamedTo = f.path;
+        add(f.path, "renamed").previousPath = f.previousPath;
       } else {
-        out.push(this.classifyPath(f.path, branchEnvs, f.status));
+        add(f.path, f.status);
       }
     }
-    return out;
+    return { files: out, classes };
   }
 };
+function fileOf(path, status, c) {
+  return { path, status, categories: c.categories, environments: c.environments, level: c.level, shape: c.shape };
+}
+function sortDistinct(list) {
+  let n = 0;
+  for (let j = 0; j < list.length; j++) {
+    const x = list[j];
+    let i = n;
+    while (i > 0 && list[i - 1] > x) i--;
+    if (i > 0 && list[i - 1] === x) continue;
+    for (let k = n; k > i; k--) list[k] = list[k - 1];
+    list[i] = x;
+    n++;
+  }
+  return n;
+}
 function anyGlobMatches(globs, path) {
   const segments = splitPath(path);
   return globs.some((g) => matchPathSegments(g, segments));
@@ -39149,18 +39319,18 @@ function membershipsOf(user, ctx) {
   for (const team of teamsOf(user, ctx.teams)) add(`team:${team}`, `@${team}`);
   return out;
 }
-function inScope(member, file) {
+function inScope(member, file, scopes) {
   if (member.environments) {
     if (file.environments.length === 0) return false;
     if (!file.environments.every((e) => member.environments.includes(e))) return false;
   }
-  if (member.paths && !anyGlobMatches(member.paths, file.path)) return false;
+  if (member.paths && !(scopes ? scopes.has(member) : anyGlobMatches(member.paths, file.path))) return false;
   return true;
 }
-function heldRoles(memberships, file, policy) {
+function heldRoles(memberships, file, policy, scopes) {
   const held = /* @__PURE__ */ new Map();
   for (const m of memberships) {
-    if (!inScope(m.member, file)) continue;
+    if (!inScope(m.member, file, scopes)) continue;
     const how = m.via ? `member of ${m.role} through ${m.via}` : `member of ${m.role}`;
     for (const r of policy.roles.get(m.role).closure) {
       if (!held.has(r)) held.set(r, r === m.role ? how : `${how}, which inherits ${r}`);
@@ -39168,7 +39338,18 @@ function heldRoles(memberships, file, policy) {
   }
   return held;
 }
-function conditionContext(ctx, file) {
+function heldRoleList(memberships, file, policy, scopes) {
+  const held = [];
+  for (const m of memberships) {
+    if (!inScope(m.member, file, scopes)) continue;
+    for (const r of policy.roles.get(m.role).closure) {
+      const role = policy.roles.get(r);
+      if (!held.includes(role)) held.push(role);
+    }
+  }
+  return held;
+}
+function conditionContext(ctx, file, scopes) {
   let authorRoles;
   return {
     targetBranch: ctx.targetBranch,
@@ -39177,7 +39358,7 @@ function conditionContext(ctx, file) {
     now: ctx.now,
     authorHolds: (role) => {
       if (!ctx.author) return false;
-      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy);
+      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy, scopes);
       return authorRoles.has(role);
     }
   };
@@ -39192,17 +39373,22 @@ function ruleText(rule, kind) {
   const when = rule.whenText ? ` when ${rule.whenText}` : "";
   return `${rule.role} ${kind === "grants" ? "grants" : "denies"} ${rule.action} on ${cat}${lvl}${when}`;
 }
-function decide(held, action, file, ctx, concern) {
-  const { policy } = ctx;
+function decide(held, action, file, ctx, concern, cond = conditionContext(ctx, file)) {
   const reasons = [];
-  const cond = conditionContext(ctx, file);
-  const roles = [...held.keys()].map((r) => policy.roles.get(r));
   for (const [role, how] of held) reasons.push(`holds ${role} (${how})`);
+  const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r));
+  const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
+  return { allowed, reasons };
+}
+function allows(roles, action, file, ctx, cond, concern) {
+  return judge(roles, action, file, ctx.policy, cond, concern, void 0);
+}
+function judge(roles, action, file, policy, cond, concern, reasons) {
   let allowed = true;
-  const considered = concern ? file.categories.filter((c) => concern.includes(c)) : file.categories;
-  for (const category of considered) {
+  for (const category of file.categories) {
+    if (concern && !concern.includes(category)) continue;
     if (!isEnforced(policy, action, category)) {
-      reasons.push(`${action} is not enforced on ${category}: anyone may`);
+      reasons?.push(`${action} is not enforced on ${category}: anyone may`);
       continue;
     }
     let granted;
@@ -39216,8 +39402,9 @@ function decide(held, action, file, ctx, concern) {
       }
       if (granted) break;
     }
-    if (granted) reasons.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
+    if (granted) reasons?.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
     else {
+      if (!reasons) return false;
       allowed = false;
       const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
       reasons.push(`no held role grants ${action} on ${category} at level ${file.level}${hint}`);
@@ -39228,11 +39415,12 @@ function decide(held, action, file, ctx, concern) {
       if (d.action !== action || file.level < d.level) continue;
       if (d.category !== "*" && !file.categories.includes(d.category)) continue;
       if (d.when && !holds(d.when, cond)) continue;
+      if (!reasons) return false;
       allowed = false;
       reasons.push(`${ruleText(d, "denies")}: a deny beats every grant`);
     }
   }
-  return { allowed, reasons };
+  return allowed;
 }
 function unresolvedTeams(policy, teams) {
   const out = [];
@@ -39290,8 +39478,24 @@ function rank(r) {
   const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
   return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
 }
+function groupFiles(files, classes, ctx) {
+  const indexOf = /* @__PURE__ */ new Map();
+  const groups = [];
+  const groupOf = new Uint32Array(files.length);
+  for (let i = 0; i < files.length; i++) {
+    const c = classes[i];
+    let g = indexOf.get(c);
+    if (g === void 0) {
+      indexOf.set(c, g = groups.length);
+      groups.push({ index: g, file: files[i], scopes: c.scopes, cond: conditionContext(ctx, files[i], c.scopes) });
+    }
+    groupOf[i] = g;
+  }
+  return { groups, groupOf };
+}
 function evaluate(policy, state, classifier = new Classifier(policy)) {
-  const files = classifier.classify(state.files, state.targetBranch);
+  if (classifier.policy !== policy) classifier = new Classifier(policy);
+  const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
   const ctx = judgeContext(policy, state);
   const errors = [];
   const warnings = [];
@@ -39299,43 +39503,43 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   for (const { team, why } of unresolvedTeams(policy, state.teams)) {
     errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
   }
+  const sameMemberships = new MembershipInterner();
   const membershipCache = /* @__PURE__ */ new Map();
   const memberships = (user) => {
     const key = user.toLowerCase();
     let m = membershipCache.get(key);
-    if (!m) membershipCache.set(key, m = membershipsOf(user, ctx));
+    if (!m) membershipCache.set(key, m = sameMemberships.intern(membershipsOf(user, ctx)));
     return m;
   };
-  const held = (user, file) => heldRoles(memberships(user), file, policy);
   const holdsAnyRole = (user) => memberships(user).length > 0;
   const canWrite = (user) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
-  const pathScoped = [...policy.roles.values()].some((r) => r.members.some((m) => m.paths !== void 0));
-  const shapeOf2 = (f) => pathScoped ? f.path : f.shape;
-  const groupsOf = (list) => {
-    const groups = /* @__PURE__ */ new Map();
-    for (const f of list) {
-      const key = shapeOf2(f);
-      const g = groups.get(key);
-      if (g) g.push(f);
-      else groups.set(key, [f]);
-    }
-    return [...groups.values()];
+  const { groups, groupOf } = groupFiles(files, classes, ctx);
+  const rolesCache = /* @__PURE__ */ new Map();
+  const rolesIn = (ms, g) => {
+    let byGroup = rolesCache.get(ms);
+    if (!byGroup) rolesCache.set(ms, byGroup = []);
+    return byGroup[g.index] ??= heldRoleList(ms, g.file, policy, g.scopes);
   };
-  const representativesOf = (list) => groupsOf(list).map((g) => g[0]);
-  const fileGroups = groupsOf(files);
-  const fileShapes = fileGroups.map((g) => g[0]);
+  const teamMembershipCache = /* @__PURE__ */ new Map();
+  const teamMemberships = (team) => {
+    let m = teamMembershipCache.get(team);
+    if (!m) teamMembershipCache.set(team, m = sameMemberships.intern(directMemberships(policy, `team:${team}`, `@${team}`, ctx.now)));
+    return m;
+  };
+  const allowedIn = (ms, action, g) => allows(rolesIn(ms, g), action, g.file, ctx, g.cond);
   const violations = [];
   const judgeAction = (user, action) => {
-    const decided = /* @__PURE__ */ new Map();
-    for (const f of files) {
-      const key = shapeOf2(f);
-      if (!decided.has(key)) {
-        const d = decide(held(user, f), action, f, ctx);
-        decided.set(key, d.allowed ? void 0 : d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`);
-      }
-      const reason = decided.get(key);
+    const ms = memberships(user);
+    const refusals = groups.map((g) => {
+      if (allowedIn(ms, action, g)) return void 0;
+      const d = decide(heldRoles(ms, g.file, policy, g.scopes), action, g.file, ctx, void 0, g.cond);
+      return d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`;
+    });
+    if (refusals.every((r) => r === void 0)) return;
+    files.forEach((f, i) => {
+      const reason = refusals[groupOf[i]];
       if (reason !== void 0) violations.push({ action, user, path: f.path, reason });
-    }
+    });
   };
   if (state.author) judgeAction(state.author, "author");
   if (policy.options.checkCommitAuthors) {
@@ -39350,8 +39554,8 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
     if (review.state === "CHANGES_REQUESTED") {
       if (!canWrite(user)) continue;
-      const blocks = fileShapes.find((f) => decide(held(user, f), "approve", f, ctx).allowed);
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.path}` });
+      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
+      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
       continue;
     }
     if (review.state !== "APPROVED") continue;
@@ -39363,19 +39567,20 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
   }
   const excluded = (login) => login === author && !policy.options.authorCanApprove || committers.has(login) && !policy.options.committersCanApprove;
   const requirements = [];
+  let pool;
   for (const req of policy.requirements) {
-    let selected;
-    if (req.paths) selected = files.filter((f) => selects(req, f, ctx));
-    else {
-      const shapes = new Set(fileShapes.filter((f) => selects(req, f, ctx)).map(shapeOf2));
-      selected = shapes.size === 0 ? [] : files.filter((f) => shapes.has(shapeOf2(f)));
-    }
+    const { selected, representatives } = selection(req, files, groupOf, groups);
     if (selected.length === 0) continue;
-    const representatives = representativesOf(selected);
-    const eligibleFor = (ms) => representatives.every((f) => {
-      const h = heldRoles(ms, f, policy);
-      if (req.roles && !req.roles.some((r) => h.has(r))) return false;
-      return decide(h, "approve", f, ctx, req.categories).allowed;
+    const eligibility = /* @__PURE__ */ new Map();
+    const eligibleFor = (ms) => {
+      let known = eligibility.get(ms);
+      if (known === void 0) eligibility.set(ms, known = eligibleIn(ms));
+      return known;
+    };
+    const eligibleIn = (ms) => representatives.every((g) => {
+      const roles = rolesIn(ms, g);
+      if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
+      return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
     });
     const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
     requirements.push({
@@ -39386,12 +39591,11 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates(policy, ctx, eligibleFor, excluded, memberships),
+      eligible: candidates(pool ??= candidatePool(policy, ctx, memberships, teamMemberships), eligibleFor, excluded),
       roles: req.roles
     });
   }
-  const policyShapes = new Set(fileShapes.filter((f) => f.categories.includes("policy")).map(shapeOf2));
-  const policyFiles = policyShapes.size === 0 ? [] : files.filter((f) => policyShapes.has(shapeOf2(f)));
+  const policyFiles = files.filter((f) => f.categories.includes("policy"));
   if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
@@ -39408,45 +39612,73 @@ function evaluate(policy, state, classifier = new Classifier(policy)) {
     warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
   }
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
-  const touchedCategories = [...new Set(fileShapes.flatMap((f) => f.categories))];
+  const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
   return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
+}
+function selection(req, files, groupOf, groups) {
+  const chosen = groups.map((g) => selects(req, g));
+  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const selected = [];
+  const hit = new Uint8Array(groups.length);
+  for (let i = 0; i < files.length; i++) {
+    const g = groupOf[i];
+    if (!chosen[g] || req.paths && !anyGlobMatches(req.paths, files[i].path)) continue;
+    selected.push(files[i]);
+    hit[g] = 1;
+  }
+  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+}
+function directMemberships(policy, key, via, now) {
+  return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
 }
 function uniqueLogins(list) {
   return [...new Set(list.map((l) => l.toLowerCase()))];
 }
-function selects(req, f, ctx) {
+function selects(req, g) {
+  const f = g.file;
   if (req.categories && !req.categories.some((c) => f.categories.includes(c))) return false;
   if (req.environments && !req.environments.some((e) => f.environments.includes(e))) return false;
-  if (req.paths && !anyGlobMatches(req.paths, f.path)) return false;
   if (req.minLevel !== void 0 && f.level < req.minLevel) return false;
-  if (req.when) {
-    const authorHeld = ctx.author ? heldRoles(membershipsOf(ctx.author, ctx), f, ctx.policy) : /* @__PURE__ */ new Map();
-    const cond = { targetBranch: ctx.targetBranch, labels: ctx.labels, draft: ctx.draft, now: ctx.now, authorHolds: (r) => authorHeld.has(r) };
-    if (!holds(req.when, cond)) return false;
-  }
+  if (req.when && !holds(req.when, g.cond)) return false;
   return true;
 }
-function candidates(policy, ctx, eligibleFor, excluded, memberships) {
-  const out = /* @__PURE__ */ new Set();
+function candidatePool(policy, ctx, memberships, teamMemberships) {
   const logins2 = /* @__PURE__ */ new Set();
   for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins2.add(key.slice(5));
   for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) {
     for (const m of members) if (logins2.size < MAX_CANDIDATE_LOGINS) logins2.add(m);
   }
-  for (const login of logins2) {
-    if (!excluded(login) && eligibleFor(memberships(login))) out.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
-  }
-  for (const key of policy.directRoles.keys()) {
-    const [kind, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-    if (kind === "team") {
-      const ms = policy.directRoles.get(key).filter((m) => !isExpired(m, ctx.now));
-      if (eligibleFor(ms.map((member) => ({ role: member.role, member, via: `@${id}` })))) out.add(`@${id}`);
-    }
-  }
+  const teams = [];
+  for (const key of policy.directRoles.keys()) if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
+  return {
+    logins: [...logins2].map((login) => ({ login, display: policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login, memberships: memberships(login) })),
+    teams
+  };
+}
+function candidates(pool, eligibleFor, excluded) {
+  const out = /* @__PURE__ */ new Set();
+  for (const { login, display, memberships } of pool.logins) if (!excluded(login) && eligibleFor(memberships)) out.add(display);
+  for (const team of pool.teams) if (eligibleFor(team.memberships)) out.add(team.name);
   const list = [...out].sort((a, b) => a.localeCompare(b));
   if (eligibleFor([])) list.push("*");
   return list;
 }
+var MembershipInterner = class {
+  ids = /* @__PURE__ */ new Map();
+  lists = /* @__PURE__ */ new Map();
+  intern(list) {
+    const key = list.map((m) => this.idOf(m.member)).join(",");
+    const known = this.lists.get(key);
+    if (known) return known;
+    this.lists.set(key, list);
+    return list;
+  }
+  idOf(member) {
+    let id = this.ids.get(member);
+    if (id === void 0) this.ids.set(member, id = this.ids.size);
+    return id;
+  }
+};
 function titleFor(c, reqs, violations, blocking, errors) {
   if (errors.length > 0) return "Could not fully evaluate this change";
   if (violations.length > 0) return `${violations.length} permission violation${violations.length === 1 ? "" : "s"}`;
@@ -40047,7 +40279,7 @@ function matrixMarkdown(m) {
 // src/core/render/check.ts
 var SUMMARY_LIMIT = 6e4;
 var ICON = { success: "\u2705", action_required: "\u23F3", failure: "\u274C", neutral: "\u2796" };
-function groupFiles(result) {
+function groupFiles2(result) {
   const needs = /* @__PURE__ */ new Map();
   for (const r of result.requirements) for (const p of r.selected) needs.set(p, [...needs.get(p) ?? [], r.name]);
   const groups = /* @__PURE__ */ new Map();
@@ -40079,12 +40311,22 @@ function requirementsSection(result, maxPeople) {
 }
 function filesSection(result, perGroup) {
   const out = ["| Category | Level | Files | Needs |", "|---|---|---|---|"];
-  for (const g of groupFiles(result)) {
+  for (const g of groupFiles2(result)) {
     const shown = g.files.slice(0, perGroup).map(fileLabel).join("<br>");
     const more = g.files.length > perGroup ? `<br>\u2026 and ${g.files.length - perGroup} more` : "";
     out.push(`| ${cell(g.category)} | ${g.level} | ${shown}${more} | ${cell(g.needs.join("; ") || "nothing")} |`);
   }
   return out;
+}
+var matrixBlocks = /* @__PURE__ */ new WeakMap();
+function touchedMatrix(policy, categories) {
+  let blocks = matrixBlocks.get(policy);
+  if (!blocks) matrixBlocks.set(policy, blocks = /* @__PURE__ */ new Map());
+  return categoriesOf(policy).filter((category) => categories.includes(category)).map((category) => {
+    let text = blocks.get(category);
+    if (text === void 0) blocks.set(category, text = matrixMarkdown(buildMatrix(policy, [category])));
+    return text;
+  }).join("\n");
 }
 function build(result, policy, extras, perGroup, maxPeople, maxRows) {
   const lines = [];
@@ -40113,7 +40355,7 @@ function build(result, policy, extras, perGroup, maxPeople, maxRows) {
   }
   lines.push("### Changed files", "", ...filesSection(result, perGroup), "");
   if (policy && result.touchedCategories.length > 0) {
-    lines.push("### Permission matrix for the touched categories", "", matrixMarkdown(buildMatrix(policy, result.touchedCategories)));
+    lines.push("### Permission matrix for the touched categories", "", touchedMatrix(policy, result.touchedCategories));
   }
   if (extras.policyChange) {
     lines.push("### This pull request changes the policy", "", "It is judged by the policy on the base branch. Under the proposed policy:", "");
@@ -40151,7 +40393,7 @@ function checkMarkdown(result, policy, extras = {}) {
 var MAX_FILES = 3e3;
 var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 var PULL_REQUEST_QUERY = `
-query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!) {
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
@@ -40176,16 +40418,21 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
         nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
       }
     }
-    yml: object(expression: $ymlExpr) { ... on Blob { oid text isTruncated } }
-    yaml: object(expression: $yamlExpr) { ... on Blob { oid text isTruncated } }
+    yml: object(expression: $ymlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
+    yaml: object(expression: $yamlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
   }
 }`;
 var BLOB_QUERY = `
 query RolegateBlob($owner: String!, $name: String!, $expr: String!) {
   repository(owner: $owner, name: $name) { object(expression: $expr) { ... on Blob { oid text isTruncated } } }
 }`;
+var BLOB_BY_OID_QUERY = `
+query RolegateBlobByOid($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Blob { oid text isTruncated } } }
+}`;
 function blob(path, b) {
   if (!b) return [];
+  if (b.text === void 0) throw new Error(`the text of ${path} was not read`);
   if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\0 policy file could not be read in full" }];
   return [{ path, oid: b.oid, text: b.text }];
 }
@@ -40210,7 +40457,7 @@ async function fetchFiles(api, ref, number, expected) {
   }
   return { files, complete: true };
 }
-async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath) {
+async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath, texts) {
   const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
   let baseRef = baseRefHint;
   for (let attempt2 = 0; ; attempt2++) {
@@ -40220,6 +40467,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
     let commitsAfter = null;
     let first;
     let more = true;
+    let withText = !texts?.likelyKnown(ref);
     while (more) {
       const data = await api.graphql(PULL_REQUEST_QUERY, {
         owner: ref.owner,
@@ -40228,11 +40476,15 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         reviewsAfter,
         commitsAfter,
         ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
-        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`
+        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
+        withText
       });
       const pr2 = data?.repository?.pullRequest;
       if (!pr2) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
-      first ??= data;
+      if (!first) {
+        first = data;
+        withText = false;
+      }
       for (const r of pr2.reviews.nodes) {
         if (!r?.author?.login || r.state === "PENDING") continue;
         reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
@@ -40256,6 +40508,8 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
     const changes = pr.timelineItems.nodes.map((n) => n.createdAt).filter(Boolean).sort();
     const filesResult = await fetchFiles(api, ref, number, pr.changedFiles);
     if (!pr.baseRef?.target?.oid && policyRevision === void 0) throw new Error(`base branch ${baseRef} no longer exists`);
+    const yml = await withPolicyText(api, ref, first.repository.yml, texts);
+    const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
     return {
       number: pr.number,
       state: pr.state,
@@ -40274,9 +40528,22 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
       changedFiles: pr.changedFiles,
       baseChangedAt: changes[changes.length - 1],
       // With a custom path both expressions name the same file: count it once.
-      policyAtBase: [...blob(paths[0], first.repository.yml), ...policyPath ? [] : blob(paths[1], first.repository.yaml)]
+      policyAtBase: [...blob(paths[0], yml), ...blob(paths[1], yaml)]
     };
   }
+}
+async function withPolicyText(api, ref, b, texts) {
+  if (!b) return b;
+  if (b.text === void 0) {
+    const known = texts?.get(b.oid);
+    if (known !== void 0) b = { ...b, text: known };
+    else {
+      const data = await api.graphql(BLOB_BY_OID_QUERY, { owner: ref.owner, name: ref.repo, oid: b.oid });
+      b = data?.repository?.object ?? { oid: b.oid, text: null, isTruncated: false };
+    }
+  }
+  if (typeof b.text === "string" && !b.isTruncated) texts?.remember(ref, b.oid, b.text);
+  return b;
 }
 async function fetchBlob(api, ref, expression) {
   const data = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
@@ -40323,7 +40590,7 @@ function reviewersToCheck(pr, policy, teams) {
 }
 async function judgePullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
   const now = deps.now();
-  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath);
+  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
   const policyPaths = options.policyPath ? [options.policyPath] : POLICY_PATHS;
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now);
   const touchesPolicy = pr.files.some((f) => policyPaths.includes(f.path) || f.previousPath !== void 0 && policyPaths.includes(f.previousPath));
@@ -41170,6 +41437,21 @@ var PolicyLoader = class {
   presetsDir;
   parents = new TtlCache(2e3, PARENT_TTL_MS);
   loaded = new TtlCache(2e3, 10 * 60 * 1e3);
+  /** Policy texts by blob SHA (content-addressed, so shared by every repository), and each repository's last one. */
+  textsByOid = new TtlCache(2e3, 10 * 60 * 1e3);
+  lastOidOf = new TtlCache(2e4, 10 * 60 * 1e3);
+  /** What fetchPullRequest needs to leave known policy texts out of its query. */
+  texts = {
+    likelyKnown: (ref) => {
+      const oid = this.lastOidOf.get(`${ref.owner}/${ref.repo}`.toLowerCase());
+      return oid !== void 0 && this.textsByOid.get(oid) !== void 0;
+    },
+    get: (oid) => this.textsByOid.get(oid),
+    remember: (ref, oid, text) => {
+      this.textsByOid.set(oid, text);
+      this.lastOidOf.set(`${ref.owner}/${ref.repo}`.toLowerCase(), oid);
+    }
+  };
   reader(api, repo, baseTip) {
     return async (ref) => {
       if (ref.kind === "preset") {
@@ -41200,13 +41482,13 @@ var PolicyLoader = class {
   async load(api, repo, blob2, baseTip, now) {
     const usesParents = /^\s*extends\s*:/m.test(blob2.text);
     const day = now.toISOString().slice(0, 10);
-    const key = `${repo.owner}/${repo.repo}|${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
+    const key = `${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
     if (!usesParents) {
       const cached = this.loaded.get(key);
       if (cached) return cached;
     }
     const loaded = await loadComposed(blob2, this.reader(api, repo, baseTip), now, repo.owner ? { owner: repo.owner, repo: repo.repo } : {});
-    if (!usesParents) this.loaded.set(key, loaded);
+    if (!usesParents) this.loaded.set(key, { ...loaded.policy ? { policy: loaded.policy } : {}, diagnostics: loaded.diagnostics });
     return loaded;
   }
   /** The policy that judges a pull request: the base branch's, else the organisation default. */
