@@ -39241,6 +39241,12 @@ function anyGlobMatches(globs, path) {
   const segments = splitPath(path);
   return globs.some((g) => matchPathSegments(g, segments));
 }
+var classifiers = /* @__PURE__ */ new WeakMap();
+function classifierFor(policy) {
+  let classifier = classifiers.get(policy);
+  if (!classifier) classifiers.set(policy, classifier = new Classifier(policy));
+  return classifier;
+}
 
 // src/core/conditions.ts
 var formatters = /* @__PURE__ */ new Map();
@@ -39493,8 +39499,8 @@ function groupFiles(files, classes, ctx) {
   }
   return { groups, groupOf };
 }
-function evaluate(policy, state, classifier = new Classifier(policy)) {
-  if (classifier.policy !== policy) classifier = new Classifier(policy);
+function evaluate(policy, state, classifier = classifierFor(policy)) {
+  if (classifier.policy !== policy) classifier = classifierFor(policy);
   const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
   const ctx = judgeContext(policy, state);
   const errors = [];

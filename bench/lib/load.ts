@@ -417,6 +417,12 @@ async function phase(label: string, name: string, app: RunningApp, fake: FakeGit
   };
 }
 
+/** The Node flags `npm start` passes (package.json), so the bench runs the app as it ships. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return start.slice(1).filter((a) => a.startsWith("--"));
+}
+
 export async function loadSection(opts: { quick: boolean; buildFailed?: string }): Promise<LoadResult> {
   if (opts.buildFailed) {
     const text = section("4. Webhook throughput and latency", `Skipped: \`npm run build\` ${opts.buildFailed}`);
@@ -476,7 +482,7 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       let apiAnswers = "";
       const profDir = v.profile ? mkdtempSync(join(tmpdir(), "rolegate-bench-prof-")) : undefined;
       // BENCH_APP_NODE_ARGS (e.g. --trace-gc) and BENCH_KEEP_LOGS=1 are for investigating a run.
-      const extraArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+      const extraArgs = [...startFlags(), ...(process.env.BENCH_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean)];
       const app = await startApp(v.label, v.entry, v.env, fake, keyPath, join(dir, `app-${variants.indexOf(v)}.log`), [...extraArgs, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])]);
       try {
         for (const ph of v.phases) {

@@ -1,7 +1,7 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { LockOptions, SharedStore } from "../github/store.js";
 import { httpHandler } from "./http.js";
-import { Classifier } from "../core/classify.js";
+import { classifierFor } from "../core/classify.js";
 import { decide, heldRoles, membershipsOf } from "../core/permissions.js";
 import type { GitHubApi, RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
@@ -236,7 +236,7 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       const policy = loaded.policy;
       if (!policy) return;
       const teams = await service.directory.resolveTeams(api, installationOf(context), policy.teams);
-      const classifier = new Classifier(policy);
+      const classifier = classifierFor(policy);
       const ctx = { policy, targetBranch: branch, labels: new Set<string>(), draft: false, now, author: pusher, teams };
       const memberships = membershipsOf(pusher, ctx);
       const rules: string[] = [];

@@ -1,5 +1,3 @@
-import Bottleneck from "bottleneck";
-
 /**
  * Octokit options for every client the app makes: rolegate's own retry layer
  * (src/github/resilient.ts) retries within a stated budget, so the client does not retry; Probot's
@@ -17,6 +15,9 @@ import Bottleneck from "bottleneck";
  * The plugin offers no option for the second point; it does accept its own `retryLimiter`, which
  * receives each request's options before the plugin picks its queues, so that is where a query is
  * routed past the write queue (test/app/throttle.test.ts pins this to the plugin's behaviour).
+ * That limiter only exists to retry after a rate limit, and rolegate's handlers never ask the
+ * plugin to retry (its own layer does, within a budget), so a direct call replaces the plugin's
+ * unlimited Bottleneck queue there: the same behaviour for less work per request.
  */
 export interface ThrottledOptions {
   throttle?: Record<string, unknown>;
@@ -34,7 +35,7 @@ export function withRolegateThrottling<T extends ThrottledOptions>(options: T): 
     throttle: {
       ...(options.throttle ?? {}),
       ...(installation !== undefined ? { id: `installation-${installation}` } : {}),
-      retryLimiter: queriesSkipWriteQueue(new Bottleneck()),
+      retryLimiter: DIRECT_QUERIES_UNSPACED,
       onRateLimit: () => false,
       onSecondaryRateLimit: () => false,
     },
@@ -50,9 +51,10 @@ export function isGraphQLQuery(options: { method?: string; url?: string; query?:
 
 type Scheduled = (state: Record<string, unknown>, request: unknown, options: Parameters<typeof isGraphQLQuery>[0]) => Promise<unknown>;
 
-function queriesSkipWriteQueue(limiter: Bottleneck): Bottleneck {
-  const schedule = limiter.schedule.bind(limiter) as (job: Scheduled, ...args: Parameters<Scheduled>) => Promise<unknown>;
-  const routed = (job: Scheduled, state: Record<string, unknown>, request: unknown, options: Parameters<typeof isGraphQLQuery>[0]) =>
-    schedule(job, isGraphQLQuery(options) ? { ...state, write: UNSPACED } : state, request, options);
-  return Object.assign(limiter, { schedule: routed }) as unknown as Bottleneck;
-}
+/** Stands in for the plugin's retry queue: runs each request at once, a GraphQL query without the write queue. */
+const DIRECT_QUERIES_UNSPACED = {
+  schedule: (job: Scheduled, state: Record<string, unknown>, request: unknown, options: Parameters<typeof isGraphQLQuery>[0]) =>
+    job(isGraphQLQuery(options) ? { ...state, write: UNSPACED } : state, request, options),
+  // The plugin registers its retry handler here; with handlers that never retry it would have nothing to do.
+  on: () => undefined,
+};

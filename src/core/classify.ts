@@ -220,3 +220,15 @@ export function anyGlobMatches(globs: readonly PathGlob[], path: string): boolea
   const segments = splitPath(path);
   return globs.some((g) => matchPathSegments(g, segments));
 }
+
+const classifiers = new WeakMap<Policy, Classifier>();
+
+/**
+ * One classifier per policy object, kept as long as the policy is: the app judges many changes
+ * by one cached policy, and compiling its globs costs about as much as classifying a small change.
+ */
+export function classifierFor(policy: Policy): Classifier {
+  let classifier = classifiers.get(policy);
+  if (!classifier) classifiers.set(policy, (classifier = new Classifier(policy)));
+  return classifier;
+}

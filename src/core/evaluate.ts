@@ -1,4 +1,4 @@
-import { anyGlobMatches, Classifier, type ClassifiedFile, type FileClass } from "./classify.js";
+import { anyGlobMatches, Classifier, classifierFor, type ClassifiedFile, type FileClass } from "./classify.js";
 import { holds, type ConditionContext } from "./conditions.js";
 import {
   allows,
@@ -133,9 +133,9 @@ function groupFiles(files: readonly ClassifiedFile[], classes: readonly FileClas
 }
 
 /** Judges one change by one valid policy. Pure: the same inputs always give the same result. */
-export function evaluate(policy: Policy, state: ChangeState, classifier = new Classifier(policy)): Result {
+export function evaluate(policy: Policy, state: ChangeState, classifier = classifierFor(policy)): Result {
   // Member scopes are indexed per policy object: a classifier of another one would not know them.
-  if (classifier.policy !== policy) classifier = new Classifier(policy);
+  if (classifier.policy !== policy) classifier = classifierFor(policy);
   const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
   const ctx = judgeContext(policy, state);
   const errors: string[] = [];
