@@ -40399,7 +40399,7 @@ function checkMarkdown(result, policy, extras = {}) {
 var MAX_FILES = 3e3;
 var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 var PULL_REQUEST_QUERY = `
-query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!) {
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
@@ -40420,6 +40420,7 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
         pageInfo { hasNextPage endCursor }
       }
       changedFiles
+      files(first: 100) @include(if: $withFiles) { nodes { path changeType } pageInfo { hasNextPage } }
       timelineItems(last: 50, itemTypes: [BASE_REF_CHANGED_EVENT, BASE_REF_FORCE_PUSHED_EVENT]) {
         nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
       }
@@ -40442,6 +40443,18 @@ function blob(path, b) {
   if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\0 policy file could not be read in full" }];
   return [{ path, oid: b.oid, text: b.text }];
 }
+function filesFromQuery(pr) {
+  const listed = pr.files;
+  if (!listed || listed.pageInfo.hasNextPage || listed.nodes.length !== pr.changedFiles) return void 0;
+  const files = [];
+  for (const f of listed.nodes) {
+    const status = CHANGE_TYPE[f.changeType];
+    if (status === void 0 || status === "renamed") return void 0;
+    files.push({ path: f.path, status });
+  }
+  return files;
+}
+var CHANGE_TYPE = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", CHANGED: "modified", COPIED: "added", RENAMED: "renamed" };
 var STATUS = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", changed: "modified", copied: "added", unchanged: "modified" };
 async function fetchFiles(api, ref, number, expected) {
   const files = [];
@@ -40483,7 +40496,8 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         commitsAfter,
         ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
         yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
-        withText
+        withText,
+        withFiles: first === void 0
       });
       const pr2 = data?.repository?.pullRequest;
       if (!pr2) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
@@ -40512,7 +40526,8 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
     }
     if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
     const changes = pr.timelineItems.nodes.map((n) => n.createdAt).filter(Boolean).sort();
-    const filesResult = await fetchFiles(api, ref, number, pr.changedFiles);
+    const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : void 0;
+    const filesResult = listed ? { files: listed, complete: true, problem: void 0 } : await fetchFiles(api, ref, number, pr.changedFiles);
     if (!pr.baseRef?.target?.oid && policyRevision === void 0) throw new Error(`base branch ${baseRef} no longer exists`);
     const yml = await withPolicyText(api, ref, first.repository.yml, texts);
     const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);

@@ -38,7 +38,7 @@ export interface PullRequestData {
 const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 
 export const PULL_REQUEST_QUERY = `
-query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!) {
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       number
@@ -59,6 +59,7 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
         pageInfo { hasNextPage endCursor }
       }
       changedFiles
+      files(first: 100) @include(if: $withFiles) { nodes { path changeType } pageInfo { hasNextPage } }
       timelineItems(last: 50, itemTypes: [BASE_REF_CHANGED_EVENT, BASE_REF_FORCE_PUSHED_EVENT]) {
         nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
       }
@@ -99,6 +100,25 @@ function blob(path: string, b: Blob): PolicyBlob[] {
   if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\u0000 policy file could not be read in full" }];
   return [{ path, oid: b.oid, text: b.text }];
 }
+
+/**
+ * The changed files from the pull request query itself, when that list is the whole story: at
+ * most 100 files and no rename (GraphQL does not say where a renamed file came from, and a
+ * rename counts under both paths). Otherwise undefined, and the REST list is read.
+ */
+function filesFromQuery(pr: { changedFiles: number; files?: { nodes: { path: string; changeType: string }[]; pageInfo: { hasNextPage: boolean } } | null }): ChangedFile[] | undefined {
+  const listed = pr.files;
+  if (!listed || listed.pageInfo.hasNextPage || listed.nodes.length !== pr.changedFiles) return undefined;
+  const files: ChangedFile[] = [];
+  for (const f of listed.nodes) {
+    const status = CHANGE_TYPE[f.changeType];
+    if (status === undefined || status === "renamed") return undefined;
+    files.push({ path: f.path, status });
+  }
+  return files;
+}
+
+const CHANGE_TYPE: Record<string, FileStatus> = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", CHANGED: "modified", COPIED: "added", RENAMED: "renamed" };
 
 const STATUS: Record<string, FileStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", changed: "modified", copied: "added", unchanged: "modified" };
 
@@ -161,6 +181,7 @@ export async function fetchPullRequest(
         ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
         yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
         withText,
+        withFiles: first === undefined,
       });
       const pr = data?.repository?.pullRequest;
       if (!pr) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
@@ -190,7 +211,8 @@ export async function fetchPullRequest(
     }
     if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
     const changes = pr.timelineItems.nodes.map((n: { createdAt?: string }) => n.createdAt).filter(Boolean).sort();
-    const filesResult = await fetchFiles(api, ref, number, pr.changedFiles);
+    const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : undefined;
+    const filesResult = listed ? { files: listed, complete: true as const, problem: undefined } : await fetchFiles(api, ref, number, pr.changedFiles);
     if (!pr.baseRef?.target?.oid && policyRevision === undefined) throw new Error(`base branch ${baseRef} no longer exists`);
     const yml = await withPolicyText(api, ref, first.repository.yml, texts);
     const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);

@@ -280,7 +280,7 @@ describe("merging never trusts a cached membership", () => {
 });
 
 describe("API budget", () => {
-  it.each([10, 100])("re-judges a %i-file pull request on a review with at most 3 calls once caches are warm", async (count) => {
+  it.each([10, 100])("re-judges a %i-file pull request on a review with at most 3 calls (2) once caches are warm", async (count) => {
     const files = Array.from({ length: count }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
     const w = pipelineWorld({ pr: { files, reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
     serve(w);
@@ -290,7 +290,21 @@ describe("API budget", () => {
     w.pr.reviews.push({ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T11:00:00Z" });
     await probot.receive(prPayload(w, "pull_request_review", "submitted"));
     expect(lastCheck(w).conclusion).toBe("success");
-    expect(w.calls).toEqual(["POST /graphql", "GET /repos/acme/app/pulls/7/files", "POST /repos/acme/app/check-runs"]);
+    // The files come with the pull request query (at most 100, no rename): two calls.
+    expect(w.calls).toEqual(["POST /graphql", "POST /repos/acme/app/check-runs"]);
+  });
+
+  it.each([
+    ["a rename (GraphQL does not say where it came from)", [{ filename: "infra/new.tf", status: "renamed", previous_filename: "secrets/old.tf" }]],
+    ["more than 100 files", Array.from({ length: 101 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }))],
+  ])("reads the REST file list for %s", async (_why, files) => {
+    const w = pipelineWorld({ pr: { files, reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    expect(w.calls).toContain("GET /repos/acme/app/pulls/7/files");
+    const judged = lastCheck(w).output.summary as string;
+    expect(judged).toContain(files.length > 100 ? "101 changed paths" : "2 changed paths");
   });
 });
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rolegateApp } from "../../src/app/app.js";
 import { RolegateService } from "../../src/app/service.js";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import { HEAD, POLICY, PR, pullRequestEvent, setupPipelinePr } from "../fixtures/pipeline-pr.js";
+import { HEAD, POLICY, PR, pullRequestEvent, RENAMED_DOC, setupPipelinePr } from "../fixtures/pipeline-pr.js";
 import { silentLog } from "../helpers/github-world.js";
 
 // Time budget: about 10 s. Every GitHub fault the issue lists, injected into the strict fake
@@ -55,14 +55,14 @@ describe("transient faults are retried within the budget", () => {
   });
 
   it("a connection reset once, then the right answer", async () => {
-    setupPipelinePr(fake, "approved");
+    setupPipelinePr(fake, "approved", [RENAMED_DOC]);
     fake.failNext({ path: /\/pulls\/7\/files/ }, { destroy: true, times: 1 });
     await deliver();
     expect(last()).toMatchObject({ conclusion: "success" });
   });
 
   it("403 with retry-after and 429 with x-ratelimit-reset are waited out when short", async () => {
-    setupPipelinePr(fake, "approved");
+    setupPipelinePr(fake, "approved", [RENAMED_DOC]);
     fake.failNext({ path: "/graphql" }, { status: 403, headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit" }, times: 1 });
     const reset = String(Math.floor(Date.now() / 1000) + 3);
     fake.failNext({ path: /\/pulls\/7\/files/ }, { status: 429, headers: { "x-ratelimit-reset": reset, "x-ratelimit-remaining": "0" }, body: { message: "API rate limit exceeded" }, times: 1 });
@@ -98,7 +98,7 @@ describe("faults that outlast the budget, or are final, give failure with the re
   });
 
   it("a timeout on every attempt", async () => {
-    setupPipelinePr(fake, "approved");
+    setupPipelinePr(fake, "approved", [RENAMED_DOC]);
     probot = makeProbot(300);
     fake.failNext({ path: /\/pulls\/7\/files/ }, { delayMs: 2_000, times: 3 });
     await deliver();
@@ -122,17 +122,17 @@ describe("faults that outlast the budget, or are final, give failure with the re
   });
 
   it("malformed JSON", async () => {
-    setupPipelinePr(fake, "approved");
+    setupPipelinePr(fake, "approved", [RENAMED_DOC]);
     fake.failNext({ path: /\/pulls\/7\/files/ }, { status: 200, body: "{not json", headers: { "content-type": "application/json" }, times: 1 });
     await deliver();
     await failsWith(/could not read this pull request/);
   });
 
   it("a file list that stops early", async () => {
-    setupPipelinePr(fake, "approved");
+    setupPipelinePr(fake, "approved", [RENAMED_DOC]);
     fake.failNext({ path: /\/pulls\/7\/files/ }, { status: 200, body: [], times: 1 });
     await deliver();
-    await failsWith(/GitHub reported 1 changed files but listed 0/);
+    await failsWith(/GitHub reported 2 changed files but listed 0/);
   });
 
   it("more than 3,000 changed files", async () => {

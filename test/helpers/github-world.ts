@@ -130,6 +130,9 @@ function prQuery(w: World, v: Record<string, any>) {
             pageInfo: { hasNextPage: false, endCursor: null },
           },
           changedFiles: p.files.length,
+          ...(v.withFiles === false
+            ? {}
+            : { files: { nodes: p.files.slice(0, 100).map((f) => ({ path: f.filename, changeType: f.status === "removed" ? "DELETED" : f.status.toUpperCase() })), pageInfo: { hasNextPage: p.files.length > 100 } } }),
           timelineItems: { nodes: p.baseChanges.map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) },
         },
         // `text @include(if: $withText)`
