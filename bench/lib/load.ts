@@ -442,9 +442,10 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
     { name: `warm: ${measured} events`, count: measured, rate, drainMs: 60_000 },
   ];
   const variants: { label: string; entry: string; env: Record<string, string>; profile?: boolean; phases: Phase[] }[] = [
-    // Sampling costs the app a few per cent of CPU; the profile is what to read when it misses.
-    { label: "shipped: node dist/app/main.js", entry: join(ROOT, "dist", "app", "main.js"), env: {}, profile: true, phases },
-    { label: "variant: throttling off", entry: join(ROOT, "bench", "app-variant.mjs"), env: { BENCH_THROTTLE: "off" }, phases },
+    { label: "shipped: node dist/app/main.js", entry: join(ROOT, "dist", "app", "main.js"), env: {}, phases },
+    // Sampling costs the process about a tenth of its CPU, so the shipped app runs unprofiled and
+    // this diagnostic variant carries the profiler: its numbers are pessimistic.
+    { label: "variant: throttling off, profiled", entry: join(ROOT, "bench", "app-variant.mjs"), env: { BENCH_THROTTLE: "off" }, profile: true, phases },
   ];
   // Every delivery is for a pull request no earlier one used.
   const perRepo = variants.reduce((n, v) => n + v.phases.reduce((m, ph) => m + Math.ceil(ph.count / installations), 0), 0);
@@ -535,7 +536,7 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       `The load generator (bench/load-generator.mjs, a second process) sends signed deliveries on 127.0.0.1 at a fixed rate (open loop) over a keep-alive pool; the fake GitHub (validate: false) runs in the bench process, the app in a third. All three share the machine's two cores. CPU: per process, in % of one core, over the phase (100% = one core busy); rest = whatever else the machine ran meanwhile (other processes, the kernel), from /proc/stat.`,
       "delivery → check run: from sending the delivery to the fake receiving `POST /check-runs` for that pull request's head commit; a delivery whose check run did not arrive within the phase's window counts as slower than the window (\"> …\"). evaluated/s: steady = the rate at which check runs arrived ((evaluated − 1) ÷ (last − first check run)), which equals the offered rate when the app keeps up; end to end = evaluated ÷ (last check run − first delivery), which also counts the time to the first check run. app log `ms`: the app's own \"evaluated pull request\" line (judge + post). webhook answer: Probot answers a delivery when its handler has finished (including the review request), or 202 after 9 s.",
       "cold: the first event of each installation (installation token, 15 team member lists, write access and the policy are fetched, and the policy is parsed). warm: caches filled.",
-      `Throttling (src/app/throttle.ts, as shipped): Probot's throttling plugin, keyed per installation, starts writes (the check run, a review request) at least 1 s apart per installation, as GitHub's secondary limits ask; GraphQL queries go past that write queue (they are reads; GitHub limits them by points). An installation can therefore take about one evaluation a second, and GitHub's own limit (5,000–15,000 requests an hour per installation) is lower still: the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s), as an app installed in many organisations sees it. The variant (bench/app-variant.mjs) is the same built app with throttling off: rolegate's own cost, not how it ships.`,
+      `Throttling (src/app/throttle.ts, as shipped): Probot's throttling plugin, keyed per installation, starts writes (the check run, a review request) at least 1 s apart per installation, as GitHub's secondary limits ask; GraphQL queries go past that write queue (they are reads; GitHub limits them by points). An installation can therefore take about one evaluation a second, and GitHub's own limit (5,000–15,000 requests an hour per installation) is lower still: the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s), as an app installed in many organisations sees it. The variant (bench/app-variant.mjs) is the same built app with throttling off and a CPU profiler attached: rolegate's own cost and where it goes, not how it ships.`,
       ...notes,
     ],
   );
