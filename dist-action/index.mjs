@@ -38642,11 +38642,26 @@ var Directory = class {
   }
   store;
   onLookup;
-  async cached(cache, key, fresh) {
+  /**
+   * The last decoded value per key, reused while the stored text is the same: a warm evaluation
+   * reads every team of its policy, and decoding them anew each time was measurable under load.
+   * It also gives evaluation the same member sets for the same teams, which its caches key on.
+   */
+  decoded = /* @__PURE__ */ new Map();
+  decode(storeKey, text, build2 = (v) => v) {
+    const hit = this.decoded.get(storeKey);
+    if (hit && hit.text === text) return hit.value;
+    const value = build2(JSON.parse(text));
+    if (this.decoded.size >= 2e4) this.decoded.delete(this.decoded.keys().next().value);
+    this.decoded.set(storeKey, { text, value });
+    return value;
+  }
+  async cached(cache, key, fresh, build2) {
     if (fresh) return void 0;
-    const text = await this.store.get(`${cache}:${key}`);
+    const storeKey = `${cache}:${key}`;
+    const text = await this.store.get(storeKey);
     this.onLookup(cache, text !== void 0);
-    return text === void 0 ? void 0 : JSON.parse(text);
+    return text === void 0 ? void 0 : this.decode(storeKey, text, build2);
   }
   remember(cache, key, value) {
     return this.store.set(`${cache}:${key}`, JSON.stringify(value), DIRECTORY_TTL_MS);
@@ -38656,9 +38671,9 @@ var Directory = class {
     const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
     for (const name of names) {
       const key = `${installation}|${name}`;
-      const cached = await this.cached("team", key, fresh);
+      const cached = await this.cached("team", key, fresh, (logins2) => new Set(logins2));
       if (cached) {
-        data.members.set(name, new Set(cached));
+        data.members.set(name, cached);
         continue;
       }
       const [org, slug] = name.split("/");
@@ -38704,7 +38719,7 @@ var Directory = class {
   async repositoryAdmins(api, repo, fresh = false) {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     const cached = await this.cached("admins", key, fresh);
-    if (cached) return cached;
+    if (cached) return [...cached];
     const admins = [];
     for (let page = 1; ; page++) {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators", { owner: repo.owner, repo: repo.repo, permission: "admin", per_page: 100, page });
@@ -39597,7 +39612,7 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates(pool ??= candidatePool(policy, ctx, memberships, teamMemberships), eligibleFor, excluded),
+      eligible: candidates(pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
       roles: req.roles
     });
   }
@@ -39647,6 +39662,17 @@ function selects(req, g) {
   if (req.minLevel !== void 0 && f.level < req.minLevel) return false;
   if (req.when && !holds(req.when, g.cond)) return false;
   return true;
+}
+var pools = /* @__PURE__ */ new WeakMap();
+function sharedCandidatePool(policy, ctx, build2) {
+  const day = todayUtc(ctx.now);
+  const teams = [];
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
+  const kept = pools.get(policy);
+  if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
+  const pool = build2();
+  pools.set(policy, { day, teams, pool });
+  return pool;
 }
 function candidatePool(policy, ctx, memberships, teamMemberships) {
   const logins2 = /* @__PURE__ */ new Set();

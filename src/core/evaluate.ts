@@ -9,6 +9,7 @@ import {
   isExpired,
   judgeContext,
   membershipsOf,
+  todayUtc,
   unresolvedTeams,
   type JudgeContext,
   type Membership,
@@ -248,7 +249,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
       satisfied: approvedBy.length >= req.approvals,
       approvals: { have: approvedBy.length, need: req.approvals },
       approvedBy,
-      eligible: candidates((pool ??= candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
+      eligible: candidates((pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships))), eligibleFor, excluded),
       roles: req.roles,
     });
   }
@@ -320,6 +321,24 @@ function selects(req: Requirement, g: FileGroup): boolean {
 interface CandidatePool {
   logins: { login: string; display: string; memberships: Membership[] }[];
   teams: { name: string; memberships: Membership[] }[];
+}
+
+/**
+ * The pool depends only on the policy, the members of its teams and the day (expiry), so it is
+ * kept per policy while those stay the same: the app judges many changes by one cached policy
+ * with the same cached team sets, and building the pool was a twentieth of an evaluation.
+ */
+const pools = new WeakMap<Policy, { day: string; teams: unknown[]; pool: CandidatePool }>();
+
+function sharedCandidatePool(policy: Policy, ctx: JudgeContext, build: () => CandidatePool): CandidatePool {
+  const day = todayUtc(ctx.now);
+  const teams: unknown[] = [];
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
+  const kept = pools.get(policy);
+  if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
+  const pool = build();
+  pools.set(policy, { day, teams, pool });
+  return pool;
 }
 
 function candidatePool(

@@ -16,11 +16,28 @@ export class Directory {
     private readonly onLookup: (cache: string, hit: boolean) => void = () => {},
   ) {}
 
-  private async cached<T>(cache: string, key: string, fresh: boolean): Promise<T | undefined> {
+  /**
+   * The last decoded value per key, reused while the stored text is the same: a warm evaluation
+   * reads every team of its policy, and decoding them anew each time was measurable under load.
+   * It also gives evaluation the same member sets for the same teams, which its caches key on.
+   */
+  private readonly decoded = new Map<string, { text: string; value: unknown }>();
+
+  private decode<T>(storeKey: string, text: string, build: (parsed: T) => unknown = (v) => v): unknown {
+    const hit = this.decoded.get(storeKey);
+    if (hit && hit.text === text) return hit.value;
+    const value = build(JSON.parse(text) as T);
+    if (this.decoded.size >= 20_000) this.decoded.delete(this.decoded.keys().next().value as string);
+    this.decoded.set(storeKey, { text, value });
+    return value;
+  }
+
+  private async cached<T>(cache: string, key: string, fresh: boolean, build?: (parsed: T) => unknown): Promise<unknown> {
     if (fresh) return undefined;
-    const text = await this.store.get(`${cache}:${key}`);
+    const storeKey = `${cache}:${key}`;
+    const text = await this.store.get(storeKey);
     this.onLookup(cache, text !== undefined);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    return text === undefined ? undefined : this.decode(storeKey, text, build);
   }
 
   private remember(cache: string, key: string, value: unknown): Promise<void> {
@@ -32,9 +49,10 @@ export class Directory {
     const data: TeamData = { members: new Map(), errors: new Map() };
     for (const name of names) {
       const key = `${installation}|${name}`;
-      const cached = await this.cached<string[]>("team", key, fresh);
+      // Shared, read-only: the same set for every evaluation while the team is cached.
+      const cached = (await this.cached<string[]>("team", key, fresh, (logins) => new Set(logins))) as ReadonlySet<string> | undefined;
       if (cached) {
-        data.members.set(name, new Set(cached));
+        data.members.set(name, cached as Set<string>);
         continue;
       }
       const [org, slug] = name.split("/") as [string, string];
@@ -59,7 +77,7 @@ export class Directory {
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
   async permission(api: GitHubApi, repo: RepoRef, login: string, fresh = false): Promise<string> {
     const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
-    const cached = await this.cached<string>("permission", key, fresh);
+    const cached = (await this.cached<string>("permission", key, fresh)) as string | undefined;
     if (cached) return cached;
     try {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
@@ -83,8 +101,8 @@ export class Directory {
   /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
   async repositoryAdmins(api: GitHubApi, repo: RepoRef, fresh = false): Promise<string[]> {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = await this.cached<string[]>("admins", key, fresh);
-    if (cached) return cached;
+    const cached = (await this.cached<string[]>("admins", key, fresh)) as string[] | undefined;
+    if (cached) return [...cached];
     const admins: string[] = [];
     for (let page = 1; ; page++) {
       const res = await api.request("GET /repos/{owner}/{repo}/collaborators", { owner: repo.owner, repo: repo.repo, permission: "admin", per_page: 100, page });

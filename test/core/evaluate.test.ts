@@ -185,6 +185,19 @@ describe("who counts as an approver", () => {
     expect(judge(keep, { files: files("k8s/a.yaml"), reviews: stale, teams: noTeams }).conclusion).toBe("success");
   });
 
+  it("names eligible approvers by the current team members and day when the same policy judges again", () => {
+    const first = judge(base, { files: files("k8s/a.yaml"), teams: teams({ "acme/developers": [], "acme/devops": ["tina"] }) });
+    expect(first.requirements[0]!.eligible).toContain("tina");
+    const later = judge(base, { files: files("k8s/a.yaml"), teams: teams({ "acme/developers": [], "acme/devops": ["uma"] }) });
+    expect(later.requirements[0]!.eligible).toContain("uma");
+    expect(later.requirements[0]!.eligible).not.toContain("tina");
+    // oldie's membership expired on 2026-01-31: eligible the day before, not after.
+    const before = judge(base, { files: files("k8s/a.yaml"), teams: noTeams, now: new Date("2026-01-30T12:00:00Z") });
+    const after = judge(base, { files: files("k8s/a.yaml"), teams: noTeams, now: new Date("2026-02-01T12:00:00Z") });
+    expect(before.requirements[0]!.eligible).toContain("oldie");
+    expect(after.requirements[0]!.eligible).not.toContain("oldie");
+  });
+
   it("an approval of the head is not undone by a later approval of an older commit", () => {
     const headThenStale = [approved("ops1", { order: 1 }), approved("ops1", { onHead: false, order: 2 })];
     expect(judge(base, { files: files("k8s/a.yaml"), reviews: headThenStale, teams: noTeams }).conclusion).toBe("success");
