@@ -38652,9 +38652,13 @@ var Directory = class {
     const hit = this.decoded.get(storeKey);
     if (hit && hit.text === text) return hit.value;
     const value = build2(JSON.parse(text));
+    this.keepDecoded(storeKey, text, value);
+    return value;
+  }
+  keepDecoded(storeKey, text, value) {
+    this.decoded.delete(storeKey);
     if (this.decoded.size >= 2e4) this.decoded.delete(this.decoded.keys().next().value);
     this.decoded.set(storeKey, { text, value });
-    return value;
   }
   async cached(cache, key, fresh, build2) {
     if (fresh) return void 0;
@@ -38663,8 +38667,11 @@ var Directory = class {
     this.onLookup(cache, text !== void 0);
     return text === void 0 ? void 0 : this.decode(storeKey, text, build2);
   }
-  remember(cache, key, value) {
-    return this.store.set(`${cache}:${key}`, JSON.stringify(value), DIRECTORY_TTL_MS);
+  /** Stores `value`; `decodedAs` is what a later read decodes it to (the same object, for the caches keyed on it). */
+  remember(cache, key, value, decodedAs = value) {
+    const text = JSON.stringify(value);
+    this.keepDecoded(`${cache}:${key}`, text, decodedAs);
+    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
   }
   /** Members of every named team (lower-case `org/team`), each listed in full. */
   async resolveTeams(api, installation, names, fresh = false) {
@@ -38684,7 +38691,7 @@ var Directory = class {
           for (const m of res.data) members.add(m.login.toLowerCase());
           if (res.data.length < 100) break;
         }
-        await this.remember("team", key, [...members]);
+        await this.remember("team", key, [...members], members);
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
@@ -38726,7 +38733,7 @@ var Directory = class {
       for (const u of res.data) admins.push(u.login.toLowerCase());
       if (res.data.length < 100) break;
     }
-    await this.remember("admins", key, admins);
+    await this.remember("admins", key, admins, [...admins]);
     return admins;
   }
 };

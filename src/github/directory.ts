@@ -27,9 +27,14 @@ export class Directory {
     const hit = this.decoded.get(storeKey);
     if (hit && hit.text === text) return hit.value;
     const value = build(JSON.parse(text) as T);
+    this.keepDecoded(storeKey, text, value);
+    return value;
+  }
+
+  private keepDecoded(storeKey: string, text: string, value: unknown): void {
+    this.decoded.delete(storeKey);
     if (this.decoded.size >= 20_000) this.decoded.delete(this.decoded.keys().next().value as string);
     this.decoded.set(storeKey, { text, value });
-    return value;
   }
 
   private async cached<T>(cache: string, key: string, fresh: boolean, build?: (parsed: T) => unknown): Promise<unknown> {
@@ -40,8 +45,11 @@ export class Directory {
     return text === undefined ? undefined : this.decode(storeKey, text, build);
   }
 
-  private remember(cache: string, key: string, value: unknown): Promise<void> {
-    return this.store.set(`${cache}:${key}`, JSON.stringify(value), DIRECTORY_TTL_MS);
+  /** Stores `value`; `decodedAs` is what a later read decodes it to (the same object, for the caches keyed on it). */
+  private remember(cache: string, key: string, value: unknown, decodedAs: unknown = value): Promise<void> {
+    const text = JSON.stringify(value);
+    this.keepDecoded(`${cache}:${key}`, text, decodedAs);
+    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
   }
 
   /** Members of every named team (lower-case `org/team`), each listed in full. */
@@ -63,7 +71,7 @@ export class Directory {
           for (const m of res.data as { login: string }[]) members.add(m.login.toLowerCase());
           if ((res.data as unknown[]).length < 100) break;
         }
-        await this.remember("team", key, [...members]);
+        await this.remember("team", key, [...members], members);
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
@@ -109,7 +117,7 @@ export class Directory {
       for (const u of res.data as { login: string }[]) admins.push(u.login.toLowerCase());
       if ((res.data as unknown[]).length < 100) break;
     }
-    await this.remember("admins", key, admins);
+    await this.remember("admins", key, admins, [...admins]);
     return admins;
   }
 }
