@@ -38558,16 +38558,30 @@ var MAX_ANNOTATIONS = 500;
 function annotationsFor(result) {
   if (!result) return [];
   const annotatable = new Set(result.files.filter((f) => f.status !== "removed" && f.renamedTo === void 0).map((f) => f.path));
-  const out = [];
-  for (const v of result.violations) {
-    if (annotatable.has(v.path)) out.push({ path: v.path, start_line: 1, end_line: 1, annotation_level: "failure", title: `${v.user} may not ${v.action} this file`, message: v.reason });
-  }
+  const findings = /* @__PURE__ */ new Map();
+  const add = (path, level, title, message2) => {
+    if (!annotatable.has(path)) return;
+    const list = findings.get(path);
+    if (list) list.push({ level, title, message: message2 });
+    else findings.set(path, [{ level, title, message: message2 }]);
+  };
+  for (const v of result.violations) add(v.path, "failure", `${v.user} may not ${v.action} this file`, v.reason);
   for (const r of result.requirements) {
     if (r.satisfied) continue;
     const who = r.eligible.map((e) => e === "*" ? "anyone with write access" : e).slice(0, 10).join(", ") || "nobody";
-    for (const path of r.selected) {
-      if (annotatable.has(path)) out.push({ path, start_line: 1, end_line: 1, annotation_level: "warning", title: `Needs approval: ${r.name}`, message: `${r.approvals.have}/${r.approvals.need} approvals. Can approve: ${who}` });
-    }
+    for (const path of r.selected) add(path, "warning", `Needs approval: ${r.name}`, `${r.approvals.have}/${r.approvals.need} approvals. Can approve: ${who}`);
+  }
+  const out = [];
+  for (const [path, list] of findings) {
+    const first = list[0];
+    out.push({
+      path,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: list.some((f) => f.level === "failure") ? "failure" : "warning",
+      title: (list.length === 1 ? first.title : `${first.title} (and ${list.length - 1} more)`).slice(0, 255),
+      message: list.length === 1 ? first.message : list.map((f) => `${f.title}: ${f.message}`).join("\n")
+    });
   }
   return out.slice(0, MAX_ANNOTATIONS);
 }

@@ -294,6 +294,20 @@ describe("API budget", () => {
     expect(w.calls).toEqual(["POST /graphql", "POST /repos/acme/app/check-runs"]);
   });
 
+  it("re-judges a 100-file pull request still waiting for approval with at most 3 calls once caches are warm", async () => {
+    const files = Array.from({ length: 100 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }));
+    const w = pipelineWorld({ pr: { files } });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w)); // cold, and asks eligible people to review (once)
+    w.calls.length = 0;
+    w.pr.reviews.push({ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T11:00:00Z" });
+    await probot.receive(prPayload(w, "pull_request_review", "submitted"));
+    expect(lastCheck(w).conclusion).toBe("action_required");
+    // One annotation per file: 100 files take the check run and one more batch of 50.
+    expect(w.calls).toEqual(["POST /graphql", "POST /repos/acme/app/check-runs", expect.stringMatching(/^PATCH \/repos\/acme\/app\/check-runs\/\d+$/)]);
+  });
+
   it.each([
     ["a rename (GraphQL does not say where it came from)", [{ filename: "infra/new.tf", status: "renamed", previous_filename: "secrets/old.tf" }]],
     ["more than 100 files", Array.from({ length: 101 }, (_, i) => ({ filename: `infra/m${i}.tf`, status: "modified" }))],
