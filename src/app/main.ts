@@ -2,7 +2,8 @@ import { ProbotOctokit, run } from "probot";
 import { rolegateApp } from "./app.js";
 import { readSettings } from "./config.js";
 import { storeFor } from "./redis-store.js";
-import { withRolegateThrottling } from "./throttle.js";
+import { nodeFetch } from "../github/node-fetch.js";
+import { withRolegateThrottling, type ThrottledOptions } from "./throttle.js";
 
 /**
  * `npm start`: check the environment first, so a missing or malformed setting stops
@@ -16,7 +17,8 @@ if (!checked.ok) {
 const { settings } = checked;
 process.env.PRIVATE_KEY = settings.privateKey;
 delete process.env.PRIVATE_KEY_PATH;
-const Octokit = ProbotOctokit.defaults(withRolegateThrottling);
+// Requests go through node:http rather than Node's fetch (src/github/node-fetch.ts says why).
+const Octokit = ProbotOctokit.defaults((options: ThrottledOptions & { request?: object }) => withRolegateThrottling({ ...options, request: { ...options.request, fetch: nodeFetch } }));
 // With REDIS_URL, Probot's throttling shares one rate-limit budget per installation across
 // replicas (it reads REDIS_URL itself), and rolegate shares its caches and locks there too.
 const store = storeFor(settings.redisUrl);
