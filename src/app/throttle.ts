@@ -1,3 +1,5 @@
+import { LOCAL_GROUPS } from "./local-limits.js";
+
 /**
  * Octokit options for every client the app makes: rolegate's own retry layer
  * (src/github/resilient.ts) retries within a stated budget, so the client does not retry; Probot's
@@ -33,6 +35,8 @@ export function withRolegateThrottling<T extends ThrottledOptions>(options: T): 
     ...options,
     retry: { enabled: false },
     throttle: {
+      // Without Redis the plugin's queues live in this process: lighter ones do the same job.
+      ...(options.throttle?.connection === undefined ? LOCAL_GROUPS : {}),
       ...(options.throttle ?? {}),
       ...(installation !== undefined ? { id: `installation-${installation}` } : {}),
       retryLimiter: DIRECT_QUERIES_UNSPACED,
