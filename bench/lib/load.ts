@@ -12,7 +12,9 @@ import { createHash } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index.js";
+import { startCannedGitHub, type CannedGitHub } from "./canned-github.js";
 import { appKeys, freePort } from "../../test/helpers/processes.js";
 import { globSpecs, policyYaml, teamMembers } from "./scenario.js";
 import { profileTables, summarizeProfileFile, type ProfileSummary } from "./profile.js";
@@ -33,6 +35,7 @@ interface Delivery {
   event: string;
   body: string;
   key: string;
+  pr: { owner: string; repo: string; number: number; installation: number };
 }
 
 interface GeneratorResult {
@@ -123,7 +126,7 @@ interface RunningApp {
   stop: () => Promise<void>;
 }
 
-async function startApp(label: string, entry: string, extraEnv: Record<string, string>, fake: FakeGitHub, keyPath: string, logFile: string, nodeArgs: string[] = []): Promise<RunningApp> {
+async function startApp(label: string, entry: string, extraEnv: Record<string, string>, github: { url: string }, keyPath: string, logFile: string, nodeArgs: string[] = []): Promise<RunningApp> {
   const port = await freePort();
   // The log goes to a file, as to a collector that always keeps up: a pipe this busy process
   // read late would block the app's synchronous log writes and slow it down.
@@ -136,7 +139,7 @@ async function startApp(label: string, entry: string, extraEnv: Record<string, s
       APP_ID: String(APP_ID),
       PRIVATE_KEY_PATH: keyPath,
       WEBHOOK_SECRET: SECRET,
-      GHE_HOST: new URL(fake.url).host,
+      GHE_HOST: new URL(github.url).host,
       GHE_PROTOCOL: "http",
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -339,12 +342,12 @@ function deliveries(fake: FakeGitHub, w: World, count: number, tag: string): Del
       sender: { login: reviewed ? "olga" : "ops-lead", type: "User" },
     };
     if (reviewed) payload.review = { id: 1_000_000 + n, user: { login: "olga", type: "User" }, state: "approved", commit_id: head, submitted_at: new Date().toISOString() };
-    out.push({ id: `${tag}-${n}`, event, body: JSON.stringify(payload), key: `${owner}/app@${head}` });
+    out.push({ id: `${tag}-${n}`, event, body: JSON.stringify(payload), key: `${owner}/app@${head}`, pr: { owner, repo: "app", number, installation: installationId(i) } });
   }
   return out;
 }
 
-async function phase(label: string, name: string, app: RunningApp, fake: FakeGitHub, posted: Map<string, number>, list: Delivery[], rate: number, drainMs: number): Promise<PhaseStats> {
+async function phase(label: string, name: string, app: RunningApp, fake: FakeGitHub, posted: Map<string, number>, received: Map<string, number>, list: Delivery[], rate: number, drainMs: number): Promise<PhaseStats> {
   const gen = await generator(`http://127.0.0.1:${app.port}/api/github/webhooks`, rate, list, (list.length / rate) * 1000 + 60_000);
   // Let this process (the fake) finish the hand-over and collect its garbage before the clock starts.
   await sleep(1000);
@@ -365,11 +368,8 @@ async function phase(label: string, name: string, app: RunningApp, fake: FakeGit
   const wall = (now() - t0) / 1000;
   clearInterval(sampler);
   clearInterval(trim);
-  const conclusions = new Map<string, number>();
-  for (const r of fake.state.checkRuns) conclusions.set(String(r.conclusion), (conclusions.get(String(r.conclusion)) ?? 0) + 1);
-  // The fake keeps every check run with its request body; drop them between phases so its
-  // heap (and its garbage collection pauses) stays small. Their arrival times are in `posted`.
-  fake.state.checkRuns.length = 0;
+  const conclusions = new Map(received);
+  received.clear();
   const cpuFake = process.cpuUsage(cpuFake0);
   const busy = machineBusySeconds() - busy0;
   const byId = new Map(results.results.map((r) => [r.id, r]));
@@ -458,6 +458,7 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
   const stats: PhaseStats[] = [];
   const notes: string[] = [];
   let appProfile: { label: string; summary: ProfileSummary } | undefined;
+  let canned: CannedGitHub | undefined;
   try {
     process.stderr.write(`  load: setting up ${installations} installations\n`);
     const world = setUpWorld(fake, installations, perRepo);
@@ -466,16 +467,19 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
     for (const r of [fake.state.rateLimit.core, fake.state.rateLimit.graphql]) r.limit = r.remaining = 1e9;
     // When did the check run for each head commit arrive? (First one counts.)
     const posted = new Map<string, number>();
-    const runs = fake.state.checkRuns;
-    const push = runs.push.bind(runs);
-    runs.push = (...items) => {
-      const t = now();
-      for (const r of items) {
-        const key = `${r.owner}/${r.repo}@${r.headSha}`;
-        if (!posted.has(key)) posted.set(key, t);
-      }
-      return push(...items);
-    };
+    // Check runs by conclusion, per phase.
+    const received = new Map<string, number>();
+    const { PULL_REQUEST_QUERY } = (await import(pathToFileURL(join(ROOT, "dist", "github", "pull-request.js")).href)) as { PULL_REQUEST_QUERY: string };
+    canned = await startCannedGitHub({
+      upstream: fake.url,
+      pullRequestQuery: PULL_REQUEST_QUERY,
+      tokenFor: (id) => fake.installationToken(id),
+      onCheckRun: (owner, repo, headSha, conclusion) => {
+        const key = `${owner}/${repo}@${headSha}`;
+        if (!posted.has(key)) posted.set(key, now());
+        received.set(conclusion, (received.get(conclusion) ?? 0) + 1);
+      },
+    });
 
     for (const v of variants) {
       process.stderr.write(`  load: ${v.label}\n`);
@@ -484,11 +488,13 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       const profDir = v.profile ? mkdtempSync(join(tmpdir(), "rolegate-bench-prof-")) : undefined;
       // BENCH_APP_NODE_ARGS (e.g. --trace-gc) and BENCH_KEEP_LOGS=1 are for investigating a run.
       const extraArgs = [...startFlags(), ...(process.env.BENCH_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean)];
-      const app = await startApp(v.label, v.entry, v.env, fake, keyPath, join(dir, `app-${variants.indexOf(v)}.log`), [...extraArgs, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])]);
+      const app = await startApp(v.label, v.entry, v.env, canned, keyPath, join(dir, `app-${variants.indexOf(v)}.log`), [...extraArgs, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])]);
       try {
         for (const ph of v.phases) {
           const list = deliveries(fake, world, ph.count, `${stats.length}`);
-          stats.push(await phase(v.label, ph.name, app, fake, posted, list, ph.rate, ph.drainMs));
+          process.stderr.write(`  load: ${ph.name}: asking the fake for ${list.length} pull requests ahead\n`);
+          await canned.prefetch(list.map((d) => d.pr));
+          stats.push(await phase(v.label, ph.name, app, fake, posted, received, list, ph.rate, ph.drainMs));
         }
         rssPeak = app.rssPeakKb() / 1024;
         apiAnswers = await scrapeApiAnswers(app.port);
@@ -509,6 +515,8 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       }
     }
   } finally {
+    if (canned) notes.push(`GitHub answers: ${canned.counts.canned} from memory, ${canned.counts.passedOn} passed on to the strict fake (tokens, blobs, first team and permission reads).`);
+    await canned?.close();
     await fake.close();
     if (process.env.BENCH_KEEP_LOGS) process.stderr.write(`  load: app logs kept in ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
@@ -532,8 +540,8 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
     "4. Webhook throughput and latency of the running app",
     table(["app", "phase", "offered", "evaluated", "check runs", "evaluated/s: steady / end to end", "delivery → check run p50 / p90 / p99 / max", "app log `ms` p50 / p99", "webhook answer p50 / p99", "CPU app / fake / load gen / rest", "app peak RSS"], rows),
     [
-      `The fake's request budget is raised for the load (it keeps one for all installations; GitHub keeps one per installation, at least 5,000 an hour, far above the < 100 calls an installation makes here). ${installations} installations (one organisation and repository each, the 300-glob 50-role policy, 15 teams); every delivery is for a different pull request of 10 files (7 service files, a staging Terraform file, a workflow, a doc) by a DevOps engineer; deliveries go round robin over the installations. Half are \`pull_request\` opened/synchronize without an approval (\`action_required\`, so the app also requests reviews), half \`pull_request_review\` submitted by another DevOps engineer (\`success\`); the check runs column counts what the fake received.`,
-      `The load generator (bench/load-generator.mjs, a second process) sends signed deliveries on 127.0.0.1 at a fixed rate (open loop) over a keep-alive pool; the fake GitHub (validate: false) runs in the bench process, the app in a third. All three share the machine's two cores. CPU: per process, in % of one core, over the phase (100% = one core busy); rest = whatever else the machine ran meanwhile (other processes, the kernel), from /proc/stat.`,
+      `The strict fake's request budget is raised for the load (it keeps one for all installations; GitHub keeps one per installation, at least 5,000 an hour, far above the < 100 calls an installation makes here). ${installations} installations (one organisation and repository each, the 300-glob 50-role policy, 15 teams); every delivery is for a different pull request of 10 files (7 service files, a staging Terraform file, a workflow, a doc) by a DevOps engineer; deliveries go round robin over the installations. Half are \`pull_request\` opened/synchronize without an approval (\`action_required\`, so the app also requests reviews), half \`pull_request_review\` submitted by another DevOps engineer (\`success\`); the check runs column counts what the fake received.`,
+      `The load generator (bench/load-generator.mjs, a second process) sends signed deliveries on 127.0.0.1 at a fixed rate (open loop) over a keep-alive pool; GitHub is answered in the bench process by canned answers (bench/lib/canned-github.ts: the strict fake's own answers, asked ahead of each phase and served from memory; check runs and review requests answered and recorded there), the app in a third. All three share the machine's two cores. CPU: per process, in % of one core, over the phase (100% = one core busy); rest = whatever else the machine ran meanwhile (other processes, the kernel), from /proc/stat.`,
       "delivery → check run: from sending the delivery to the fake receiving `POST /check-runs` for that pull request's head commit; a delivery whose check run did not arrive within the phase's window counts as slower than the window (\"> …\"). evaluated/s: steady = the rate at which check runs arrived ((evaluated − 1) ÷ (last − first check run)), which equals the offered rate when the app keeps up; end to end = evaluated ÷ (last check run − first delivery), which also counts the time to the first check run. app log `ms`: the app's own \"evaluated pull request\" line (judge + post). webhook answer: Probot answers a delivery when its handler has finished (including the review request), or 202 after 9 s.",
       "cold: the first event of each installation (installation token, 15 team member lists, write access and the policy are fetched, and the policy is parsed). warm: caches filled.",
       `Throttling (src/app/throttle.ts, as shipped): Probot's throttling plugin, keyed per installation, starts writes (the check run, a review request) at least 1 s apart per installation, as GitHub's secondary limits ask; GraphQL queries go past that write queue (they are reads; GitHub limits them by points). An installation can therefore take about one evaluation a second, and GitHub's own limit (5,000–15,000 requests an hour per installation) is lower still: the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s), as an app installed in many organisations sees it. The variant (bench/app-variant.mjs) is the same built app with throttling off and a CPU profiler attached: rolegate's own cost and where it goes, not how it ships.`,
