@@ -3,11 +3,10 @@
  * GitHub API calls the app makes per event, counted with the nock world the app tests use.
  */
 import { generateKeyPairSync } from "node:crypto";
-import examples from "@octokit/webhooks-examples";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { rolegateApp } from "../../src/app/app.js";
-import { serve, silentLog, world, type World } from "../../test/helpers/github-world.js";
+import { serve, silentLog, world, worldPayload, type World } from "../../test/helpers/github-world.js";
 import { changedPaths, globSpecs, policyYaml, teamMembers } from "./scenario.js";
 
 export interface CallCount {
@@ -20,32 +19,15 @@ export interface CallCount {
   conclusion?: string;
 }
 
-type Payload = Record<string, any>;
-
-function example(name: string, action: string): Payload {
-  const group = (examples as unknown as { name: string; examples: Payload[] }[]).find((e) => e.name === name)!;
-  return structuredClone(group.examples.find((x) => x.action === action) ?? group.examples[0]!);
-}
-
 function delivery(w: World, event: string): { id: string; name: any; payload: any } {
   const [name, action] = event.split(".") as [string, string];
-  const p = example(name, action);
-  p.action = action;
-  p.installation = { id: 42, node_id: "x" };
-  p.repository.name = w.repo;
-  p.repository.full_name = `${w.owner}/${w.repo}`;
-  p.repository.owner.login = w.owner;
+  const p = worldPayload(w, name, action);
   if (name === "check_run") {
     p.check_run.name = "rolegate";
     p.check_run.head_sha = w.pr.head;
     p.check_run.pull_requests = [{ number: w.pr.number, head: { ref: "feature", sha: w.pr.head }, base: { ref: w.pr.base, sha: w.tips[w.pr.base] } }];
-  } else {
-    p.pull_request.number = w.pr.number;
-    p.pull_request.state = "open";
-    p.pull_request.base.ref = w.pr.base;
-    p.pull_request.head.sha = w.pr.head;
-    if (name === "pull_request_review") p.review = { ...p.review, user: { ...p.review?.user, login: "olga" }, state: "approved", commit_id: w.pr.head };
   }
+  if (name === "pull_request_review") p.review = { ...p.review, user: { ...p.review?.user, login: "olga" }, state: "approved", commit_id: w.pr.head };
   return { id: `bench-${Math.random()}`, name, payload: p };
 }
 

@@ -1,7 +1,6 @@
-import examples from "@octokit/webhooks-examples";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { probotWith, serve, world, type World } from "../helpers/github-world.js";
+import { examplePayload, probotWith, serve, world, worldPayload, type World } from "../helpers/github-world.js";
 
 // Time budget: about 2 s. nock answers api.github.com; nothing leaves the machine.
 
@@ -22,31 +21,16 @@ require:
     categories: [pipeline, infrastructure, policy]
 `;
 
-function example(name: string, action: string): any {
-  const group = (examples as unknown as any[]).find((e) => e.name === name);
-  const found = group.examples.find((x: any) => x.action === action) ?? group.examples[0];
-  return structuredClone(found);
-}
-
 /** A realistic payload from @octokit/webhooks-examples, pointed at the world's pull request. */
 function prPayload(w: World, name = "pull_request", action = "opened", extra: (p: any) => void = () => {}) {
-  const p = example(name, action);
-  p.action = action;
-  p.installation = { id: 42, node_id: "x" };
-  p.repository.name = w.repo;
-  p.repository.full_name = `${w.owner}/${w.repo}`;
-  p.repository.owner.login = w.owner;
-  p.pull_request.number = w.pr.number;
-  p.pull_request.state = "open";
-  p.pull_request.base.ref = w.pr.base;
-  p.pull_request.head.sha = w.pr.head;
+  const p = worldPayload(w, name, action);
   extra(p);
   return { id: `delivery-${Math.random()}`, name, payload: p } as any;
 }
 
 /** An issue_comment.created delivery on the world's pull request. */
 function commentEvent(w: World, login: string, body: string, id: string) {
-  const p = example("issue_comment", "created");
+  const p = examplePayload("issue_comment", "created");
   p.installation = { id: 42 };
   p.repository.name = w.repo;
   p.repository.owner.login = w.owner;
@@ -365,7 +349,7 @@ describe("other events", () => {
     const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
     serve(w);
     const { probot } = probotWith();
-    const p = example("check_run", "rerequested");
+    const p = examplePayload("check_run", "rerequested");
     p.action = "rerequested";
     p.installation = { id: 42 };
     p.repository.name = w.repo;
@@ -382,7 +366,7 @@ describe("other events", () => {
     const w = pipelineWorld({ pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
     serve(w);
     const { probot } = probotWith();
-    const p = example("merge_group", "checks_requested");
+    const p = examplePayload("merge_group", "checks_requested");
     p.installation = { id: 42 };
     p.repository.name = w.repo;
     p.repository.owner.login = w.owner;

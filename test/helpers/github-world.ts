@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
+import examples from "@octokit/webhooks-examples";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { rolegateApp } from "../../src/app/app.js";
@@ -243,4 +244,27 @@ export function probotWith(service = new RolegateService(silentLog)): { probot: 
   });
   probot.load(rolegateApp({ service }));
   return { probot, service };
+}
+
+/** A copy of a realistic payload from @octokit/webhooks-examples for the event and action. */
+export function examplePayload(name: string, action: string): any {
+  const group = (examples as unknown as { name: string; examples: { action?: string }[] }[]).find((e) => e.name === name)!;
+  return structuredClone(group.examples.find((x) => x.action === action) ?? group.examples[0]!);
+}
+
+/** That payload pointed at the world's repository (installation 42) and, when it has one, its pull request. */
+export function worldPayload(w: World, name: string, action: string): any {
+  const p = examplePayload(name, action);
+  p.action = action;
+  p.installation = { id: 42, node_id: "x" };
+  p.repository.name = w.repo;
+  p.repository.full_name = `${w.owner}/${w.repo}`;
+  p.repository.owner.login = w.owner;
+  if (p.pull_request) {
+    p.pull_request.number = w.pr.number;
+    p.pull_request.state = "open";
+    p.pull_request.base.ref = w.pr.base;
+    p.pull_request.head.sha = w.pr.head;
+  }
+  return p;
 }
