@@ -4,18 +4,9 @@
  * Everything is generated from a fixed seed, so every run judges the same inputs.
  */
 import type { ChangeState, ChangedFile, Review, TeamData } from "../../src/core/state.js";
+import { prng } from "../../test/helpers/prng.js";
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const pad = (n: number, width = 4) => String(n).padStart(width, "0");
 

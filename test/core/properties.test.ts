@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { prng } from "../helpers/prng.js";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { evaluate, type Result } from "../../src/core/evaluate.js";
@@ -204,7 +205,7 @@ describe("evaluation does not depend on order", () => {
   it("of files, roles, members or reviews", () => {
     fc.assert(
       fc.property(scenarioArb, fc.integer(), (s, seed) => {
-        const rand = mulberry(seed);
+        const rand = prng(seed);
         const shuffled = <T>(xs: readonly T[]) => [...xs].map((x) => [rand(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
         const base = run(load(policyYaml(s)), s);
         const reordered: Scenario = { ...s, roles: s.roles.map((r) => ({ ...r, members: shuffled(r.members) })), files: shuffled(s.files), reviews: shuffled(s.reviews) };
@@ -216,14 +217,3 @@ describe("evaluation does not depend on order", () => {
     );
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
