@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index.js";
 import { startCannedGitHub, type CannedGitHub } from "./canned-github.js";
-import { appKeys, freePort } from "../../test/helpers/processes.js";
+import { appEnvironment, appKeys, freePort } from "../../test/helpers/processes.js";
 import { globSpecs, policyYaml, teamMembers } from "./scenario.js";
 import { profileTables, summarizeProfileFile, type ProfileSummary } from "./profile.js";
 import { ms, section, table } from "./stats.js";
@@ -134,20 +134,7 @@ async function startApp(label: string, entry: string, extraEnv: Record<string, s
   const spawnedAt = now();
   const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY_PATH: keyPath,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: new URL(github.url).host,
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-      NODE_ENV: "production",
-      ...extraEnv,
-    },
+    env: appEnvironment({ appId: APP_ID, keyPath, secret: SECRET, githubUrl: github.url, port, extra: extraEnv }),
     stdio: ["ignore", logFd, logFd],
   });
   closeSync(logFd);

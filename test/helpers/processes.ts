@@ -41,26 +41,31 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): void;
 }
 
+/** The environment `npm start` needs to run the app on 127.0.0.1 against a local GitHub (GHE_HOST over http), logging JSON. */
+export function appEnvironment(o: { appId: number; keyPath: string; secret: string; githubUrl: string; port: number; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    APP_ID: String(o.appId),
+    PRIVATE_KEY_PATH: o.keyPath,
+    WEBHOOK_SECRET: o.secret,
+    GHE_HOST: new URL(o.githubUrl).host,
+    GHE_PROTOCOL: "http",
+    PORT: String(o.port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
+    NODE_ENV: "production",
+    ...o.extra,
+  };
+}
+
 /** Starts `npm start`'s entry (node dist/app/main.js) as a child process against a fake GitHub. */
 export async function startApp(fakeUrl: string, privateKey: string, env: Record<string, string> = {}): Promise<AppProcess> {
   const dir = mkdtempSync(join(tmpdir(), "rolegate-app-"));
   writeFileSync(join(dir, "app.pem"), privateKey);
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, "dist", "app", "main.js")], {
-    env: {
-      PATH: process.env.PATH,
-      APP_ID: "1001",
-      PRIVATE_KEY_PATH: join(dir, "app.pem"),
-      WEBHOOK_SECRET,
-      GHE_HOST: new URL(fakeUrl).host,
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
-      NODE_ENV: "production",
-      ...env,
-    },
+    env: appEnvironment({ appId: 1001, keyPath: join(dir, "app.pem"), secret: WEBHOOK_SECRET, githubUrl: fakeUrl, port, extra: env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
