@@ -30,7 +30,6 @@ const ENV_DIRS = ["sandbox", "dev", "test", "staging", "prod", "qa", "uat"] as c
 const ENV_OF_DIR: Record<string, string> = { sandbox: "sandbox", dev: "dev", test: "test", qa: "test", staging: "staging", uat: "staging", prod: "prod" };
 
 export const CATEGORIES = ["pipeline", "infrastructure", "secrets", "monitoring", "application", "data", "docs", "security"] as const;
-type Category = (typeof CATEGORIES)[number];
 
 export interface GlobSpec {
   glob: string;

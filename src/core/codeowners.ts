@@ -382,7 +382,6 @@ function friendlier(path: string, terms: readonly Term[], letter: string): strin
 /** The policy schema's login and team patterns (src/core/policy/schema.ts). */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\[bot\])?$/;
 const TEAM = /^@[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** A CODEOWNERS pattern token: characters keep whether they were escaped. */
 type PTok = { kind: "char"; ch: string; escaped: boolean } | { kind: "star" } | { kind: "one" } | { kind: "class"; text: string } | { kind: "slash" };

@@ -1,4 +1,4 @@
-import { anyGlobMatches, Classifier, classifierFor, type ClassifiedFile, type FileClass } from "./classify.js";
+import { anyGlobMatches, classifierFor, type ClassifiedFile, type FileClass } from "./classify.js";
 import { holds, type ConditionContext } from "./conditions.js";
 import {
   allows,

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { formatDiagnostic } from "../core/diagnostics.js";
 import { loadComposed, type ExtendsRef, type ParentReader, type PolicyText } from "../core/policy/compose.js";
 import type { LoadedPolicy } from "../core/policy/load.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
@@ -116,8 +115,4 @@ export class PolicyLoader {
     const loaded = await loadComposed(org, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
     return { kind: "loaded", file: org.file, sha: "HEAD", loaded, fromOrg: true };
   }
-}
-
-export function diagnosticsText(loaded: LoadedPolicy): string[] {
-  return loaded.diagnostics.map(formatDiagnostic);
 }
