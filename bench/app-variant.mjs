@@ -22,5 +22,9 @@ const Octokit = ProbotOctokit.defaults((options) => ({ ...options, retry: { enab
 // The same options main.js passes (the shared store only exists in newer builds).
 const storeFor = (await import("../dist/app/redis-store.js").catch(() => ({}))).storeFor;
 const store = storeFor?.(settings.redisUrl);
-const options = { mergeMethod: settings.mergeMethod, appId: settings.appId, ...(store ? { store, redis: settings.redisUrl !== undefined, lock: { ttlMs: settings.lockTtlMs, pollMs: 25 } } : {}) };
+const options = {
+  mergeMethod: settings.mergeMethod,
+  appId: settings.appId,
+  ...(store ? { store, redis: settings.redisUrl !== undefined, lock: { ttlMs: settings.lockTtlMs, pollMs: 25 } } : {}),
+};
 await run(rolegateApp(options), { env: process.env, Octokit });

@@ -79,7 +79,8 @@ process.once("message", async (job) => {
       clearInterval(guard);
       for (const req of pending) req.destroy(new Error("deadline"));
       next = prepared.length;
-      for (let i = 0; i < prepared.length; i++) if (!results[i]) results[i] = { id: prepared[i].id, sentAt: NaN, answeredAt: NaN, status: -1, error: "not sent before the deadline" };
+      for (let i = 0; i < prepared.length; i++)
+        if (!results[i]) results[i] = { id: prepared[i].id, sentAt: NaN, answeredAt: NaN, status: -1, error: "not sent before the deadline" };
       done = prepared.length;
       resolve();
     }, 100);

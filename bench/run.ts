@@ -44,7 +44,9 @@ function machine(): string {
   let revision = "unknown";
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8" }).split("\n").filter((l) => l.trim() !== "");
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     revision = `${head}${dirty.length ? ` + uncommitted changes to ${dirty.map((l) => l.slice(3)).join(", ")}` : ""}`;
   } catch {
     /* not a git checkout */
@@ -54,7 +56,9 @@ function machine(): string {
     `- CPU: ${model}, nproc ${nproc}`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- Node ${process.version} (${process.platform} ${process.arch})`,
-    `- Load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `- Load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
     `- Date: ${new Date().toISOString()}${quick ? " (--quick)" : ""}`,
   ].join("\n");
 }
@@ -78,11 +82,17 @@ if (sections.has("1")) {
   core = await coreSection({ quick, rolegate });
   const { Classifier, evaluate } = rolegate;
   const t = core.target;
-  summary.push(`3,000 files × 300 globs: rolegate evaluate ÷ codeowners = ${t.ratio.toFixed(3)} (${t.speedup.toFixed(1)}× faster; target ≥ 20×): ${t.met ? "met" : "MISSED"}`);
+  summary.push(
+    `3,000 files × 300 globs: rolegate evaluate ÷ codeowners = ${t.ratio.toFixed(3)} (${t.speedup.toFixed(1)}× faster; target ≥ 20×): ${t.met ? "met" : "MISSED"}`,
+  );
   const cell = core.cells.find((c) => c.globs === 300 && c.files === 3000)!;
-  summary.push(`3,000 files × 300 globs: rolegate evaluate median ${ms(cell.evaluate.median)} (issue's expectation ≈ 7 ms), codeowners ${ms(cell.baseline.median)} (issue's expectation ≈ 140 ms)`);
+  summary.push(
+    `3,000 files × 300 globs: rolegate evaluate median ${ms(cell.evaluate.median)} (issue's expectation ≈ 7 ms), codeowners ${ms(cell.baseline.median)} (issue's expectation ≈ 140 ms)`,
+  );
   const missed = t.growth.filter((g) => !g.met);
-  summary.push(`10× more globs costs rolegate ${t.growth.map((g) => `${g.ratio.toFixed(1)}×`).join(", ")} (target < 3×): ${missed.length === 0 ? "met" : `MISSED in ${missed.length} of ${t.growth.length}`}`);
+  summary.push(
+    `10× more globs costs rolegate ${t.growth.map((g) => `${g.ratio.toFixed(1)}×`).join(", ")} (target < 3×): ${missed.length === 0 ? "met" : `MISSED in ${missed.length} of ${t.growth.length}`}`,
+  );
 
   // Always: the absolute time matters as much as the ratio, and the src owner needs to know what dominates.
   {
@@ -108,4 +118,8 @@ if (sections.has("4")) {
   summary.push(...load.summary);
 }
 
-process.stdout.write(`\n## Targets\n\n${summary.map((s) => `- ${s}`).join("\n")}\n\nBench finished in ${ms(performance.now() - started)}; load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}.\n`);
+process.stdout.write(
+  `\n## Targets\n\n${summary.map((s) => `- ${s}`).join("\n")}\n\nBench finished in ${ms(performance.now() - started)}; load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}.\n`,
+);

@@ -38588,7 +38588,11 @@ function annotationsFor(result) {
 async function postCheckRun(api, repo, judgement, detailsUrl) {
   if (!judgement.headSha) throw new Error("no head commit to post the check on");
   const annotations = annotationsFor(judgement.result);
-  const output = (batch) => ({ title: judgement.title.slice(0, 250), summary: judgement.summary, ...batch.length ? { annotations: batch } : {} });
+  const output = (batch) => ({
+    title: judgement.title.slice(0, 250),
+    summary: judgement.summary,
+    ...batch.length ? { annotations: batch } : {}
+  });
   const created = await api.request("POST /repos/{owner}/{repo}/check-runs", {
     owner: repo.owner,
     repo: repo.repo,
@@ -38743,7 +38747,13 @@ var Directory = class {
     if (cached) return [...cached];
     const admins = [];
     for (let page = 1; ; page++) {
-      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", { owner: repo.owner, repo: repo.repo, permission: "admin", per_page: 100, page });
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", {
+        owner: repo.owner,
+        repo: repo.repo,
+        permission: "admin",
+        per_page: 100,
+        page
+      });
       for (const u of res.data) admins.push(u.login.toLowerCase());
       if (res.data.length < 100) break;
     }
@@ -38772,9 +38782,11 @@ function shapeOf(segments) {
   if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
   if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
   const middle = segments[1];
-  if (segments.length === 3 && segments[0].kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar") return { kind: "insideName", name: middle.text };
+  if (segments.length === 3 && segments[0].kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar")
+    return { kind: "insideName", name: middle.text };
   const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
-  if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
+  if (literals && last.kind === "globstar" && segments.length > 1)
+    return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
   if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => x.text) };
   return { kind: "general" };
 }
@@ -38787,7 +38799,10 @@ function checkPatternText(pattern, what) {
   if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
   if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
   const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
-  if (wild !== void 0) throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`);
+  if (wild !== void 0)
+    throw new GlobError(
+      `invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`
+    );
   const bad = FORBIDDEN.exec(pattern);
   if (bad) {
     const ch = bad[0];
@@ -39133,13 +39148,13 @@ var CORE_ACTIONS = ["author", "approve", "merge"];
 var Classifier = class {
   constructor(policy) {
     this.policy = policy;
-    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, this.tagOfCategory(i))));
-    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, this.tagOfEnvironment(j))));
+    for (const [i, c] of policy.categories.entries()) for (const g of c.globs) this.index.add(g, this.tagOfCategory(i));
+    for (const [j, e] of policy.environments.entries()) for (const g of e.paths) this.index.add(g, this.tagOfEnvironment(j));
     for (const entries of policy.directRoles.values()) {
       for (const member of entries) {
         if (!member.paths) continue;
         const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
-        member.paths.forEach((g) => this.index.add(g, tag));
+        for (const g of member.paths) this.index.add(g, tag);
       }
     }
     this.policyPaths = /* @__PURE__ */ new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
@@ -39215,7 +39230,10 @@ var Classifier = class {
     const firstEnvironment = this.tagOfEnvironment(0);
     const firstScope = this.tagOfScope(0);
     const policyFile = this.tagOfPolicyFile();
-    const categories = this.categoriesFor(tags.filter((t) => t < firstEnvironment), tags.includes(policyFile));
+    const categories = this.categoriesFor(
+      tags.filter((t) => t < firstEnvironment),
+      tags.includes(policyFile)
+    );
     const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
     const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]));
     return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };
@@ -39655,7 +39673,17 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
   }
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
-  return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
+  return {
+    conclusion,
+    title: titleFor(conclusion, requirements, violations, blocking, errors),
+    files,
+    requirements,
+    violations,
+    blocking,
+    errors,
+    warnings,
+    touchedCategories
+  };
 }
 function selection(req, files, groupOf, groups) {
   const chosen = groups.map((g) => selects(req, g));
@@ -39702,7 +39730,8 @@ function candidatePool(policy, ctx, memberships, teamMemberships) {
     for (const m of members) if (logins2.size < MAX_CANDIDATE_LOGINS) logins2.add(m);
   }
   const teams = [];
-  for (const key of policy.directRoles.keys()) if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
+  for (const key of policy.directRoles.keys())
+    if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
   return {
     logins: [...logins2].map((login) => ({ login, display: policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login, memberships: memberships(login) })),
     teams
@@ -39753,13 +39782,29 @@ function lintPolicy(policy, locate, now) {
   for (const role of policy.roles.values()) {
     const live = role.members.filter((m) => !isExpired(m, now));
     for (const m of role.members) {
-      if (isExpired(m, now)) at("warning", "expired-member", [...m.origin.path, "expires"], `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`);
+      if (isExpired(m, now))
+        at(
+          "warning",
+          "expired-member",
+          [...m.origin.path, "expires"],
+          `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`
+        );
     }
     if (role.minMembers !== void 0 && live.length < role.minMembers) {
-      at("error", "min-members", ["roles", role.name, "min_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`);
+      at(
+        "error",
+        "min-members",
+        ["roles", role.name, "min_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`
+      );
     }
     if (role.recommendedMembers !== void 0 && live.length < role.recommendedMembers) {
-      at("warning", "recommended-members", ["roles", role.name, "recommended_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`);
+      at(
+        "warning",
+        "recommended-members",
+        ["roles", role.name, "recommended_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`
+      );
     }
     lintShadowedGrants(policy, role, at);
   }
@@ -39768,10 +39813,22 @@ function lintPolicy(policy, locate, now) {
     const due = /* @__PURE__ */ new Date(`${policy.review.lastReviewed}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
     const dueDay = due.toISOString().slice(0, 10);
-    if (dueDay < today) at("warning", "review-overdue", ["review", "last_reviewed"], `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`);
+    if (dueDay < today)
+      at(
+        "warning",
+        "review-overdue",
+        ["review", "last_reviewed"],
+        `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`
+      );
   }
   if (!policyCouldBeSelected(policy)) {
-    at("warning", "no-policy-requirement", policy.requirements.length > 0 ? ["require"] : [], "no requirement covers the policy file: a change to it needs one approval from a repository admin", policy.requirements.length > 0);
+    at(
+      "warning",
+      "no-policy-requirement",
+      policy.requirements.length > 0 ? ["require"] : [],
+      "no requirement covers the policy file: a change to it needs one approval from a repository admin",
+      policy.requirements.length > 0
+    );
   }
   return out;
 }
@@ -39787,7 +39844,12 @@ function lintShadowedGrants(policy, role, at) {
     if (!d) continue;
     const where = g.role === role.name ? g.origin.path : ["roles", role.name, "inherits"];
     const through = g.role === role.name ? "" : ` (inherited from ${g.role})`;
-    at("warning", "shadowed-grant", where, `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`);
+    at(
+      "warning",
+      "shadowed-grant",
+      where,
+      `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`
+    );
   }
 }
 function principals(policy, now) {
@@ -39802,7 +39864,8 @@ function rolesAt(policy, p, place) {
   const roles = /* @__PURE__ */ new Set();
   for (const m of p.entries) {
     if (m.environments) {
-      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments.includes(e.name))) continue;
+      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments.includes(e.name)))
+        continue;
     }
     for (const r of policy.roles.get(m.role).closure) roles.add(r);
   }
@@ -39844,7 +39907,12 @@ function lintRequirement(policy, req, now, at) {
     }
   }
   if (fewest && fewest.count < req.approvals) {
-    at("warning", "few-approvers", [...req.origin.path, "approvals"], `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`);
+    at(
+      "warning",
+      "few-approvers",
+      [...req.origin.path, "approvals"],
+      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
+    );
   }
 }
 
@@ -40119,7 +40187,17 @@ function parsePolicyText(file, text) {
   }
   const duplicate = findDuplicateKey(root);
   if (duplicate) {
-    return { ok: false, diagnostics: [error2(file, position(duplicate.range?.[0] ?? 0), `duplicate key ${JSON.stringify(String(duplicate.value))}: each key may appear once in a mapping`, "duplicate-key")] };
+    return {
+      ok: false,
+      diagnostics: [
+        error2(
+          file,
+          position(duplicate.range?.[0] ?? 0),
+          `duplicate key ${JSON.stringify(String(duplicate.value))}: each key may appear once in a mapping`,
+          "duplicate-key"
+        )
+      ]
+    };
   }
   const deep = findTooDeep(root, LIMITS.maxDepth);
   if (deep) {
@@ -40194,7 +40272,11 @@ var testsSchema = {
               else: {
                 additionalProperties: false,
                 required: ["path"],
-                properties: { path: { type: "string", minLength: 1 }, status: { enum: ["added", "modified", "removed", "renamed"] }, previous_path: { type: "string", minLength: 1 } }
+                properties: {
+                  path: { type: "string", minLength: 1 },
+                  status: { enum: ["added", "modified", "removed", "renamed"] },
+                  previous_path: { type: "string", minLength: 1 }
+                }
               }
             }
           },
@@ -40216,7 +40298,15 @@ var testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
-              violations: { type: "array", items: { type: "object", additionalProperties: false, required: ["action", "user"], properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } } } }
+              violations: {
+                type: "array",
+                items: {
+                  type: "object",
+                  additionalProperties: false,
+                  required: ["action", "user"],
+                  properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } }
+                }
+              }
             }
           }
         }
@@ -40235,7 +40325,9 @@ function caseState(c, teams, fallbackNow) {
     ...logins(c.changes_requested_by).map((user) => ({ user, state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 }))
   ];
   return {
-    files: c.files.map((f) => typeof f === "string" ? { path: f, status: "modified" } : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path }),
+    files: c.files.map(
+      (f) => typeof f === "string" ? { path: f, status: "modified" } : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path }
+    ),
     filesComplete: true,
     author: c.author?.replace(/^@/, ""),
     committers: logins(c.committers),
@@ -40264,17 +40356,24 @@ function runPolicyTests(policy, file, text, now) {
     const path = e.instancePath.split("/").slice(1).map((p) => /^\d+$/.test(p) ? Number(p) : p);
     const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
     const pos = parsed.parsed.locate(extra ? [...path, String(e.params.additionalProperty)] : path, Boolean(extra));
-    return { results: [], diagnostics: [{ severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col }] };
+    return {
+      results: [],
+      diagnostics: [
+        { severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col }
+      ]
+    };
   }
   const raw = parsed.parsed.value;
   const teams = emptyTeams();
-  for (const [team, members] of Object.entries(raw.teams ?? {})) teams.members.set(team.replace(/^@/, "").toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
+  for (const [team, members] of Object.entries(raw.teams ?? {}))
+    teams.members.set(team.replace(/^@/, "").toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
   const results = raw.cases.map((c) => {
     const result = evaluate(policy, caseState(c, teams, now));
     const diff = [];
     if (result.conclusion !== c.expect.conclusion) {
       diff.push(`conclusion: expected ${c.expect.conclusion}, got ${result.conclusion} (${result.title})`);
-      for (const r of result.requirements.filter((q) => !q.satisfied)) diff.push(`  waiting: ${r.name} (${r.approvals.have}/${r.approvals.need}; can approve: ${r.eligible.join(", ") || "nobody"})`);
+      for (const r of result.requirements.filter((q) => !q.satisfied))
+        diff.push(`  waiting: ${r.name} (${r.approvals.have}/${r.approvals.need}; can approve: ${r.eligible.join(", ") || "nobody"})`);
       for (const v of result.violations) diff.push(`  violation: ${v.user} may not ${v.action} ${v.path}`);
       for (const e of result.errors) diff.push(`  error: ${e}`);
     }
@@ -40501,15 +40600,36 @@ function filesFromQuery(pr) {
   }
   return files;
 }
-var CHANGE_TYPE = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", CHANGED: "modified", COPIED: "added", RENAMED: "renamed" };
-var STATUS = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", changed: "modified", copied: "added", unchanged: "modified" };
+var CHANGE_TYPE = {
+  ADDED: "added",
+  DELETED: "removed",
+  MODIFIED: "modified",
+  CHANGED: "modified",
+  COPIED: "added",
+  RENAMED: "renamed"
+};
+var STATUS = {
+  added: "added",
+  removed: "removed",
+  modified: "modified",
+  renamed: "renamed",
+  changed: "modified",
+  copied: "added",
+  unchanged: "modified"
+};
 async function fetchFiles(api, ref, number, expected) {
   const files = [];
   if (expected > MAX_FILES) {
     return { files, complete: false, problem: `this pull request changes ${expected} files; GitHub lists at most ${MAX_FILES}, so rolegate cannot judge it` };
   }
   for (let page = 1; page <= MAX_FILES / 100; page++) {
-    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: ref.owner, repo: ref.repo, pull_number: number, per_page: 100, page });
+    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: number,
+      per_page: 100,
+      page
+    });
     const data = res.data;
     if (!Array.isArray(data)) throw new Error("the files list was not a list");
     for (const f of data) {
@@ -40734,7 +40854,11 @@ ${list}
       else result.warnings.push(`all ${run2.results.length} policy tests pass`);
     }
   }
-  const summary2 = checkMarkdown(result, policy, { policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`, targetBranch: pr.baseRef, policyChange: report });
+  const summary2 = checkMarkdown(result, policy, {
+    policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`,
+    targetBranch: pr.baseRef,
+    policyChange: report
+  });
   return {
     headSha: pr.headOid,
     conclusion: result.conclusion,
@@ -40756,7 +40880,18 @@ async function proposedPolicy(api, repo, pr, deps, now, paths) {
   }
   if (found.length === 0) return "removed";
   if (found.length > 1) {
-    return { diagnostics: [{ severity: "error", code: "two-policy-files", message: "two policy files: .github/rolegate.yml and .github/rolegate.yaml; keep exactly one", file: found[1].path, line: 1, col: 1 }] };
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "two-policy-files",
+          message: "two policy files: .github/rolegate.yml and .github/rolegate.yaml; keep exactly one",
+          file: found[1].path,
+          line: 1,
+          col: 1
+        }
+      ]
+    };
   }
   const b = found[0];
   return deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now);
@@ -40769,24 +40904,43 @@ async function neutralJudgement(api, repo, pr, touchesPolicy, deps, now, paths) 
       const errors = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
       const list = proposed.diagnostics.map((d) => `- ${formatDiagnostic(d)}`).join("\n") || "- no findings";
       if (errors.length > 0) {
-        return { headSha: pr.headOid, conclusion: "failure", title: "The proposed policy is invalid", summary: `## \u274C rolegate: the policy this pull request adds is invalid
+        return {
+          headSha: pr.headOid,
+          conclusion: "failure",
+          title: "The proposed policy is invalid",
+          summary: `## \u274C rolegate: the policy this pull request adds is invalid
 
 ${list}
 
-${note}`, pr, diagnostics: proposed.diagnostics };
+${note}`,
+          pr,
+          diagnostics: proposed.diagnostics
+        };
       }
-      return { headSha: pr.headOid, conclusion: "neutral", title: "No policy yet; the proposed policy is valid", summary: `## \u2796 rolegate: no policy yet
+      return {
+        headSha: pr.headOid,
+        conclusion: "neutral",
+        title: "No policy yet; the proposed policy is valid",
+        summary: `## \u2796 rolegate: no policy yet
 
 The policy this pull request adds is valid:
 
 ${list}
 
-${note}`, pr };
+${note}`,
+        pr
+      };
     }
   }
-  return { headSha: pr.headOid, conclusion: "neutral", title: "No rolegate policy", summary: `## \u2796 rolegate: no policy
+  return {
+    headSha: pr.headOid,
+    conclusion: "neutral",
+    title: "No rolegate policy",
+    summary: `## \u2796 rolegate: no policy
 
-Neither this repository nor its organisation has a rolegate policy (.github/rolegate.yml). ${note}`, pr };
+Neither this repository nor its organisation has a rolegate policy (.github/rolegate.yml). ${note}`,
+    pr
+  };
 }
 
 // src/github/policy.ts
@@ -40887,7 +41041,8 @@ function buildPolicy(parsed) {
       const t = c.time;
       const tz = t.timezone ?? "UTC";
       if (!isTimeZone(tz)) fail([...at, "time", "timezone"], `unknown time zone "${tz}"`, "invalid-condition");
-      if (t.from !== void 0 && t.from === t.to) fail([...at, "time"], `time window from ${t.from} to ${t.to} is empty: "from" and "to" must differ`, "invalid-condition");
+      if (t.from !== void 0 && t.from === t.to)
+        fail([...at, "time"], `time window from ${t.from} to ${t.to} is empty: "from" and "to" must differ`, "invalid-condition");
       items.push({
         kind: "time",
         days: t.days?.map((d) => DAYS.indexOf(d)),
@@ -41361,7 +41516,7 @@ function defines(raw, key) {
   if (value === void 0) return false;
   if (name === void 0 || name === "") return true;
   if (name === "*") return typeof value === "object" && value !== null && Object.keys(value).length > 0;
-  return typeof value === "object" && value !== null && Object.prototype.hasOwnProperty.call(value, name);
+  return typeof value === "object" && value !== null && Object.hasOwn(value, name);
 }
 async function loadComposed(source, readParent, now, context = {}) {
   const layers = [];
@@ -41382,10 +41537,12 @@ async function loadComposed(source, readParent, now, context = {}) {
     const ref = parseExtends(raw.extends, context.owner);
     if ("error" in ref) return fail(ref.error);
     if (seen.has(ref.key) || ref.key === keyOfSource(source, context)) return fail(`extends cycle: ${[...chain, ref.key].join(" -> ")}`, "extends-cycle");
-    if (layers.length > MAX_EXTENDS_DEPTH) return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
+    if (layers.length > MAX_EXTENDS_DEPTH)
+      return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
     seen.add(ref.key);
     const parent = await readParent(ref);
-    if ("error" in parent) return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
+    if ("error" in parent)
+      return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
     current = parent;
   }
   const diagnostics = [];
@@ -41403,11 +41560,12 @@ async function loadComposed(source, readParent, now, context = {}) {
     }
     merged = mergeLayer(merged, raw);
     for (const top of Object.keys(raw)) {
-      if (MERGED_BY_NAME.includes(top)) for (const name of Object.keys(raw[top])) origins.set(`${top}.${name}`, parsed);
+      if (MERGED_BY_NAME.includes(top))
+        for (const name of Object.keys(raw[top])) origins.set(`${top}.${name}`, parsed);
       else if (top === "options") for (const k of Object.keys(raw.options)) origins.set(`options.${k}`, parsed);
       else if (top !== "require") origins.set(top, parsed);
     }
-    (raw.require ?? []).forEach((_, index) => requireOrigins.push({ parsed, index }));
+    for (const index of (raw.require ?? []).keys()) requireOrigins.push({ parsed, index });
     locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed }))];
   }
   delete merged.extends;
@@ -41422,7 +41580,9 @@ async function loadComposed(source, readParent, now, context = {}) {
     }
   };
   const built = buildPolicy(composite);
-  const policyPaths = layers.slice(1).map((l, i) => ({ l, ref: parseExtends(layers[i].raw.extends, context.owner) })).filter(({ ref }) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase()).map(({ ref }) => ref.path);
+  const policyPaths = layers.slice(1).map((l, i) => ({ l, ref: parseExtends(layers[i].raw.extends, context.owner) })).filter(
+    ({ ref }) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase()
+  ).map(({ ref }) => ref.path);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0].raw.extends;
   if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain };
@@ -41561,10 +41721,17 @@ var PolicyLoader = class {
   }
   /** The policy that judges a pull request: the base branch's, else the organisation default. */
   async basePolicy(api, repo, atBase, baseTip, now) {
-    if (atBase.length > 1) return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
+    if (atBase.length > 1)
+      return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
     if (atBase.length === 1) {
       const b = atBase[0];
-      return { kind: "loaded", file: b.path, sha: b.oid, loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now), fromOrg: false };
+      return {
+        kind: "loaded",
+        file: b.path,
+        sha: b.oid,
+        loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now),
+        fromOrg: false
+      };
     }
     if (repo.repo.toLowerCase() === ".github") return { kind: "none" };
     const orgKey = `${repo.owner}/.github|HEAD:.github/rolegate.yml`.toLowerCase();

@@ -56,11 +56,55 @@ try {
   console.log(`Demo repository: ${repo}`);
   console.log("Policy: policies/sitecore-managed-cloud.yml as .github/rolegate.yml; team membership from teams.yml.");
   console.log("\n=== 1. A pipeline change, written by a DevOps engineer, approved only by a developer ===");
-  const blocked = rolegate("check", "--base", "main", "--head", "pipeline-change", "--author", "ops-olga", "--committers", "ops-olga", "--approved-by", "dev-erin", "--teams", "teams.yml");
+  const blocked = rolegate(
+    "check",
+    "--base",
+    "main",
+    "--head",
+    "pipeline-change",
+    "--author",
+    "ops-olga",
+    "--committers",
+    "ops-olga",
+    "--approved-by",
+    "dev-erin",
+    "--teams",
+    "teams.yml",
+  );
   console.log("\nThe same change as the GitHub check run would show it (markdown):");
-  rolegate("check", "--base", "main", "--head", "pipeline-change", "--author", "ops-olga", "--committers", "ops-olga", "--approved-by", "dev-erin", "--teams", "teams.yml", "--format", "markdown");
+  rolegate(
+    "check",
+    "--base",
+    "main",
+    "--head",
+    "pipeline-change",
+    "--author",
+    "ops-olga",
+    "--committers",
+    "ops-olga",
+    "--approved-by",
+    "dev-erin",
+    "--teams",
+    "teams.yml",
+    "--format",
+    "markdown",
+  );
   console.log("\n=== 2. An application change, written by a developer, approved by another developer ===");
-  const passed = rolegate("check", "--base", "main", "--head", "app-change", "--author", "dev-dan", "--committers", "dev-dan", "--approved-by", "dev-erin", "--teams", "teams.yml");
+  const passed = rolegate(
+    "check",
+    "--base",
+    "main",
+    "--head",
+    "app-change",
+    "--author",
+    "dev-dan",
+    "--committers",
+    "dev-dan",
+    "--approved-by",
+    "dev-erin",
+    "--teams",
+    "teams.yml",
+  );
   console.log("\n=== 3. Why can't dev-erin approve the pipeline change? ===");
   rolegate("explain", "--user", "dev-erin", "--action", "approve", "--path", ".github/workflows/deploy.yml", "--teams", "teams.yml");
   console.log(`\nResult: pipeline change ${blocked === 1 ? "blocked" : "NOT blocked"}, application change ${passed === 0 ? "passes" : "does NOT pass"}.`);

@@ -60,7 +60,9 @@ interface PrQueryResult {
       headRefOid: string;
       labels: { nodes: Array<{ name: string }> };
       reviews: { nodes: Array<{ author: { login: string }; state: string; submittedAt: string; commit: { oid: string } }> };
-      commits: { nodes: Array<{ commit: { oid: string; authors: { nodes: Array<{ user: { login: string } | null }> }; committer: { user: { login: string } | null } } }> };
+      commits: {
+        nodes: Array<{ commit: { oid: string; authors: { nodes: Array<{ user: { login: string } | null }> }; committer: { user: { login: string } | null } } }>;
+      };
       files: { totalCount: number; nodes: Array<{ path: string; changeType: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       timelineItems: { nodes: Array<{ __typename: string; createdAt?: string }> };
     };
@@ -185,7 +187,9 @@ describe("fake GitHub (validating)", () => {
       status: 404,
       response: { data: { message: "Not Found" } },
     });
-    await expect(octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "app", pull_number: 7 })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "app", pull_number: 7 })).rejects.toMatchObject(
+      { status: 404 },
+    );
     const anonymous = await raw(fake, "GET", "/api/v3/repos/acme/app/pulls/7", undefined, null);
     expect(anonymous).toMatchObject({ status: 401, json: { message: "Requires authentication" } });
     const unhandled = await raw(fake, "GET", "/repos/acme/app/releases");
@@ -200,13 +204,15 @@ describe("fake GitHub (validating)", () => {
     const untypedRoute: string = "POST /repos/{owner}/{repo}/check-runs"; // bypass Octokit's typing to send a bad body
     await expect(octokit.request(untypedRoute, { owner: "acme", repo: "app", head_sha: HEAD })).rejects.toMatchObject({
       status: 422,
-      response: { data: { errors: [{ field: "name", code: "missing_field", message: "\"name\" wasn't supplied." }] } },
+      response: { data: { errors: [{ field: "name", code: "missing_field", message: '"name" wasn\'t supplied.' }] } },
     });
     const notJson = await raw(fake, "POST", "/repos/acme/app/issues", "{nope");
     expect(notJson).toMatchObject({ status: 400, json: { message: "Problems parsing JSON" } });
     // Semantic checks beyond the schema: unknown SHA, status completed without conclusion.
     await expect(octokit.rest.checks.create({ owner: "acme", repo: "app", name: "n", head_sha: "f".repeat(40) })).rejects.toMatchObject({ status: 422 });
-    await expect(octokit.rest.checks.create({ owner: "acme", repo: "app", name: "n", head_sha: HEAD, status: "completed" })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.rest.checks.create({ owner: "acme", repo: "app", name: "n", head_sha: HEAD, status: "completed" })).rejects.toMatchObject({
+      status: 422,
+    });
   });
 
   it("serves pull requests, paged files with link headers, reviews and commits", async () => {
@@ -265,20 +271,22 @@ describe("fake GitHub (validating)", () => {
   });
 
   it("answers GraphQL validation errors like GitHub (HTTP 200 with errors)", async () => {
-    const unknownField = await raw(fake, "POST", "/api/graphql", { query: "{ repository(owner: \"acme\", name: \"app\") { pullRequest(number: 7) { approvers } } }" });
+    const unknownField = await raw(fake, "POST", "/api/graphql", {
+      query: '{ repository(owner: "acme", name: "app") { pullRequest(number: 7) { approvers } } }',
+    });
     expect(unknownField.status).toBe(200);
     expect(unknownField.json?.["data"]).toBeUndefined();
     expect(unknownField.json?.["errors"]).toEqual([expect.objectContaining({ message: 'Cannot query field "approvers" on type "PullRequest".' })]);
-    const syntax = await raw(fake, "POST", "/graphql", { query: "{ repository(owner: \"acme\" " });
+    const syntax = await raw(fake, "POST", "/graphql", { query: '{ repository(owner: "acme" ' });
     expect(syntax.status).toBe(200);
-    expect((syntax.json?.["errors"] as unknown[]).length).toBe(1);
-    await expect(octokit.graphql("{ repository(owner: \"acme\", name: \"app\") { pullRequest(number: 7) { files { totalCount } } } }")).rejects.toThrow(
+    expect((syntax.json?.["errors"] as unknown[] | undefined)?.length).toBe(1);
+    await expect(octokit.graphql('{ repository(owner: "acme", name: "app") { pullRequest(number: 7) { files { totalCount } } } }')).rejects.toThrow(
       "You must provide a `first` or `last` value to properly paginate the `files` connection.",
     );
-    await expect(
-      octokit.graphql("{ repository(owner: \"acme\", name: \"app\") { pullRequest(number: 7) { files(first: 101) { totalCount } } } }"),
-    ).rejects.toThrow("exceeds the `first` limit of 100 records");
-    const missing = await raw(fake, "POST", "/api/graphql", { query: "{ repository(owner: \"acme\", name: \"nope\") { name } }" });
+    await expect(octokit.graphql('{ repository(owner: "acme", name: "app") { pullRequest(number: 7) { files(first: 101) { totalCount } } } }')).rejects.toThrow(
+      "exceeds the `first` limit of 100 records",
+    );
+    const missing = await raw(fake, "POST", "/api/graphql", { query: '{ repository(owner: "acme", name: "nope") { name } }' });
     expect(missing.json).toMatchObject({ data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"] }] });
   });
 
@@ -364,7 +372,7 @@ describe("fake GitHub (lightweight, validate: false)", () => {
     const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: "acme", repo: "app", pull_number: 1, per_page: 100 });
     expect(files).toHaveLength(3000);
     const g = await octokit.graphql<{ repository: { pullRequest: { files: { totalCount: number } } } }>(
-      "{ repository(owner: \"acme\", name: \"app\") { pullRequest(number: 1) { files(first: 1) { totalCount } } } }",
+      '{ repository(owner: "acme", name: "app") { pullRequest(number: 1) { files(first: 1) { totalCount } } } }',
     );
     expect(g.repository.pullRequest.files.totalCount).toBe(3050);
   });

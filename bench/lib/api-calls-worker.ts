@@ -32,7 +32,11 @@ function delivery(w: World, event: string): { id: string; name: any; payload: an
 }
 
 const POLICY = policyYaml(globSpecs(300));
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 /**
  * A Probot instance running rolegate with retries and throttling off, as the helper

@@ -26,7 +26,16 @@ export async function apiCallsSection(opts: { quick: boolean }): Promise<{ text:
   const rows: string[][] = [];
   for (const c of counts.filter((x) => x.cache === "cold")) {
     const warm = counts.find((x) => x.cache === "warm" && x.event === c.event && x.files === c.files)!;
-    rows.push([c.event, c.files.toLocaleString("en"), c.conclusion ?? "–", String(c.total), String(warm.total), breakdown(c), breakdown(warm), `${ms(c.ms)} / ${ms(warm.ms)}`]);
+    rows.push([
+      c.event,
+      c.files.toLocaleString("en"),
+      c.conclusion ?? "–",
+      String(c.total),
+      String(warm.total),
+      breakdown(c),
+      breakdown(warm),
+      `${ms(c.ms)} / ${ms(warm.ms)}`,
+    ]);
   }
   const text = section(
     "3. GitHub API calls per event",

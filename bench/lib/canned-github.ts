@@ -26,7 +26,8 @@ interface Stored {
   body: string;
 }
 
-const json = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) }).end(body);
+const json = (res: ServerResponse, status: number, body: string) =>
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) }).end(body);
 
 export async function startCannedGitHub(opts: {
   upstream: string;
@@ -40,18 +41,22 @@ export async function startCannedGitHub(opts: {
   const counts = { canned: 0, passedOn: 0 };
   let checkRunId = 0;
 
-  const prKey = (v: Record<string, unknown>) => `pr|${v.owner}/${v.name}#${v.number}|${v.withText}|${v.withFiles}|${v.reviewsAfter ?? ""}|${v.commitsAfter ?? ""}|${v.ymlExpr}|${v.yamlExpr}`;
+  const prKey = (v: Record<string, unknown>) =>
+    `pr|${v.owner}/${v.name}#${v.number}|${v.withText}|${v.withFiles}|${v.reviewsAfter ?? ""}|${v.commitsAfter ?? ""}|${v.ymlExpr}|${v.yamlExpr}`;
 
   /** One request to the strict fake. */
   const ask = (method: string, path: string, headers: Record<string, string | string[] | undefined>, body: string) =>
     new Promise<Stored & { headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-      const req = request({ host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host, "content-length": Buffer.byteLength(body) } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 502, body: text, headers: res.headers }));
-        res.on("error", reject);
-      });
+      const req = request(
+        { host: upstream.hostname, port: upstream.port, method, path, headers: { ...headers, host: upstream.host, "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 502, body: text, headers: res.headers }));
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -95,7 +100,12 @@ export async function startCannedGitHub(opts: {
     counts.passedOn++;
     const answer = await ask(method, path, req.headers, body);
     if (readOnce && answer.status === 200) memory.set(`get|${path}`, answer);
-    res.writeHead(answer.status, Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["content-length", "transfer-encoding", "connection", "keep-alive"].includes(k)))).end(answer.body);
+    res
+      .writeHead(
+        answer.status,
+        Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !["content-length", "transfer-encoding", "connection", "keep-alive"].includes(k))),
+      )
+      .end(answer.body);
   };
 
   const server = createServer((req, res) => {
@@ -114,9 +124,25 @@ export async function startCannedGitHub(opts: {
     async prefetch(prs) {
       for (const pr of prs) {
         for (const withText of [true, false]) {
-          const variables = { owner: pr.owner, name: pr.repo, number: pr.number, reviewsAfter: null, commitsAfter: null, ymlExpr: "main:.github/rolegate.yml", yamlExpr: "main:.github/rolegate.yaml", withText, withFiles: true };
-          const answer = await ask("POST", "/api/graphql", { authorization: `token ${opts.tokenFor(pr.installation)}`, "content-type": "application/json" }, JSON.stringify({ query: opts.pullRequestQuery, variables }));
-          if (answer.status !== 200 || answer.body.includes('"errors"')) throw new Error(`prefetch of ${pr.owner}/${pr.repo}#${pr.number} failed: ${answer.status} ${answer.body.slice(0, 300)}`);
+          const variables = {
+            owner: pr.owner,
+            name: pr.repo,
+            number: pr.number,
+            reviewsAfter: null,
+            commitsAfter: null,
+            ymlExpr: "main:.github/rolegate.yml",
+            yamlExpr: "main:.github/rolegate.yaml",
+            withText,
+            withFiles: true,
+          };
+          const answer = await ask(
+            "POST",
+            "/api/graphql",
+            { authorization: `token ${opts.tokenFor(pr.installation)}`, "content-type": "application/json" },
+            JSON.stringify({ query: opts.pullRequestQuery, variables }),
+          );
+          if (answer.status !== 200 || answer.body.includes('"errors"'))
+            throw new Error(`prefetch of ${pr.owner}/${pr.repo}#${pr.number} failed: ${answer.status} ${answer.body.slice(0, 300)}`);
           memory.set(prKey(variables), answer);
         }
       }

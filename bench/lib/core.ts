@@ -50,7 +50,10 @@ export interface CoreResult {
 
 function baseline(job: BaselineJob): Promise<BaselineResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(import.meta.dirname, "codeowners-worker.ts"), [], { execArgv: ["--import", "tsx", "--max-old-space-size=6144"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(join(import.meta.dirname, "codeowners-worker.ts"), [], {
+      execArgv: ["--import", "tsx", "--max-old-space-size=6144"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     let answered = false;
     child.once("message", (m) => {
       answered = true;
@@ -85,14 +88,17 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
       const text = policyYaml(specs);
       const loaded = loadPolicy(".github/rolegate.yml", text, NOW);
       const errors = loaded.diagnostics.filter((d) => d.severity === "error");
-      if (!loaded.policy || errors.length > 0) throw new Error(`generated policy (${g} globs) is invalid:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
+      if (!loaded.policy || errors.length > 0)
+        throw new Error(`generated policy (${g} globs) is invalid:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
       const policy = loaded.policy;
       policies.set(g, policy);
       const dir = mkdtempSync(join(tmpdir(), "rolegate-bench-codeowners-"));
       dirs.push(dir);
       writeFileSync(join(dir, "CODEOWNERS"), codeownersText(specs));
 
-      const load = summarize(measure(() => loadPolicy(".github/rolegate.yml", text, NOW), { warmup: 1, minRuns: 5, maxRuns: 15, budgetMs: opts.quick ? 500 : 1500 }));
+      const load = summarize(
+        measure(() => loadPolicy(".github/rolegate.yml", text, NOW), { warmup: 1, minRuns: 5, maxRuns: 15, budgetMs: opts.quick ? 500 : 1500 }),
+      );
       const classifierBuild = summarize(measure(() => new Classifier(policy), { warmup: 3, minRuns: 20, maxRuns: 200, budgetMs: 300 }));
       let constructs: number[] = [];
 
@@ -102,7 +108,15 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
         const budget = opts.quick ? 1000 : 2000;
         const evaluateRuns = measure(() => evaluate(policy, state, classifier), { warmup: 1, minRuns: 3, maxRuns: 15, budgetMs: budget });
         const classifyRuns = measure(() => classifier.classify(state.files, state.targetBranch), { warmup: 1, minRuns: 3, maxRuns: 15, budgetMs: budget / 2 });
-        const base = await baseline({ dir, files: n, fullRunLimitMs: opts.quick ? 3000 : 8000, sampleSize: 500, budgetMs: opts.quick ? 2000 : 4000, minRuns: opts.quick ? 1 : 3, maxRuns: 7 });
+        const base = await baseline({
+          dir,
+          files: n,
+          fullRunLimitMs: opts.quick ? 3000 : 8000,
+          sampleSize: 500,
+          budgetMs: opts.quick ? 2000 : 4000,
+          minRuns: opts.quick ? 1 : 3,
+          maxRuns: 7,
+        });
         constructs = constructs.concat(base.construct);
         const scale = base.counted / base.resolved;
         const paths = countedPaths(state.files).filter((_, i) => i % base.stride === 0);
@@ -110,7 +124,8 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
         const disagreements: string[] = [];
         paths.forEach((p, i) => {
           if (agrees(classifier, p, base.owners[i] ?? "")) agree++;
-          else if (disagreements.length < 3) disagreements.push(`${p}: codeowners ${base.owners[i] || "(none)"}, rolegate ${JSON.stringify(classifier.classifyPath(p, []))}`);
+          else if (disagreements.length < 3)
+            disagreements.push(`${p}: codeowners ${base.owners[i] || "(none)"}, rolegate ${JSON.stringify(classifier.classifyPath(p, []))}`);
         });
         cells.push({
           globs: g,
@@ -156,22 +171,32 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
     `rolegate code measured: ${opts.rolegate.description}.`,
     "rolegate evaluate = `evaluate(policy, state, classifier)` with a compiled policy and a reused Classifier: classification of every counted path plus the full judgement (50 roles, 8 requirements, 100 reviews by 60 people, 15 teams, eligible-approver lists). The app builds a new Classifier per evaluation: add the `new Classifier` time of the table below.",
     "codeowners = `new Codeowners(dir)` (untimed, fresh per run, since the package caches per path) then `getOwner(path)` for every counted path, in a separate process; it only finds the last matching line's owner and judges nothing.",
-    "ratio = rolegate evaluate ÷ codeowners, medians; \"with compile\" = (loadPolicy + new Classifier + evaluate) ÷ (new Codeowners + getOwner for every path).",
+    'ratio = rolegate evaluate ÷ codeowners, medians; "with compile" = (loadPolicy + new Classifier + evaluate) ÷ (new Codeowners + getOwner for every path).',
     "agree = counted paths where codeowners' owner is one of the categories/environments rolegate found (or both found none): the two resolve the same globs the same way.",
     "≈: one full codeowners run was estimated to take longer than the limit, so it resolved every k-th path and the time was multiplied by k.",
   ];
   for (const c of cells) for (const d of c.disagreements) notes1.push(`disagreement (${c.files}×${c.globs}): ${d}`);
-  notes1.push(`CPU time ÷ wall time of rolegate's timed runs: ${(contention.cpuMs / contention.wallMs).toFixed(2)} (about 1 when the bench had a core to itself; well under 1 means another process took the CPU and the times are pessimistic).`);
+  notes1.push(
+    `CPU time ÷ wall time of rolegate's timed runs: ${(contention.cpuMs / contention.wallMs).toFixed(2)} (about 1 when the bench had a core to itself; well under 1 means another process took the CPU and the times are pessimistic).`,
+  );
   text += section(
     "1. Classification + full evaluation vs codeowners (per pull request)",
-    table(["files × globs", "rolegate evaluate", "rolegate classify only", "codeowners getOwner, every path", "rolegate ÷ codeowners", "with compile", "agree"], rows),
+    table(
+      ["files × globs", "rolegate evaluate", "rolegate classify only", "codeowners getOwner, every path", "rolegate ÷ codeowners", "with compile", "agree"],
+      rows,
+    ),
     notes1,
   );
   text += section(
     "1b. Compile once per policy",
     table(
       ["globs", "loadPolicy (YAML, schema, model, lint)", "new Classifier", "new Codeowners (read + parse)"],
-      compile.map((c) => [c.globs.toLocaleString("en"), `${spread(c.load)} n=${c.load.n}`, `${spread(c.classifier)} n=${c.classifier.n}`, `${spread(c.baselineConstruct)} n=${c.baselineConstruct.n}`]),
+      compile.map((c) => [
+        c.globs.toLocaleString("en"),
+        `${spread(c.load)} n=${c.load.n}`,
+        `${spread(c.classifier)} n=${c.classifier.n}`,
+        `${spread(c.baselineConstruct)} n=${c.baselineConstruct.n}`,
+      ]),
     ),
     ["The policies also carry 88 member path scopes (2 per team role), the same at every size; the CODEOWNERS files have exactly the listed number of lines."],
   );
@@ -182,7 +207,14 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
   for (const g of globCounts) {
     const a = cell(g, fileCounts[0]!);
     const b = cell(g, fileCounts[fileCounts.length - 1]!);
-    if (a && b) growth.push([`files ×${b.files / a.files} (${a.files.toLocaleString("en")} → ${b.files.toLocaleString("en")})`, `${g.toLocaleString("en")} globs`, `${ratio(b.evaluate.median, a.evaluate.median)}×`, `${ratio(b.baseline.median, a.baseline.median)}×`, "–"]);
+    if (a && b)
+      growth.push([
+        `files ×${b.files / a.files} (${a.files.toLocaleString("en")} → ${b.files.toLocaleString("en")})`,
+        `${g.toLocaleString("en")} globs`,
+        `${ratio(b.evaluate.median, a.evaluate.median)}×`,
+        `${ratio(b.baseline.median, a.baseline.median)}×`,
+        "–",
+      ]);
   }
   for (let i = 0; i + 1 < globCounts.length; i++) {
     for (const n of fileCounts) {
@@ -191,7 +223,13 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
       if (!a || !b) continue;
       const r = b.evaluate.median / a.evaluate.median;
       targetGrowth.push({ ratio: r, met: r < 3 });
-      growth.push([`globs ×10 (${a.globs.toLocaleString("en")} → ${b.globs.toLocaleString("en")})`, `${n.toLocaleString("en")} files`, `${ratio(b.evaluate.median, a.evaluate.median)}×`, `${ratio(b.baseline.median, a.baseline.median)}×`, r < 3 ? "< 3×: met" : "< 3×: MISSED"]);
+      growth.push([
+        `globs ×10 (${a.globs.toLocaleString("en")} → ${b.globs.toLocaleString("en")})`,
+        `${n.toLocaleString("en")} files`,
+        `${ratio(b.evaluate.median, a.evaluate.median)}×`,
+        `${ratio(b.baseline.median, a.baseline.median)}×`,
+        r < 3 ? "< 3×: met" : "< 3×: MISSED",
+      ]);
     }
   }
   {
@@ -199,8 +237,22 @@ export async function coreSection(opts: CoreOptions): Promise<CoreResult> {
     const b = cell(globCounts[1]!, fileCounts[fileCounts.length - 1]!);
     const c2 = cell(globCounts[1]!, fileCounts[0]!);
     const d = cell(globCounts[2]!, fileCounts[fileCounts.length - 1]!);
-    if (a && b) growth.push([`both ×10 (${a.files}×${a.globs} → ${b.files}×${b.globs})`, "", `${ratio(b.evaluate.median, a.evaluate.median)}×`, `${ratio(b.baseline.median, a.baseline.median)}×`, "–"]);
-    if (c2 && d) growth.push([`both ×10 (${c2.files}×${c2.globs} → ${d.files}×${d.globs})`, "", `${ratio(d.evaluate.median, c2.evaluate.median)}×`, `${ratio(d.baseline.median, c2.baseline.median)}×`, "–"]);
+    if (a && b)
+      growth.push([
+        `both ×10 (${a.files}×${a.globs} → ${b.files}×${b.globs})`,
+        "",
+        `${ratio(b.evaluate.median, a.evaluate.median)}×`,
+        `${ratio(b.baseline.median, a.baseline.median)}×`,
+        "–",
+      ]);
+    if (c2 && d)
+      growth.push([
+        `both ×10 (${c2.files}×${c2.globs} → ${d.files}×${d.globs})`,
+        "",
+        `${ratio(d.evaluate.median, c2.evaluate.median)}×`,
+        `${ratio(d.baseline.median, c2.baseline.median)}×`,
+        "–",
+      ]);
   }
   text += section("2. Growth (ratios of medians from section 1)", table(["growth", "at", "rolegate evaluate", "codeowners", "target (rolegate)"], growth), [
     "Linear in files is expected for both; the target is that 10× more globs cost rolegate less than 3× the time.",

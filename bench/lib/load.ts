@@ -126,7 +126,15 @@ interface RunningApp {
   stop: () => Promise<void>;
 }
 
-async function startApp(label: string, entry: string, extraEnv: Record<string, string>, github: { url: string }, keyPath: string, logFile: string, nodeArgs: string[] = []): Promise<RunningApp> {
+async function startApp(
+  label: string,
+  entry: string,
+  extraEnv: Record<string, string>,
+  github: { url: string },
+  keyPath: string,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Promise<RunningApp> {
   const port = await freePort();
   // The log goes to a file, as to a collector that always keeps up: a pipe this busy process
   // read late would block the app's synchronous log writes and slow it down.
@@ -222,7 +230,10 @@ async function scrapeApiAnswers(port: number): Promise<string> {
       const value = / (\d+(?:\.\d+)?)$/.exec(line)?.[1];
       if (status !== undefined && value !== undefined) byStatus.set(status, (byStatus.get(status) ?? 0) + Number(value));
     }
-    return [...byStatus].sort().map(([k, v]) => `${k}: ${v}`).join(", ");
+    return [...byStatus]
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ");
   } catch {
     return "";
   }
@@ -239,13 +250,25 @@ function generator(url: string, rate: number, deliveries: Delivery[], deadlineMs
     let finished = false;
     let resolveDone: (r: GeneratorResult) => void = () => {};
     let rejectDone: (e: Error) => void = () => {};
-    const done = new Promise<GeneratorResult>((res, rej) => ((resolveDone = res), (rejectDone = rej)));
+    const done = new Promise<GeneratorResult>((res, rej) => {
+      resolveDone = res;
+      rejectDone = rej;
+    });
     child.on("message", (m: { ready?: boolean } & GeneratorResult) => {
-      if (m.ready) return resolveReady({ go: () => (child.send({ go: true }), done) });
+      if (m.ready)
+        return resolveReady({
+          go: () => {
+            child.send({ go: true });
+            return done;
+          },
+        });
       finished = true;
       resolveDone(m);
     });
-    child.once("error", (e) => (reject(e), rejectDone(e)));
+    child.once("error", (e) => {
+      reject(e);
+      rejectDone(e);
+    });
     child.once("exit", (code) => {
       if (finished) return;
       const e = new Error(`the load generator exited with ${code}`);
@@ -328,13 +351,30 @@ function deliveries(fake: FakeGitHub, w: World, count: number, tag: string): Del
       installation: { id: installationId(i) },
       sender: { login: reviewed ? "olga" : "ops-lead", type: "User" },
     };
-    if (reviewed) payload.review = { id: 1_000_000 + n, user: { login: "olga", type: "User" }, state: "approved", commit_id: head, submitted_at: new Date().toISOString() };
-    out.push({ id: `${tag}-${n}`, event, body: JSON.stringify(payload), key: `${owner}/app@${head}`, pr: { owner, repo: "app", number, installation: installationId(i) } });
+    if (reviewed)
+      payload.review = { id: 1_000_000 + n, user: { login: "olga", type: "User" }, state: "approved", commit_id: head, submitted_at: new Date().toISOString() };
+    out.push({
+      id: `${tag}-${n}`,
+      event,
+      body: JSON.stringify(payload),
+      key: `${owner}/app@${head}`,
+      pr: { owner, repo: "app", number, installation: installationId(i) },
+    });
   }
   return out;
 }
 
-async function phase(label: string, name: string, app: RunningApp, fake: FakeGitHub, posted: Map<string, number>, received: Map<string, number>, list: Delivery[], rate: number, drainMs: number): Promise<PhaseStats> {
+async function phase(
+  label: string,
+  name: string,
+  app: RunningApp,
+  fake: FakeGitHub,
+  posted: Map<string, number>,
+  received: Map<string, number>,
+  list: Delivery[],
+  rate: number,
+  drainMs: number,
+): Promise<PhaseStats> {
   const gen = await generator(`http://127.0.0.1:${app.port}/api/github/webhooks`, rate, list, (list.length / rate) * 1000 + 60_000);
   // Let this process (the fake) finish the hand-over and collect its garbage before the clock starts.
   await sleep(1000);
@@ -393,13 +433,19 @@ async function phase(label: string, name: string, app: RunningApp, fake: FakeGit
     response: percentiles(response),
     logMs: percentiles(logMs),
     windowMs: wall * 1000,
-    conclusions: [...conclusions].sort().map(([k, v]) => `${k} ${v}`).join(", "),
+    conclusions: [...conclusions]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", "),
     window: [t0 - app.spawnedAt, t0 + wall * 1000 - app.spawnedAt],
     failed,
     appCpu: (cpuSeconds(app.child.pid!) - cpuApp0) / wall,
     fakeCpu: (cpuFake.user + cpuFake.system) / 1e6 / wall,
     genCpu: results.cpuMs / 1000 / wall,
-    otherCpu: Math.max(0, busy / wall - (cpuSeconds(app.child.pid!) - cpuApp0) / wall - (cpuFake.user + cpuFake.system) / 1e6 / wall - results.cpuMs / 1000 / wall),
+    otherCpu: Math.max(
+      0,
+      busy / wall - (cpuSeconds(app.child.pid!) - cpuApp0) / wall - (cpuFake.user + cpuFake.system) / 1e6 / wall - results.cpuMs / 1000 / wall,
+    ),
     rssPeakMb: Math.max(rssMax, app.rssPeakKb()) / 1024,
   };
 }
@@ -475,7 +521,10 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       const profDir = v.profile ? mkdtempSync(join(tmpdir(), "rolegate-bench-prof-")) : undefined;
       // BENCH_APP_NODE_ARGS (e.g. --trace-gc) and BENCH_KEEP_LOGS=1 are for investigating a run.
       const extraArgs = [...startFlags(), ...(process.env.BENCH_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean)];
-      const app = await startApp(v.label, v.entry, v.env, canned, keyPath, join(dir, `app-${variants.indexOf(v)}.log`), [...extraArgs, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])]);
+      const app = await startApp(v.label, v.entry, v.env, canned, keyPath, join(dir, `app-${variants.indexOf(v)}.log`), [
+        ...extraArgs,
+        ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : []),
+      ]);
       try {
         for (const ph of v.phases) {
           const list = deliveries(fake, world, ph.count, `${stats.length}`);
@@ -489,7 +538,9 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
         await app.stop();
         app.readLog();
       }
-      notes.push(`${v.label}: peak RSS (VmHWM) ${rssPeak.toFixed(0)} MB over its run; GitHub API answers by status (the app's /metrics, every attempt): ${apiAnswers || "not available"}; ${app.errors} error log lines${app.warnings.length ? `; first warnings: ${app.warnings.map((w) => JSON.stringify(w)).join(", ")}` : ""}.`);
+      notes.push(
+        `${v.label}: peak RSS (VmHWM) ${rssPeak.toFixed(0)} MB over its run; GitHub API answers by status (the app's /metrics, every attempt): ${apiAnswers || "not available"}; ${app.errors} error log lines${app.warnings.length ? `; first warnings: ${app.warnings.map((w) => JSON.stringify(w)).join(", ")}` : ""}.`,
+      );
       if (profDir) {
         const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
         if (file) {
@@ -502,7 +553,10 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
       }
     }
   } finally {
-    if (canned) notes.push(`GitHub answers: ${canned.counts.canned} from memory, ${canned.counts.passedOn} passed on to the strict fake (tokens, blobs, first team and permission reads).`);
+    if (canned)
+      notes.push(
+        `GitHub answers: ${canned.counts.canned} from memory, ${canned.counts.passedOn} passed on to the strict fake (tokens, blobs, first team and permission reads).`,
+      );
     await canned?.close();
     await fake.close();
     if (process.env.BENCH_KEEP_LOGS) process.stderr.write(`  load: app logs kept in ${dir}\n`);
@@ -525,11 +579,26 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
   ]);
   const text = section(
     "4. Webhook throughput and latency of the running app",
-    table(["app", "phase", "offered", "evaluated", "check runs", "evaluated/s: steady / end to end", "delivery → check run p50 / p90 / p99 / max", "app log `ms` p50 / p99", "webhook answer p50 / p99", "CPU app / fake / load gen / rest", "app peak RSS"], rows),
+    table(
+      [
+        "app",
+        "phase",
+        "offered",
+        "evaluated",
+        "check runs",
+        "evaluated/s: steady / end to end",
+        "delivery → check run p50 / p90 / p99 / max",
+        "app log `ms` p50 / p99",
+        "webhook answer p50 / p99",
+        "CPU app / fake / load gen / rest",
+        "app peak RSS",
+      ],
+      rows,
+    ),
     [
       `The strict fake's request budget is raised for the load (it keeps one for all installations; GitHub keeps one per installation, at least 5,000 an hour, far above the < 100 calls an installation makes here). ${installations} installations (one organisation and repository each, the 300-glob 50-role policy, 15 teams); every delivery is for a different pull request of 10 files (7 service files, a staging Terraform file, a workflow, a doc) by a DevOps engineer; deliveries go round robin over the installations. Half are \`pull_request\` opened/synchronize without an approval (\`action_required\`, so the app also requests reviews), half \`pull_request_review\` submitted by another DevOps engineer (\`success\`); the check runs column counts what the fake received.`,
       `The load generator (bench/load-generator.mjs, a second process) sends signed deliveries on 127.0.0.1 at a fixed rate (open loop) over a keep-alive pool; GitHub is answered in the bench process by canned answers (bench/lib/canned-github.ts: the strict fake's own answers, asked ahead of each phase and served from memory; check runs and review requests answered and recorded there), the app in a third. All three share the machine's two cores. CPU: per process, in % of one core, over the phase (100% = one core busy); rest = whatever else the machine ran meanwhile (other processes, the kernel), from /proc/stat.`,
-      "delivery → check run: from sending the delivery to GitHub (the canned answers) receiving `POST /check-runs` for that pull request's head commit; a delivery whose check run did not arrive within the phase's window counts as slower than the window (\"> …\"). evaluated/s: steady = the rate at which check runs arrived ((evaluated − 1) ÷ (last − first check run)), which equals the offered rate when the app keeps up; end to end = evaluated ÷ (last check run − first delivery), which also counts the time to the first check run. app log `ms`: the app's own \"evaluated pull request\" line (judge + post). webhook answer: Probot answers a delivery when its handler has finished (including the review request), or 202 after 9 s.",
+      'delivery → check run: from sending the delivery to GitHub (the canned answers) receiving `POST /check-runs` for that pull request\'s head commit; a delivery whose check run did not arrive within the phase\'s window counts as slower than the window ("> …"). evaluated/s: steady = the rate at which check runs arrived ((evaluated − 1) ÷ (last − first check run)), which equals the offered rate when the app keeps up; end to end = evaluated ÷ (last check run − first delivery), which also counts the time to the first check run. app log `ms`: the app\'s own "evaluated pull request" line (judge + post). webhook answer: Probot answers a delivery when its handler has finished (including the review request), or 202 after 9 s.',
       "cold: the first event of each installation (installation token, 15 team member lists, write access and the policy are fetched, and the policy is parsed). warm: caches filled.",
       `Throttling (src/app/throttle.ts, as shipped): Probot's throttling plugin, keyed per installation, starts writes (the check run, a review request) at least 1 s apart per installation, as GitHub's secondary limits ask; GraphQL queries go past that write queue (they are reads; GitHub limits them by points). An installation can therefore take about one evaluation a second, and GitHub's own limit (5,000–15,000 requests an hour per installation) is lower still: the load is spread over ${installations} installations (one event per installation every ${(installations / rate).toFixed(0)} s), as an app installed in many organisations sees it. The variant (bench/app-variant.mjs) is the same built app with throttling off and a CPU profiler attached: rolegate's own cost and where it goes, not how it ships.`,
       ...notes,
@@ -549,10 +618,13 @@ export async function loadSection(opts: { quick: boolean; buildFailed?: string }
   const last = stats.filter((s) => !s.phase.startsWith("cold"));
   const summary = last.map((s) => {
     const sustained = s.evaluated === s.events && s.throughput >= 0.98 * s.rate;
-    const rateText = s.phase.startsWith("burst") ? `${s.endToEnd.toFixed(2)} evaluated events/s end to end` : `${s.throughput.toFixed(s.throughput < 10 ? 2 : 0)} evaluated events/s steady`;
+    const rateText = s.phase.startsWith("burst")
+      ? `${s.endToEnd.toFixed(2)} evaluated events/s end to end`
+      : `${s.throughput.toFixed(s.throughput < 10 ? 2 : 0)} evaluated events/s steady`;
     const head = `${s.app} (${s.phase}): ${rateText} at ${s.rate}/s offered, ${s.evaluated}/${s.events} evaluated`;
     const tail = `delivery → check run p50 ${lat(s.latency.median, s)}, p99 ${lat(s.latency.p99, s)}, peak RSS ${s.rssPeakMb.toFixed(0)} MB`;
-    if (s.rate < 200 && !s.phase.startsWith("burst")) return `${head} (${sustained ? "kept up" : "did not keep up"}; below the target rate, for comparison), ${tail}`;
+    if (s.rate < 200 && !s.phase.startsWith("burst"))
+      return `${head} (${sustained ? "kept up" : "did not keep up"}; below the target rate, for comparison), ${tail}`;
     return `${head} (target ≥ 200/s: ${sustained && s.rate >= 200 ? "met" : "MISSED"}), ${tail} (target p99 < 250 ms: ${s.latency.p99 < 250 ? "met" : "MISSED"})`;
   });
   return { text: text + profileText, summary };

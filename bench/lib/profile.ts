@@ -128,6 +128,7 @@ export function profileTables(p: ProfileSummary, what: { self?: boolean; inclusi
   const out: string[] = [];
   if (what.areas) out.push("By code area (self time):\n", "| share | area |", "|---|---|", ...p.areas.map(row), "");
   if (what.self) out.push("Self time (where the CPU is):\n", "| share | function |", "|---|---|", ...p.self.map(row), "");
-  if (what.inclusive) out.push("Inclusive time of rolegate's own functions (what a fix would change):\n", "| share | function |", "|---|---|", ...p.inclusive.map(row), "");
+  if (what.inclusive)
+    out.push("Inclusive time of rolegate's own functions (what a fix would change):\n", "| share | function |", "|---|---|", ...p.inclusive.map(row), "");
   return out.join("\n");
 }

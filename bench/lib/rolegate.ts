@@ -39,7 +39,9 @@ export async function loadRolegateCore(preferDist: boolean): Promise<RolegateCor
   ]);
   return {
     source: useDist ? "dist" : "src",
-    description: useDist ? "the build in dist/ (tsc output, as it ships)" : "the sources in src/ through tsx (no build available; tsx's transform makes hot closures slower than the build)",
+    description: useDist
+      ? "the build in dist/ (tsc output, as it ships)"
+      : "the sources in src/ through tsx (no build available; tsx's transform makes hot closures slower than the build)",
     Classifier: classify.Classifier,
     evaluate: evaluate.evaluate,
     loadPolicy: policyLoad.loadPolicy,

@@ -156,7 +156,7 @@ export function policyYaml(specs: readonly GlobSpec[], org = "acme"): string {
     "  contractor:",
     "    members: [ext-1, ext-2]",
     "    grants: { author: [application] }",
-    "    denies: { approve: [{ category: \"*\", from_level: 4 }], merge: [\"*\"] }",
+    '    denies: { approve: [{ category: "*", from_level: 4 }], merge: ["*"] }',
   );
   for (let i = 0; i < TEAM_ROLES; i++) {
     const own = serviceGlobs.length ? [serviceGlobs[i % serviceGlobs.length]!, serviceGlobs[(i * 7 + 3) % serviceGlobs.length]!] : ["services/**"];
@@ -190,7 +190,7 @@ export function policyYaml(specs: readonly GlobSpec[], org = "acme"): string {
     "    roles: [sre]",
     "  - name: Release branches need two approvals",
     "    approvals: 2",
-    "    when: { target_branch: [\"release/**\"] }",
+    '    when: { target_branch: ["release/**"] }',
     "  - name: Policy changes need a DevOps engineer",
     "    categories: [policy]",
     "    roles: [devops-engineer]",
@@ -239,7 +239,13 @@ export function changedPaths(count: number, seed = 7): string[] {
 }
 
 export function changedFiles(count: number, seed = 7): ChangedFile[] {
-  return changedPaths(count, seed).map((path, i) => (i % 50 === 0 ? { path, status: "renamed" as const, previousPath: `old/${path}` } : i % 10 === 0 ? { path, status: "added" as const } : { path, status: "modified" as const }));
+  return changedPaths(count, seed).map((path, i) =>
+    i % 50 === 0
+      ? { path, status: "renamed" as const, previousPath: `old/${path}` }
+      : i % 10 === 0
+        ? { path, status: "added" as const }
+        : { path, status: "modified" as const },
+  );
 }
 
 export const NOW = new Date("2026-11-23T12:00:00Z");
@@ -247,8 +253,15 @@ export const NOW = new Date("2026-11-23T12:00:00Z");
 /** Team members as a front end resolves them: every team the policy names, 8 people each. */
 export function teamMembers(org = "acme"): Map<string, string[]> {
   const members = new Map<string, string[]>();
-  for (let t = 0; t < TEAM_POOL; t++) members.set(`${org}/team-${pad(t, 2)}`, Array.from({ length: 8 }, (_, k) => `dev-${pad(t, 2)}-${k}`));
-  members.set(`${org}/developers`, Array.from({ length: 40 }, (_, k) => `dev-${pad(k % TEAM_POOL, 2)}-${k % 8}`));
+  for (let t = 0; t < TEAM_POOL; t++)
+    members.set(
+      `${org}/team-${pad(t, 2)}`,
+      Array.from({ length: 8 }, (_, k) => `dev-${pad(t, 2)}-${k}`),
+    );
+  members.set(
+    `${org}/developers`,
+    Array.from({ length: 40 }, (_, k) => `dev-${pad(k % TEAM_POOL, 2)}-${k % 8}`),
+  );
   members.set(`${org}/devops`, ["olga", "omar", "ops-1", "ops-2"]);
   members.set(`${org}/sre`, ["sam", "sue"]);
   members.set(`${org}/dba`, ["dora"]);
@@ -294,8 +307,6 @@ export function changeState(files: ChangedFile[]): ChangeState {
     now: NOW,
   };
 }
-
-
 
 /** Every path a change counts: a rename counts under its old and its new path (as rolegate does). */
 export function countedPaths(files: readonly ChangedFile[]): string[] {

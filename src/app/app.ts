@@ -17,7 +17,6 @@ const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 /** Open pull requests re-judged when the policy on their base branch changes. */
 const MAX_REEVALUATED = 100;
 
-
 function installationOf(context: Context): string {
   return String((context.payload as { installation?: { id?: number } }).installation?.id ?? "none");
 }
@@ -48,7 +47,8 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
     const mergeMethod = options.mergeMethod ?? "merge";
     const budget = options.retryBudget ?? DEFAULT_BUDGET;
     /** Every call goes through the retry layer: transient faults are retried within a budget, then fail. */
-    const apiOf = (context: Context): GitHubApi => resilient(service.metrics.instrument(withNativeJson(context.octokit as unknown as OctokitLike), installationOf(context)), budget);
+    const apiOf = (context: Context): GitHubApi =>
+      resilient(service.metrics.instrument(withNativeJson(context.octokit as unknown as OctokitLike), installationOf(context)), budget);
 
     // GitHub may deliver an event twice; the second delivery changes nothing.
     const on = <E extends Parameters<typeof app.on>[0]>(events: E, handler: (context: any) => Promise<void>) =>
@@ -111,12 +111,19 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       }
       const rules = [
         ...(j.result?.violations ?? []).map((v) => `${v.user} may not ${v.action} \`${v.path}\`: ${v.reason}`),
-        ...(j.result?.requirements ?? []).filter((r) => !r.satisfied).map((r) => `requirement not met at merge: ${r.name} (${r.approvals.have}/${r.approvals.need} approvals)`),
+        ...(j.result?.requirements ?? [])
+          .filter((r) => !r.satisfied)
+          .map((r) => `requirement not met at merge: ${r.name} (${r.approvals.have}/${r.approvals.need} approvals)`),
         ...(j.result?.blocking ?? []).map((b) => `merged despite a blocking review: ${b.reason}`),
         ...(j.result ? j.result.errors : j.conclusion === "failure" ? [j.title] : []),
       ];
       if (rules.length === 0 || j.conclusion === "neutral") return;
-      await openViolationIssue(apiOf(context), t.repo, { kind: "merge", who: merger, what: `pull request #${t.number}`, rules, headSha: pr.head.sha, policySha: j.policySha, policyFile: j.policyFile }, j.policy);
+      await openViolationIssue(
+        apiOf(context),
+        t.repo,
+        { kind: "merge", who: merger, what: `pull request #${t.number}`, rules, headSha: pr.head.sha, policySha: j.policySha, policyFile: j.policyFile },
+        j.policy,
+      );
     });
 
     // Re-runs and suites: re-judge every pull request the commit belongs to.
@@ -151,7 +158,12 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
         const verdicts: { number: number; conclusion: string; title: string }[] = [];
         for (const number of numbers) {
           try {
-            const one = await service.judge(apiOf(context), { repo, number, baseRef: group.base_ref.replace(/^refs\/heads\//, ""), installation: installationOf(context) });
+            const one = await service.judge(apiOf(context), {
+              repo,
+              number,
+              baseRef: group.base_ref.replace(/^refs\/heads\//, ""),
+              installation: installationOf(context),
+            });
             verdicts.push({ number, conclusion: one.conclusion, title: one.title });
           } catch (e) {
             verdicts.push({ number, conclusion: "failure", title: failedJudgement("could not judge", e).summary.split("\n")[2] ?? "could not judge" });
@@ -199,7 +211,18 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
     // required check that is not pinned to the app: report it where it can be seen.
     const reportForgery = async (context: Context, who: string, sha: string, what: string) => {
       const repo = context.repo() as RepoRef;
-      await openViolationIssue(apiOf(context), repo, { kind: "forgery", who, what, rules: [`${what} named "rolegate" was posted by ${who}, not by the rolegate app; pin the required check to the rolegate app (docs/app.md)`], headSha: sha }, undefined);
+      await openViolationIssue(
+        apiOf(context),
+        repo,
+        {
+          kind: "forgery",
+          who,
+          what,
+          rules: [`${what} named "rolegate" was posted by ${who}, not by the rolegate app; pin the required check to the rolegate app (docs/app.md)`],
+          headSha: sha,
+        },
+        undefined,
+      );
     };
     on(["check_run.created", "check_run.completed"], async (context) => {
       const run = context.payload.check_run;
@@ -229,7 +252,8 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
       const branchInfo = await api.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...repo, branch });
       if (!(branchInfo.data as { protected: boolean }).protected) return;
       // The policy before the push is the one the push had to respect.
-      const blob = (await fetchBlob(api, repo, `${payload.before}:.github/rolegate.yml`)) ?? (await fetchBlob(api, repo, `${payload.before}:.github/rolegate.yaml`));
+      const blob =
+        (await fetchBlob(api, repo, `${payload.before}:.github/rolegate.yml`)) ?? (await fetchBlob(api, repo, `${payload.before}:.github/rolegate.yaml`));
       if (!blob) return;
       const now = service.now();
       const loaded = await service.policies.load(api, repo, { file: blob.path, text: blob.text, sha: blob.oid }, payload.before, now);
@@ -248,7 +272,20 @@ export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFuncti
         else if (guarded) rules.push(`\`${path}\` (${file.categories.join(", ")}) changed without the review a pull request would need`);
       }
       if (rules.length === 0) return;
-      await openViolationIssue(api, repo, { kind: "push", who: pusher, what: `a push of ${paths.length} file${paths.length === 1 ? "" : "s"} to ${branch}`, rules, headSha: payload.after, policySha: blob.oid, policyFile: blob.path }, policy);
+      await openViolationIssue(
+        api,
+        repo,
+        {
+          kind: "push",
+          who: pusher,
+          what: `a push of ${paths.length} file${paths.length === 1 ? "" : "s"} to ${branch}`,
+          rules,
+          headSha: payload.after,
+          policySha: blob.oid,
+          policyFile: blob.path,
+        },
+        policy,
+      );
     }
   };
 }

@@ -20,7 +20,14 @@ async function reply(api: GitHubApi, t: PullRequestTarget, body: string): Promis
  * (memberships, time windows and teams may have changed since the last check), with the
  * commenter as the merger, and merges only on a clean success at the judged head commit.
  */
-export async function runCommand(service: RolegateService, api: GitHubApi, t: PullRequestTarget, commenter: string, command: Command, defaultMethod: "merge" | "squash" | "rebase"): Promise<void> {
+export async function runCommand(
+  service: RolegateService,
+  api: GitHubApi,
+  t: PullRequestTarget,
+  commenter: string,
+  command: Command,
+  defaultMethod: "merge" | "squash" | "rebase",
+): Promise<void> {
   if (command.name === "recheck") {
     await service.evaluateAndPost(api, t);
     return;
@@ -35,7 +42,13 @@ export async function runCommand(service: RolegateService, api: GitHubApi, t: Pu
   const asMerger = await service.judge(api, { ...t, mergedBy: commenter, fresh: true });
   if (asMerger.conclusion !== "success" || !asMerger.headSha) {
     const merge = asMerger.result?.violations.filter((v) => v.action === "merge") ?? [];
-    const why = merge.length > 0 ? `you may not merge this pull request:\n\n${merge.slice(0, 10).map((v) => `- \`${v.path}\`: ${v.reason}`).join("\n")}` : `rolegate will not merge: the check is \`${asMerger.conclusion}\` (${asMerger.title}).`;
+    const why =
+      merge.length > 0
+        ? `you may not merge this pull request:\n\n${merge
+            .slice(0, 10)
+            .map((v) => `- \`${v.path}\`: ${v.reason}`)
+            .join("\n")}`
+        : `rolegate will not merge: the check is \`${asMerger.conclusion}\` (${asMerger.title}).`;
     // Show the current state, as judged for everyone (not only for this merger).
     await service.evaluateAndPost(api, t);
     await reply(api, t, `@${commenter} ${why}`);
@@ -45,7 +58,13 @@ export async function runCommand(service: RolegateService, api: GitHubApi, t: Pu
   const method = command.method ?? defaultMethod;
   try {
     service.mergedFor.set(`${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase(), commenter);
-    await api.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { owner: t.repo.owner, repo: t.repo.repo, pull_number: t.number, sha: j.headSha, merge_method: method });
+    await api.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+      owner: t.repo.owner,
+      repo: t.repo.repo,
+      pull_number: t.number,
+      sha: j.headSha,
+      merge_method: method,
+    });
   } catch (e) {
     service.mergedFor.delete(`${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase());
     const message = (e as { response?: { data?: { message?: string } }; message?: string }).response?.data?.message ?? (e as Error).message;

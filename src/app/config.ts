@@ -47,16 +47,31 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
   if (!LEVELS.includes(logLevel)) return fail(`LOG_LEVEL must be one of ${LEVELS.join(", ")}, not "${logLevel}"`);
   const port = env.PORT === undefined ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`PORT must be a port number, not "${env.PORT}"`);
-  if (env.GHE_HOST !== undefined && !/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(env.GHE_HOST)) return fail(`GHE_HOST must be a host name (and optional :port) without a scheme, not "${env.GHE_HOST}"`);
+  if (env.GHE_HOST !== undefined && !/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(env.GHE_HOST))
+    return fail(`GHE_HOST must be a host name (and optional :port) without a scheme, not "${env.GHE_HOST}"`);
   const gheProtocol = env.GHE_PROTOCOL ?? "https";
   if (gheProtocol !== "http" && gheProtocol !== "https") return fail(`GHE_PROTOCOL must be http or https, not "${gheProtocol}"`);
   const mergeMethod = env.ROLEGATE_MERGE_METHOD ?? "merge";
-  if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase") return fail(`ROLEGATE_MERGE_METHOD must be merge, squash or rebase, not "${mergeMethod}"`);
+  if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase")
+    return fail(`ROLEGATE_MERGE_METHOD must be merge, squash or rebase, not "${mergeMethod}"`);
   if (env.REDIS_URL !== undefined && !/^rediss?:\/\//.test(env.REDIS_URL)) return fail(`REDIS_URL must start with redis:// or rediss://`);
   const lockTtlMs = env.ROLEGATE_LOCK_TTL_MS === undefined ? 30_000 : Number(env.ROLEGATE_LOCK_TTL_MS);
-  if (!Number.isInteger(lockTtlMs) || lockTtlMs < 500) return fail(`ROLEGATE_LOCK_TTL_MS must be a whole number of milliseconds (at least 500), not "${env.ROLEGATE_LOCK_TTL_MS}"`);
+  if (!Number.isInteger(lockTtlMs) || lockTtlMs < 500)
+    return fail(`ROLEGATE_LOCK_TTL_MS must be a whole number of milliseconds (at least 500), not "${env.ROLEGATE_LOCK_TTL_MS}"`);
   return {
     ok: true,
-    settings: { appId: Number(env.APP_ID), privateKey: key, webhookSecret: env.WEBHOOK_SECRET, logLevel, port, host: env.HOST, gheHost: env.GHE_HOST, gheProtocol, mergeMethod, redisUrl: env.REDIS_URL, lockTtlMs },
+    settings: {
+      appId: Number(env.APP_ID),
+      privateKey: key,
+      webhookSecret: env.WEBHOOK_SECRET,
+      logLevel,
+      port,
+      host: env.HOST,
+      gheHost: env.GHE_HOST,
+      gheProtocol,
+      mergeMethod,
+      redisUrl: env.REDIS_URL,
+      lockTtlMs,
+    },
   };
 }

@@ -18,11 +18,19 @@ const { settings } = checked;
 process.env.PRIVATE_KEY = settings.privateKey;
 delete process.env.PRIVATE_KEY_PATH;
 // Requests go through node:http rather than Node's fetch (src/github/node-fetch.ts says why).
-const Octokit = ProbotOctokit.defaults((options: ThrottledOptions & { request?: object }) => withRolegateThrottling({ ...options, request: { ...options.request, fetch: nodeFetch } }));
+const Octokit = ProbotOctokit.defaults((options: ThrottledOptions & { request?: object }) =>
+  withRolegateThrottling({ ...options, request: { ...options.request, fetch: nodeFetch } }),
+);
 // With REDIS_URL, Probot's throttling shares one rate-limit budget per installation across
 // replicas (it reads REDIS_URL itself), and rolegate shares its caches and locks there too.
 const store = storeFor(settings.redisUrl);
 await run(
-  rolegateApp({ mergeMethod: settings.mergeMethod, appId: settings.appId, store, redis: settings.redisUrl !== undefined, lock: { ttlMs: settings.lockTtlMs, pollMs: 25 } }),
+  rolegateApp({
+    mergeMethod: settings.mergeMethod,
+    appId: settings.appId,
+    store,
+    redis: settings.redisUrl !== undefined,
+    lock: { ttlMs: settings.lockTtlMs, pollMs: 25 },
+  }),
   { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit },
 );

@@ -4,7 +4,12 @@ import type { GitHubApi } from "../github/api.js";
 /** Prometheus metrics of one replica, served at GET /metrics. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly events = new Counter({ name: "rolegate_events_total", help: "Webhook events handled, by event name and outcome.", labelNames: ["event", "outcome"], registers: [this.registry] });
+  readonly events = new Counter({
+    name: "rolegate_events_total",
+    help: "Webhook events handled, by event name and outcome.",
+    labelNames: ["event", "outcome"],
+    registers: [this.registry],
+  });
   readonly evaluations = new Histogram({
     name: "rolegate_evaluation_seconds",
     help: "Time to judge a pull request and post its check, by conclusion.",
@@ -12,9 +17,24 @@ export class Metrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly apiCalls = new Counter({ name: "rolegate_github_api_calls_total", help: "GitHub API calls, by route and status.", labelNames: ["route", "status"], registers: [this.registry] });
-  readonly cache = new Counter({ name: "rolegate_cache_lookups_total", help: "Cache lookups, by cache and result.", labelNames: ["cache", "result"], registers: [this.registry] });
-  readonly rateLimitRemaining = new Gauge({ name: "rolegate_github_rate_limit_remaining", help: "x-ratelimit-remaining of the latest GitHub answer, by installation.", labelNames: ["installation"], registers: [this.registry] });
+  readonly apiCalls = new Counter({
+    name: "rolegate_github_api_calls_total",
+    help: "GitHub API calls, by route and status.",
+    labelNames: ["route", "status"],
+    registers: [this.registry],
+  });
+  readonly cache = new Counter({
+    name: "rolegate_cache_lookups_total",
+    help: "Cache lookups, by cache and result.",
+    labelNames: ["cache", "result"],
+    registers: [this.registry],
+  });
+  readonly rateLimitRemaining = new Gauge({
+    name: "rolegate_github_rate_limit_remaining",
+    help: "x-ratelimit-remaining of the latest GitHub answer, by installation.",
+    labelNames: ["installation"],
+    registers: [this.registry],
+  });
 
   /** Counts every call and keeps the latest rate-limit reading. */
   instrument(api: GitHubApi, installation: string): GitHubApi {

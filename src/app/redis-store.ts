@@ -7,7 +7,10 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export class RedisStore implements SharedStore {
   readonly client: Redis;
 
-  constructor(url: string, private readonly prefix = "rolegate:") {
+  constructor(
+    url: string,
+    private readonly prefix = "rolegate:",
+  ) {
     this.client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     this.client.on("error", () => {}); // surfaced through failing commands and /healthz, not a crash
   }
@@ -44,4 +47,3 @@ export class RedisStore implements SharedStore {
 export function storeFor(redisUrl: string | undefined): SharedStore {
   return redisUrl ? new RedisStore(redisUrl) : new MemoryStore();
 }
-

@@ -76,7 +76,11 @@ export class RolegateService {
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
-    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, { mergedBy: t.mergedBy, policyRevision: t.policyRevision, fresh: t.fresh });
+    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, {
+      mergedBy: t.mergedBy,
+      policyRevision: t.policyRevision,
+      fresh: t.fresh,
+    });
   }
 
   /** Judge the pull request as it is now and post the check; one at a time per pull request, across replicas. */
@@ -98,7 +102,14 @@ export class RolegateService {
         await postCheckRun(api, t.repo, j);
         this.metrics.evaluations.observe({ conclusion: j.conclusion }, (Date.now() - started) / 1000);
         this.log.info(
-          { delivery: t.deliveryId, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number, head_sha: j.headSha, conclusion: j.conclusion, ms: Date.now() - started },
+          {
+            delivery: t.deliveryId,
+            repository: `${t.repo.owner}/${t.repo.repo}`,
+            pr: t.number,
+            head_sha: j.headSha,
+            conclusion: j.conclusion,
+            ms: Date.now() - started,
+          },
           "evaluated pull request",
         );
         if (j.conclusion === "action_required") await this.requestReviews(api, t, j);
@@ -134,7 +145,13 @@ export class RolegateService {
     for (const s of teams) already.add(`@${t.repo.owner}/${s}`.toLowerCase());
     this.requested.set(key, already);
     try {
-      await api.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { owner: t.repo.owner, repo: t.repo.repo, pull_number: t.number, reviewers: users, team_reviewers: teams });
+      await api.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+        owner: t.repo.owner,
+        repo: t.repo.repo,
+        pull_number: t.number,
+        reviewers: users,
+        team_reviewers: teams,
+      });
     } catch (e) {
       // A courtesy, not part of the verdict: the check already says who can approve.
       this.log.warn({ err: e, pr: t.number }, "could not request reviews");

@@ -33,7 +33,9 @@ export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: 
         ? `rolegate: ${report.who} pushed guarded changes without a pull request`
         : `rolegate: ${report.what} named "rolegate" from ${report.who} on ${report.headSha.slice(0, 12)}`;
   const body = [
-    report.kind === "forgery" ? "rolegate found a check it did not post, under its name." : `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
+    report.kind === "forgery"
+      ? "rolegate found a check it did not post, under its name."
+      : `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
     "",
     `- **Who:** @${report.who}`,
     `- **What:** ${report.what}`,
@@ -46,6 +48,12 @@ export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: 
     "",
     mentions.length > 0 ? `Notifying: ${mentions.join(" ")}` : "No `notify: violations` roles are set in the policy.",
   ].join("\n");
-  const res = await api.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.repo, title: title.slice(0, 250), body, labels: [VIOLATION_LABEL] });
+  const res = await api.request("POST /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    title: title.slice(0, 250),
+    body,
+    labels: [VIOLATION_LABEL],
+  });
   return (res.data as { number: number }).number;
 }

@@ -19,11 +19,20 @@ export const CONTEXT_OPTIONS = {
   teams: { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
-type Values = { [K in keyof typeof CONTEXT_OPTIONS]?: (typeof CONTEXT_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof CONTEXT_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+type Values = {
+  [K in keyof typeof CONTEXT_OPTIONS]?: (typeof CONTEXT_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof CONTEXT_OPTIONS)[K]["type"] extends "boolean"
+      ? boolean
+      : string;
+};
 
 export function logins(list: string | undefined): string[] {
   if (list === undefined) return [];
-  return list.split(",").map((s) => s.trim().replace(/^@/, "")).filter((s) => s.length > 0);
+  return list
+    .split(",")
+    .map((s) => s.trim().replace(/^@/, ""))
+    .filter((s) => s.length > 0);
 }
 
 export function parseNow(text: string | undefined): Date {

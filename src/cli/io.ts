@@ -8,7 +8,10 @@ export interface CliIo {
 
 /** Bad input: exit code 2, nothing written to stdout. */
 export class InputError extends Error {
-  constructor(message: string, readonly details: string[] = []) {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
     super(message);
   }
 }

@@ -64,14 +64,14 @@ export class Classifier {
   private readonly classes: TagNode = { children: new Map() };
 
   constructor(readonly policy: Policy) {
-    policy.categories.forEach((c, i) => c.globs.forEach((g) => this.index.add(g, this.tagOfCategory(i))));
-    policy.environments.forEach((e, j) => e.paths.forEach((g) => this.index.add(g, this.tagOfEnvironment(j))));
+    for (const [i, c] of policy.categories.entries()) for (const g of c.globs) this.index.add(g, this.tagOfCategory(i));
+    for (const [j, e] of policy.environments.entries()) for (const g of e.paths) this.index.add(g, this.tagOfEnvironment(j));
     // The entries memberships are made of (see `membershipsOf`).
     for (const entries of policy.directRoles.values()) {
       for (const member of entries) {
         if (!member.paths) continue;
         const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
-        member.paths.forEach((g) => this.index.add(g, tag));
+        for (const g of member.paths) this.index.add(g, tag);
       }
     }
     this.policyPaths = new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
@@ -146,7 +146,10 @@ export class Classifier {
     const firstEnvironment = this.tagOfEnvironment(0);
     const firstScope = this.tagOfScope(0);
     const policyFile = this.tagOfPolicyFile();
-    const categories = this.categoriesFor(tags.filter((t) => t < firstEnvironment), tags.includes(policyFile));
+    const categories = this.categoriesFor(
+      tags.filter((t) => t < firstEnvironment),
+      tags.includes(policyFile),
+    );
     const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
     const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]!));
     return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };

@@ -92,7 +92,8 @@ class PathAutomaton {
 
   step(set: readonly number[], ch: string): number[] {
     const next = new Set<number>();
-    for (const s of set) for (const e of this.edges[s]!) if (e.ch === ch || (e.ch === undefined && ch !== "/")) for (const t of this.closureOf(e.to)) next.add(t);
+    for (const s of set)
+      for (const e of this.edges[s]!) if (e.ch === ch || (e.ch === undefined && ch !== "/")) for (const t of this.closureOf(e.to)) next.add(t);
     return [...next].sort((a, b) => a - b);
   }
 }
@@ -250,14 +251,17 @@ function literalPath(path: string): PathAutomaton {
   return automatonOf(path.split("/").map((s) => ({ kind: "segment", toks: [...s].map((ch) => ({ kind: "char", ch }) as Tok) })));
 }
 
-
 /** The language of a compiled rolegate glob, following src/core/glob.ts rule for rule. */
 export function globLanguage(glob: PathGlob, meter?: Meter): Language {
   const parts: Part[] = glob.anchored ? [] : [{ kind: "any0" }];
   for (const s of glob.segments) {
     if (s.kind === "globstar") parts.push({ kind: s.last ? "any1" : "any0" });
     else if (s.kind === "literal") parts.push({ kind: "segment", toks: [...s.text].map((ch) => ({ kind: "char", ch })) });
-    else parts.push({ kind: "segment", toks: [...s.text].map((ch): Tok => (ch === "*" ? { kind: "star" } : ch === "?" ? { kind: "one" } : { kind: "char", ch })) });
+    else
+      parts.push({
+        kind: "segment",
+        toks: [...s.text].map((ch): Tok => (ch === "*" ? { kind: "star" } : ch === "?" ? { kind: "one" } : { kind: "char", ch })),
+      });
   }
   // The matched part may be followed by anything inside it (at least one segment for `dir/`).
   parts.push({ kind: glob.dirOnly ? "any1" : "any0" });
@@ -310,7 +314,9 @@ function search(all: readonly Term[], budget: Budget): string | null | undefined
   for (const c of wanted) named.add(c);
   named.delete("/");
   wanted.delete("/");
-  const neutral = [..."abcdefghijklmnopqrstuvwxyz0123456789_~"].find((c) => !named.has(c)) ?? [...Array(64)].map((_, i) => String.fromCodePoint(0x4e00 + i)).find((c) => !named.has(c))!;
+  const neutral =
+    [..."abcdefghijklmnopqrstuvwxyz0123456789_~"].find((c) => !named.has(c)) ??
+    [...Array(64)].map((_, i) => String.fromCodePoint(0x4e00 + i)).find((c) => !named.has(c))!;
   const alphabet = [neutral, ...[...wanted].sort(), "/"];
 
   const start = all.map((t) => t.l.start);
@@ -479,12 +485,16 @@ function rolegateText(toks: readonly PTok[]): string | undefined {
     if (t.kind === "slash") text += "/";
     else if (t.kind === "star" || t.kind === "class") text += "*";
     else if (t.kind === "one") text += "?";
-    else if (i === 0 && t.escaped && t.ch === "#") text += "*#"; // `\#x` read either way: `#x` or `\#x`
+    else if (i === 0 && t.escaped && t.ch === "#")
+      text += "*#"; // `\#x` read either way: `#x` or `\#x`
     else text += NOT_IN_GLOBS.has(t.ch) ? "?" : t.ch;
   });
   const leading = text.startsWith("/");
   const trailing = text.length > 1 && text.endsWith("/");
-  const segs = text.split("/").filter((s) => s.length > 0).map((s) => (/^\*{3,}$/.test(s) ? "**" : s));
+  const segs = text
+    .split("/")
+    .filter((s) => s.length > 0)
+    .map((s) => (/^\*{3,}$/.test(s) ? "**" : s));
   if (segs.length === 0) return undefined;
   // Anchoring is kept: a leading `/`, or a `/` between segments. Where empty segments collapse
   // to one segment, the glob floats, which covers the anchored reading too.
@@ -590,7 +600,13 @@ function parseLines(text: string, cache: LanguageCache, meter: Meter): Line[] {
     }
     const mapped = rule.owners.map((o) => o.toLowerCase()).sort();
     if (mapped.length > 0) rule.key = mapped.join(" ");
-    else if (rule.unmapped.length > 0) rule.key = "unmapped:" + rule.unmapped.map((o) => o.toLowerCase()).sort().join(" ");
+    else if (rule.unmapped.length > 0)
+      rule.key =
+        "unmapped:" +
+        rule.unmapped
+          .map((o) => o.toLowerCase())
+          .sort()
+          .join(" ");
     rules.push(rule);
   });
   return rules;
@@ -683,12 +699,19 @@ interface Req {
 }
 
 function slug(member: string): string {
-  return member.replace(/^@/, "").toLowerCase().replace(/[^a-z0-9_.-]+/g, "-");
+  return member
+    .replace(/^@/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, "-");
 }
 
 const q = (s: string) => JSON.stringify(s);
 const code = (s: string) => "`" + s + "`";
-const union = (meter: Meter, langs: readonly (Language | undefined)[]) => new Language(langs.flatMap((l) => (l ? l.members : [])), meter);
+const union = (meter: Meter, langs: readonly (Language | undefined)[]) =>
+  new Language(
+    langs.flatMap((l) => (l ? l.members : [])),
+    meter,
+  );
 
 /** Converts CODEOWNERS text to a policy (YAML with comments) that is never looser. Pure. */
 export function importCodeowners(text: string, options: ImportOptions = {}): CodeownersImport {
@@ -709,7 +732,15 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
       const lj = lines[j]!;
       meter.work += 0.1;
       if (!lj.co || surelyDisjoint(mine, lj.co)) continue;
-      if (witness([{ l: mine, want: true }, { l: lj.co, want: false }], budget) === null) {
+      if (
+        witness(
+          [
+            { l: mine, want: true },
+            { l: lj.co, want: false },
+          ],
+          budget,
+        ) === null
+      ) {
         li.dead = lj.line;
         findings.push({ kind: "shadowed", line: li.line, by: lj.line });
         break;
@@ -725,22 +756,43 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
       continue;
     }
     if (!l.co) {
-      findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason: `${l.unsupported}; GitHub reports the line as an error and may skip it, and the glob covers every reading of it` });
+      findings.push({
+        kind: "widened",
+        line: l.line,
+        pattern: l.pattern,
+        glob: l.glob!,
+        reason: `${l.unsupported}; GitHub reports the line as an error and may skip it, and the glob covers every reading of it`,
+      });
       continue;
     }
-    if (typeof witness([{ l: l.co, want: true }, { l: l.rg!, want: false }], budget) === "string") {
+    if (
+      typeof witness(
+        [
+          { l: l.co, want: true },
+          { l: l.rg!, want: false },
+        ],
+        budget,
+      ) === "string"
+    ) {
       // Never expected (the glob is built to cover the pattern): fall back to the widest glob rather than be looser.
       l.glob = "**";
       l.rg = globLanguage(compilePathGlob("**"), meter);
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob, reason: "no narrower glob could be shown to cover it" });
       continue;
     }
-    const extra = witness([{ l: l.rg!, want: true }, { l: l.co, want: false }], budget);
+    const extra = witness(
+      [
+        { l: l.rg!, want: true },
+        { l: l.co, want: false },
+      ],
+      budget,
+    );
     l.exact = extra === null;
     if (!l.exact) {
-      const reason = /(^|\/)\*$/.test(l.pattern) && l.pattern !== "*"
-        ? `in CODEOWNERS a final ${code("*")} matches only the files directly inside; rolegate's glob also covers deeper files`
-        : "rolegate cannot say it exactly, so the glob also matches paths the pattern does not";
+      const reason =
+        /(^|\/)\*$/.test(l.pattern) && l.pattern !== "*"
+          ? `in CODEOWNERS a final ${code("*")} matches only the files directly inside; rolegate's glob also covers deeper files`
+          : "rolegate cannot say it exactly, so the glob also matches paths the pattern does not";
       findings.push({ kind: "widened", line: l.line, pattern: l.pattern, glob: l.glob!, reason, ...(extra ? { example: extra } : {}) });
     }
   }
@@ -776,7 +828,12 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
   }
   const usedNames = new Set<string>(["policy", "other"]);
   for (const set of sets.values()) {
-    let base = set.labels.map(slug).join(".").slice(0, 60).replace(/[.-]+$/, "") || "owners";
+    let base =
+      set.labels
+        .map(slug)
+        .join(".")
+        .slice(0, 60)
+        .replace(/[.-]+$/, "") || "owners";
     if (!/^[a-z0-9_]/.test(base)) base = "owners-" + base;
     let name = base;
     for (let n = 2; usedNames.has(name); n++) name = `${base}-${n}`;
@@ -845,7 +902,10 @@ export function importCodeowners(text: string, options: ImportOptions = {}): Cod
       if (hit) findings.push({ kind: "overlap", requirements: [reqs[x]!.name, reqs[y]!.name], ...hit });
     }
   }
-  const everyGlob = union(meter, reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))));
+  const everyGlob = union(
+    meter,
+    reqs.flatMap((r) => r.components.map((c) => (c.kind === "glob" && !c.widenedInclude ? c.rg : undefined))),
+  );
   const policyFiles = new Language(POLICY_FILE_NAMES.map(literalPath), meter);
   live.forEach((k, index) => {
     if (k.key || !k.co || stop()) return;
@@ -891,7 +951,13 @@ function overlapOf(a: Req, b: Req, budget: Budget): OverlapHit | undefined {
       }
       if (ca.kind !== "glob" || cb.kind !== "glob" || surelyDisjoint(ca.rg, cb.rg)) continue;
       const widened = ca.widenedInclude ? { widenedLine: ca.lines[0]! } : cb.widenedInclude ? { widenedLine: cb.lines[0]! } : {};
-      const w = witness([{ l: ca.rg, want: true }, { l: cb.rg, want: true }], budget);
+      const w = witness(
+        [
+          { l: ca.rg, want: true },
+          { l: cb.rg, want: true },
+        ],
+        budget,
+      );
       if (typeof w === "string") return { lines, ...widened, example: w };
       if (w === undefined) unsure ??= { lines, ...widened };
     }
@@ -900,7 +966,14 @@ function overlapOf(a: Req, b: Req, budget: Budget): OverlapHit | undefined {
 }
 
 /** A path whose last matching line is `k` (no owners) that the requirement still selects. */
-function unownedHit(r: Req, k: Language, later: Language | undefined, everyGlob: Language, policyFiles: Language, budget: Budget): { via?: number; example?: string } | undefined {
+function unownedHit(
+  r: Req,
+  k: Language,
+  later: Language | undefined,
+  everyGlob: Language,
+  policyFiles: Language,
+  budget: Budget,
+): { via?: number; example?: string } | undefined {
   let unsure: { via?: number } | undefined;
   for (const c of r.components) {
     if (c.kind === "policy") {
@@ -932,7 +1005,13 @@ function unmatchedHit(r: Req, anyLine: Language, budget: Budget): { via?: number
       if (p) return { example: p };
       continue;
     }
-    const w = witness([{ l: c.rg, want: true }, { l: anyLine, want: false }], budget);
+    const w = witness(
+      [
+        { l: c.rg, want: true },
+        { l: anyLine, want: false },
+      ],
+      budget,
+    );
     if (typeof w === "string") return { via: c.lines[0]!, example: w };
     if (w === undefined) unsure ??= { via: c.lines[0]! };
   }
@@ -1026,18 +1105,34 @@ function render(input: RenderInput): string {
   const out: string[] = [SCHEMA_LINE, "#"];
   const n = lines.length;
   out.push(
-    ...wrap(`Generated by \`rolegate import codeowners\` from ${options.source ?? "a CODEOWNERS file"} (${n} rule${n === 1 ? "" : "s"}). A starting point: review it, then check it with \`rolegate validate\`.`, "# "),
+    ...wrap(
+      `Generated by \`rolegate import codeowners\` from ${options.source ?? "a CODEOWNERS file"} (${n} rule${n === 1 ? "" : "s"}). A starting point: review it, then check it with \`rolegate validate\`.`,
+      "# ",
+    ),
     "#",
-    ...wrap("Each set of owners in CODEOWNERS becomes a role (its members), a category (the patterns of the lines naming exactly those owners) and a requirement (one approval from that role for the files of that category).", "# "),
-    ...wrap("Never looser than CODEOWNERS: a change to a file needs at least one approval from an owner of the last CODEOWNERS line that matches it. Where rolegate cannot say exactly the same thing it asks for more: the comments above each requirement say where.", "# "),
+    ...wrap(
+      "Each set of owners in CODEOWNERS becomes a role (its members), a category (the patterns of the lines naming exactly those owners) and a requirement (one approval from that role for the files of that category).",
+      "# ",
+    ),
+    ...wrap(
+      "Never looser than CODEOWNERS: a change to a file needs at least one approval from an owner of the last CODEOWNERS line that matches it. Where rolegate cannot say exactly the same thing it asks for more: the comments above each requirement say where.",
+      "# ",
+    ),
   );
   if (catchAll) {
-    out.push(...wrap(`The catch-all on line ${catchAll.line} (${code(catchAll.pattern)}) becomes a requirement on the built-in \`other\` category: the files in no category of a later line.`, "# "));
+    out.push(
+      ...wrap(
+        `The catch-all on line ${catchAll.line} (${code(catchAll.pattern)}) becomes a requirement on the built-in \`other\` category: the files in no category of a later line.`,
+        "# ",
+      ),
+    );
   }
-  const general = findings.map((f, i) => ({ f, note: notes[i]! })).filter(({ f }) => !STRICTER_KINDS.has(f.kind) || f.kind === "policy-admin" || f.kind === "incomplete");
+  const general = findings
+    .map((f, i) => ({ f, note: notes[i]! }))
+    .filter(({ f }) => !STRICTER_KINDS.has(f.kind) || f.kind === "policy-admin" || f.kind === "incomplete");
   if (general.length > 0) {
     out.push("#", "# Notes:");
-    general.slice(0, MAX_HEADER_NOTES).forEach(({ note }) => out.push(...wrap(note, "# - ", "#   ")));
+    for (const { note } of general.slice(0, MAX_HEADER_NOTES)) out.push(...wrap(note, "# - ", "#   "));
     if (general.length > MAX_HEADER_NOTES) out.push(`# - ... and ${general.length - MAX_HEADER_NOTES} more notes (the import command prints them all).`);
   }
   out.push("version: 1");
@@ -1047,7 +1142,8 @@ function render(input: RenderInput): string {
     out.push("categories:");
     for (const s of withGlobs) {
       out.push(`  ${q(s.name)}:`, `    description: ${q(`Files whose last matching CODEOWNERS line names ${s.display}`)}`, "    paths:");
-      for (const g of s.globs) out.push(`      - ${q(g.glob)}  # line${g.lines.length > 1 ? "s" : ""} ${g.lines.join(", ")}${g.exact ? "" : " (widened, see the notes)"}`);
+      for (const g of s.globs)
+        out.push(`      - ${q(g.glob)}  # line${g.lines.length > 1 ? "s" : ""} ${g.lines.join(", ")}${g.exact ? "" : " (widened, see the notes)"}`);
     }
   }
   if (reqs.length === 0) return out.join("\n") + "\n";
@@ -1065,11 +1161,13 @@ function render(input: RenderInput): string {
     // Unowned and unmatched files first: rarer, and more telling than overlaps.
     const mine = findings
       .map((f) => ({ f }))
-      .filter(({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name))
+      .filter(
+        ({ f }) => (f.kind === "overlap" && f.requirements.includes(r.name)) || ((f.kind === "unowned" || f.kind === "unmatched") && f.requirement === r.name),
+      )
       .sort((a, b) => Number(a.f.kind === "overlap") - Number(b.f.kind === "overlap"));
     if (r.catchAll) out.push(...wrap(`The catch-all (line ${r.catchAll.line}): \`other\` holds the files in no category of a later line.`, "  # "));
     if (mine.length > 0) out.push("  # Stricter than CODEOWNERS here: it also selects");
-    mine.slice(0, MAX_NOTES_PER_REQUIREMENT).forEach(({ f }) => out.push(...wrap(shortNote(f, r.name), "  # - ", "  #   ")));
+    for (const { f } of mine.slice(0, MAX_NOTES_PER_REQUIREMENT)) out.push(...wrap(shortNote(f, r.name), "  # - ", "  #   "));
     const more = mine.length - MAX_NOTES_PER_REQUIREMENT;
     if (more > 0) out.push(`  # - ... and ${more} more case${more === 1 ? "" : "s"} (the import command prints them all).`);
     out.push(`  - name: ${q(r.name)}`, `    categories: [${r.categories.map(q).join(", ")}]`, `    roles: [${q(r.set.name)}]`, "    approvals: 1");

@@ -100,7 +100,6 @@ function levelText(levels: number[]): string {
 }
 
 export function describeChange(c: PermissionChange): string {
-  const verb =
-    c.after === "yes" ? "gains" : c.after === "no" ? "loses" : c.before === "no" ? "gains (under a condition)" : "keeps only under a condition";
+  const verb = c.after === "yes" ? "gains" : c.after === "no" ? "loses" : c.before === "no" ? "gains (under a condition)" : "keeps only under a condition";
   return `${c.principal} ${verb} ${c.action} on ${c.category} at ${levelText(c.levels)}`;
 }

@@ -221,8 +221,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
   }
 
   // Requirements.
-  const excluded = (login: string) =>
-    (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
+  const excluded = (login: string) => (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
   const requirements: RequirementResult[] = [];
   let pool: CandidatePool | undefined; // worked out for the first selected requirement
   for (const req of policy.requirements) {
@@ -271,20 +270,31 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
   }
 
   const conclusion: Conclusion =
-    errors.length > 0 || violations.length > 0 || blocking.length > 0
-      ? "failure"
-      : requirements.every((r) => r.satisfied)
-        ? "success"
-        : "action_required";
+    errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
-  return { conclusion, title: titleFor(conclusion, requirements, violations, blocking, errors), files, requirements, violations, blocking, errors, warnings, touchedCategories };
+  return {
+    conclusion,
+    title: titleFor(conclusion, requirements, violations, blocking, errors),
+    files,
+    requirements,
+    violations,
+    blocking,
+    errors,
+    warnings,
+    touchedCategories,
+  };
 }
 
 /**
  * The files a requirement selects, in change order, and their groups. Path selectors look at
  * each path; every other selector only at the file's group.
  */
-function selection(req: Requirement, files: readonly ClassifiedFile[], groupOf: Uint32Array, groups: readonly FileGroup[]): { selected: ClassifiedFile[]; representatives: FileGroup[] } {
+function selection(
+  req: Requirement,
+  files: readonly ClassifiedFile[],
+  groupOf: Uint32Array,
+  groups: readonly FileGroup[],
+): { selected: ClassifiedFile[]; representatives: FileGroup[] } {
   const chosen = groups.map((g) => selects(req, g));
   if (!chosen.includes(true)) return { selected: [], representatives: [] };
   const selected: ClassifiedFile[] = [];
@@ -353,7 +363,8 @@ function candidatePool(
   // Bounded: the list is for people to read, and each candidate costs a pass over the files.
   for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
   const teams: CandidatePool["teams"] = [];
-  for (const key of policy.directRoles.keys()) if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
+  for (const key of policy.directRoles.keys())
+    if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
   return {
     logins: [...logins].map((login) => ({ login, display: policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login, memberships: memberships(login) })),
     teams,

@@ -14,9 +14,7 @@
 /** One `/`-separated piece of a compiled pattern. */
 type Segment =
   /** `**`: zero or more segments; one or more when it is the last segment (nothing follows `dir/`). */
-  | { kind: "globstar"; last?: boolean }
-  | { kind: "literal"; text: string }
-  | { kind: "wild"; text: string };
+  { kind: "globstar"; last?: boolean } | { kind: "literal"; text: string } | { kind: "wild"; text: string };
 
 export interface PathGlob {
   readonly source: string;
@@ -55,9 +53,11 @@ function shapeOf(segments: readonly Segment[]): GlobShape {
   if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
   if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
   const middle = segments[1];
-  if (segments.length === 3 && segments[0]!.kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar") return { kind: "insideName", name: middle.text };
+  if (segments.length === 3 && segments[0]!.kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar")
+    return { kind: "insideName", name: middle.text };
   const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
-  if (literals && last.kind === "globstar" && segments.length > 1) return { kind: "under", prefix: segments.slice(0, -1).map((x) => (x as { text: string }).text) };
+  if (literals && last.kind === "globstar" && segments.length > 1)
+    return { kind: "under", prefix: segments.slice(0, -1).map((x) => (x as { text: string }).text) };
   if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => (x as { text: string }).text) };
   return { kind: "general" };
 }
@@ -83,7 +83,10 @@ function checkPatternText(pattern: string, what: string): void {
   if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
   if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
   const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
-  if (wild !== undefined) throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`);
+  if (wild !== undefined)
+    throw new GlobError(
+      `invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`,
+    );
   const bad = FORBIDDEN.exec(pattern);
   if (bad) {
     const ch = bad[0];
@@ -129,7 +132,8 @@ export function compilePathGlob(pattern: string): PathGlob {
   let extension: string | undefined;
   if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
   // A floating one-segment pattern and `**/`-led two-segment one are the same test.
-  const shape = anchored && !(segments.length === 2 && segments[0]!.kind === "globstar") && segments.length === 1 ? ({ kind: "general" } as const) : shapeOf(segments);
+  const shape =
+    anchored && !(segments.length === 2 && segments[0]!.kind === "globstar") && segments.length === 1 ? ({ kind: "general" } as const) : shapeOf(segments);
   return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension, shape };
 }
 

@@ -159,7 +159,14 @@ export function decide(
 }
 
 /** `decide(...).allowed`, from the roles alone and without the reasons: stops at the first refusal. */
-export function allows(roles: readonly Role[], action: string, file: ClassifiedFile, ctx: JudgeContext, cond: ConditionContext, concern?: readonly string[]): boolean {
+export function allows(
+  roles: readonly Role[],
+  action: string,
+  file: ClassifiedFile,
+  ctx: JudgeContext,
+  cond: ConditionContext,
+  concern?: readonly string[],
+): boolean {
   return judge(roles, action, file, ctx.policy, cond, concern, undefined);
 }
 

@@ -16,7 +16,13 @@ export interface PolicyChangeReport {
  * the new one would change, its lint findings, and fails the check when the new policy
  * has errors other than membership counts and expiry (a repository can always merge those fixes).
  */
-export function applyPolicyChange(result: Result, base: Policy, proposed: LoadedPolicy, now: Date, teams?: TeamData): { result: Result; report: PolicyChangeReport } {
+export function applyPolicyChange(
+  result: Result,
+  base: Policy,
+  proposed: LoadedPolicy,
+  now: Date,
+  teams?: TeamData,
+): { result: Result; report: PolicyChangeReport } {
   const findings = proposed.diagnostics.map(formatDiagnostic);
   const blocking = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
   const diff = proposed.policy ? diffPolicies(base, proposed.policy, now, teams).map(describeChange) : [];

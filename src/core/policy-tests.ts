@@ -39,7 +39,11 @@ const testsSchema = {
               else: {
                 additionalProperties: false,
                 required: ["path"],
-                properties: { path: { type: "string", minLength: 1 }, status: { enum: ["added", "modified", "removed", "renamed"] }, previous_path: { type: "string", minLength: 1 } },
+                properties: {
+                  path: { type: "string", minLength: 1 },
+                  status: { enum: ["added", "modified", "removed", "renamed"] },
+                  previous_path: { type: "string", minLength: 1 },
+                },
               },
             },
           },
@@ -61,7 +65,15 @@ const testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
-              violations: { type: "array", items: { type: "object", additionalProperties: false, required: ["action", "user"], properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } } } },
+              violations: {
+                type: "array",
+                items: {
+                  type: "object",
+                  additionalProperties: false,
+                  required: ["action", "user"],
+                  properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } },
+                },
+              },
             },
           },
         },
@@ -112,7 +124,11 @@ function caseState(c: RawCase, teams: ChangeState["teams"], fallbackNow: Date): 
     ...logins(c.changes_requested_by).map((user) => ({ user, state: "CHANGES_REQUESTED" as const, onHead: true, afterBaseChange: true, order: 3 })),
   ];
   return {
-    files: c.files.map((f) => (typeof f === "string" ? { path: f, status: "modified" } : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path })),
+    files: c.files.map((f) =>
+      typeof f === "string"
+        ? { path: f, status: "modified" }
+        : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path },
+    ),
     filesComplete: true,
     author: c.author?.replace(/^@/, ""),
     committers: logins(c.committers),
@@ -141,20 +157,30 @@ export function runPolicyTests(policy: Policy, file: string, text: string, now: 
   validator ??= new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true }).compile(testsSchema);
   if (!validator(parsed.parsed.value)) {
     const e = validator.errors![0]!;
-    const path = e.instancePath.split("/").slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const path = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
     const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
     const pos = (parsed.parsed as ParsedFile).locate(extra ? [...path, String(e.params.additionalProperty)] : path, Boolean(extra));
-    return { results: [], diagnostics: [{ severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col }] };
+    return {
+      results: [],
+      diagnostics: [
+        { severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col },
+      ],
+    };
   }
   const raw = parsed.parsed.value as { teams?: Record<string, string[]>; cases: RawCase[] };
   const teams = emptyTeams();
-  for (const [team, members] of Object.entries(raw.teams ?? {})) teams.members.set(team.replace(/^@/, "").toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
+  for (const [team, members] of Object.entries(raw.teams ?? {}))
+    teams.members.set(team.replace(/^@/, "").toLowerCase(), new Set(members.map((m) => m.toLowerCase())));
   const results = raw.cases.map((c) => {
     const result = evaluate(policy, caseState(c, teams, now));
     const diff: string[] = [];
     if (result.conclusion !== c.expect.conclusion) {
       diff.push(`conclusion: expected ${c.expect.conclusion}, got ${result.conclusion} (${result.title})`);
-      for (const r of result.requirements.filter((q) => !q.satisfied)) diff.push(`  waiting: ${r.name} (${r.approvals.have}/${r.approvals.need}; can approve: ${r.eligible.join(", ") || "nobody"})`);
+      for (const r of result.requirements.filter((q) => !q.satisfied))
+        diff.push(`  waiting: ${r.name} (${r.approvals.have}/${r.approvals.need}; can approve: ${r.eligible.join(", ") || "nobody"})`);
       for (const v of result.violations) diff.push(`  violation: ${v.user} may not ${v.action} ${v.path}`);
       for (const e of result.errors) diff.push(`  error: ${e}`);
     }

@@ -34,7 +34,11 @@ export function annotationsFor(result: Result | undefined): Annotation[] {
   for (const v of result.violations) add(v.path, "failure", `${v.user} may not ${v.action} this file`, v.reason);
   for (const r of result.requirements) {
     if (r.satisfied) continue;
-    const who = r.eligible.map((e) => (e === "*" ? "anyone with write access" : e)).slice(0, 10).join(", ") || "nobody";
+    const who =
+      r.eligible
+        .map((e) => (e === "*" ? "anyone with write access" : e))
+        .slice(0, 10)
+        .join(", ") || "nobody";
     for (const path of r.selected) add(path, "warning", `Needs approval: ${r.name}`, `${r.approvals.have}/${r.approvals.need} approvals. Can approve: ${who}`);
   }
   const out: Annotation[] = [];
@@ -59,7 +63,11 @@ export function annotationsFor(result: Result | undefined): Annotation[] {
 export async function postCheckRun(api: GitHubApi, repo: RepoRef, judgement: Judgement, detailsUrl?: string): Promise<number> {
   if (!judgement.headSha) throw new Error("no head commit to post the check on");
   const annotations = annotationsFor(judgement.result);
-  const output = (batch: Annotation[]) => ({ title: judgement.title.slice(0, 250), summary: judgement.summary, ...(batch.length ? { annotations: batch } : {}) });
+  const output = (batch: Annotation[]) => ({
+    title: judgement.title.slice(0, 250),
+    summary: judgement.summary,
+    ...(batch.length ? { annotations: batch } : {}),
+  });
   const created = await api.request("POST /repos/{owner}/{repo}/check-runs", {
     owner: repo.owner,
     repo: repo.repo,

@@ -113,7 +113,13 @@ export class Directory {
     if (cached) return [...cached];
     const admins: string[] = [];
     for (let page = 1; ; page++) {
-      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", { owner: repo.owner, repo: repo.repo, permission: "admin", per_page: 100, page });
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", {
+        owner: repo.owner,
+        repo: repo.repo,
+        permission: "admin",
+        per_page: 100,
+        page,
+      });
       for (const u of res.data as { login: string }[]) admins.push(u.login.toLowerCase());
       if ((res.data as unknown[]).length < 100) break;
     }

@@ -164,7 +164,11 @@ export async function judgePullRequest(
       else result.warnings.push(`all ${run.results.length} policy tests pass`);
     }
   }
-  const summary = checkMarkdown(result, policy, { policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`, targetBranch: pr.baseRef, policyChange: report });
+  const summary = checkMarkdown(result, policy, {
+    policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`,
+    targetBranch: pr.baseRef,
+    policyChange: report,
+  });
   return {
     headSha: pr.headOid,
     conclusion: result.conclusion,
@@ -187,14 +191,33 @@ async function proposedPolicy(api: GitHubApi, repo: RepoRef, pr: PullRequestData
   }
   if (found.length === 0) return "removed" as const;
   if (found.length > 1) {
-    return { diagnostics: [{ severity: "error" as const, code: "two-policy-files", message: "two policy files: .github/rolegate.yml and .github/rolegate.yaml; keep exactly one", file: found[1]!.path, line: 1, col: 1 }] };
+    return {
+      diagnostics: [
+        {
+          severity: "error" as const,
+          code: "two-policy-files",
+          message: "two policy files: .github/rolegate.yml and .github/rolegate.yaml; keep exactly one",
+          file: found[1]!.path,
+          line: 1,
+          col: 1,
+        },
+      ],
+    };
   }
   const b = found[0]!;
   return deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now);
 }
 
 /** No policy for the repository nor its organisation: `neutral`, but a policy the PR adds is validated. */
-async function neutralJudgement(api: GitHubApi, repo: RepoRef, pr: PullRequestData, touchesPolicy: boolean, deps: JudgeDeps, now: Date, paths: string[]): Promise<Judgement> {
+async function neutralJudgement(
+  api: GitHubApi,
+  repo: RepoRef,
+  pr: PullRequestData,
+  touchesPolicy: boolean,
+  deps: JudgeDeps,
+  now: Date,
+  paths: string[],
+): Promise<Judgement> {
   const note = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
   if (touchesPolicy) {
     const proposed = await proposedPolicy(api, repo, pr, deps, now, paths);
@@ -202,11 +225,29 @@ async function neutralJudgement(api: GitHubApi, repo: RepoRef, pr: PullRequestDa
       const errors = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
       const list = proposed.diagnostics.map((d) => `- ${formatDiagnostic(d)}`).join("\n") || "- no findings";
       if (errors.length > 0) {
-        return { headSha: pr.headOid, conclusion: "failure", title: "The proposed policy is invalid", summary: `## ❌ rolegate: the policy this pull request adds is invalid\n\n${list}\n\n${note}`, pr, diagnostics: proposed.diagnostics };
+        return {
+          headSha: pr.headOid,
+          conclusion: "failure",
+          title: "The proposed policy is invalid",
+          summary: `## ❌ rolegate: the policy this pull request adds is invalid\n\n${list}\n\n${note}`,
+          pr,
+          diagnostics: proposed.diagnostics,
+        };
       }
-      return { headSha: pr.headOid, conclusion: "neutral", title: "No policy yet; the proposed policy is valid", summary: `## ➖ rolegate: no policy yet\n\nThe policy this pull request adds is valid:\n\n${list}\n\n${note}`, pr };
+      return {
+        headSha: pr.headOid,
+        conclusion: "neutral",
+        title: "No policy yet; the proposed policy is valid",
+        summary: `## ➖ rolegate: no policy yet\n\nThe policy this pull request adds is valid:\n\n${list}\n\n${note}`,
+        pr,
+      };
     }
   }
-  return { headSha: pr.headOid, conclusion: "neutral", title: "No rolegate policy", summary: `## ➖ rolegate: no policy\n\nNeither this repository nor its organisation has a rolegate policy (.github/rolegate.yml). ${note}`, pr };
+  return {
+    headSha: pr.headOid,
+    conclusion: "neutral",
+    title: "No rolegate policy",
+    summary: `## ➖ rolegate: no policy\n\nNeither this repository nor its organisation has a rolegate policy (.github/rolegate.yml). ${note}`,
+    pr,
+  };
 }
-

@@ -28,7 +28,8 @@ export class GraphQLResponseError extends Error {
 async function parsed(res: { status: number; data: unknown; headers: Record<string, unknown> }) {
   const body = res.data as ReadableStream<Uint8Array> | Buffer | null | undefined;
   let text: string;
-  if (Buffer.isBuffer(body)) text = body.toString("utf8"); // read whole by node-fetch.ts
+  if (Buffer.isBuffer(body))
+    text = body.toString("utf8"); // read whole by node-fetch.ts
   else if (body && typeof body.getReader === "function") text = await new Response(body).text();
   else return res;
   const type = String(res.headers["content-type"] ?? "");

@@ -77,7 +77,8 @@ export async function nodeFetch(input: string | URL, init: FetchInit = {}): Prom
     const res = await send(url, method, headers, body, init.signal ?? undefined);
     const location = res.headers.get("location");
     if (![301, 302, 303, 307, 308].includes(res.status) || !location || init.redirect === "manual") return res;
-    if (init.redirect === "error" || redirects >= MAX_REDIRECTS) throw new TypeError("fetch failed", { cause: new Error(`redirect to ${location} not followed`) });
+    if (init.redirect === "error" || redirects >= MAX_REDIRECTS)
+      throw new TypeError("fetch failed", { cause: new Error(`redirect to ${location} not followed`) });
     const next = new URL(location, url);
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
       method = "GET";
@@ -104,7 +105,13 @@ function decoded(body: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<BufferedResponse> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const lib = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
@@ -132,7 +139,15 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       res.on("end", () => {
         done();
         try {
-          resolve(new BufferedResponse(res.statusCode ?? 0, res.statusMessage ?? "", url.href, new ResponseHeaders(res.headers), decoded(Buffer.concat(chunks), res.headers["content-encoding"])));
+          resolve(
+            new BufferedResponse(
+              res.statusCode ?? 0,
+              res.statusMessage ?? "",
+              url.href,
+              new ResponseHeaders(res.headers),
+              decoded(Buffer.concat(chunks), res.headers["content-encoding"]),
+            ),
+          );
         } catch (e) {
           reject(new TypeError("fetch failed", { cause: e }));
         }

@@ -90,10 +90,17 @@ export class PolicyLoader {
 
   /** The policy that judges a pull request: the base branch's, else the organisation default. */
   async basePolicy(api: GitHubApi, repo: RepoRef, atBase: PolicyBlob[], baseTip: string, now: Date): Promise<BasePolicy> {
-    if (atBase.length > 1) return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
+    if (atBase.length > 1)
+      return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
     if (atBase.length === 1) {
       const b = atBase[0]!;
-      return { kind: "loaded", file: b.path, sha: b.oid, loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now), fromOrg: false };
+      return {
+        kind: "loaded",
+        file: b.path,
+        sha: b.oid,
+        loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now),
+        fromOrg: false,
+      };
     }
     if (repo.repo.toLowerCase() === ".github") return { kind: "none" };
     const orgKey = `${repo.owner}/.github|HEAD:.github/rolegate.yml`.toLowerCase();

@@ -106,7 +106,10 @@ function blob(path: string, b: Blob): PolicyBlob[] {
  * most 100 files and no rename (GraphQL does not say where a renamed file came from, and a
  * rename counts under both paths). Otherwise undefined, and the REST list is read.
  */
-function filesFromQuery(pr: { changedFiles: number; files?: { nodes: { path: string; changeType: string }[]; pageInfo: { hasNextPage: boolean } } | null }): ChangedFile[] | undefined {
+function filesFromQuery(pr: {
+  changedFiles: number;
+  files?: { nodes: { path: string; changeType: string }[]; pageInfo: { hasNextPage: boolean } } | null;
+}): ChangedFile[] | undefined {
   const listed = pr.files;
   if (!listed || listed.pageInfo.hasNextPage || listed.nodes.length !== pr.changedFiles) return undefined;
   const files: ChangedFile[] = [];
@@ -118,18 +121,44 @@ function filesFromQuery(pr: { changedFiles: number; files?: { nodes: { path: str
   return files;
 }
 
-const CHANGE_TYPE: Record<string, FileStatus> = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", CHANGED: "modified", COPIED: "added", RENAMED: "renamed" };
+const CHANGE_TYPE: Record<string, FileStatus> = {
+  ADDED: "added",
+  DELETED: "removed",
+  MODIFIED: "modified",
+  CHANGED: "modified",
+  COPIED: "added",
+  RENAMED: "renamed",
+};
 
-const STATUS: Record<string, FileStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", changed: "modified", copied: "added", unchanged: "modified" };
+const STATUS: Record<string, FileStatus> = {
+  added: "added",
+  removed: "removed",
+  modified: "modified",
+  renamed: "renamed",
+  changed: "modified",
+  copied: "added",
+  unchanged: "modified",
+};
 
 /** All changed files through the REST list (it carries rename origins), every page, at most 3,000. */
-async function fetchFiles(api: GitHubApi, ref: RepoRef, number: number, expected: number): Promise<{ files: ChangedFile[]; complete: boolean; problem?: string }> {
+async function fetchFiles(
+  api: GitHubApi,
+  ref: RepoRef,
+  number: number,
+  expected: number,
+): Promise<{ files: ChangedFile[]; complete: boolean; problem?: string }> {
   const files: ChangedFile[] = [];
   if (expected > MAX_FILES) {
     return { files, complete: false, problem: `this pull request changes ${expected} files; GitHub lists at most ${MAX_FILES}, so rolegate cannot judge it` };
   }
   for (let page = 1; page <= MAX_FILES / 100; page++) {
-    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: ref.owner, repo: ref.repo, pull_number: number, per_page: 100, page });
+    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: number,
+      per_page: 100,
+      page,
+    });
     const data = res.data as { filename: string; status: string; previous_filename?: string }[];
     if (!Array.isArray(data)) throw new Error("the files list was not a list");
     for (const f of data) {
@@ -210,7 +239,10 @@ export async function fetchPullRequest(
       continue;
     }
     if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
-    const changes = pr.timelineItems.nodes.map((n: { createdAt?: string }) => n.createdAt).filter(Boolean).sort();
+    const changes = pr.timelineItems.nodes
+      .map((n: { createdAt?: string }) => n.createdAt)
+      .filter(Boolean)
+      .sort();
     const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : undefined;
     const filesResult = listed ? { files: listed, complete: true as const, problem: undefined } : await fetchFiles(api, ref, number, pr.changedFiles);
     if (!pr.baseRef?.target?.oid && policyRevision === undefined) throw new Error(`base branch ${baseRef} no longer exists`);

@@ -13,7 +13,14 @@ export interface RetryBudget {
 
 export const DEFAULT_BUDGET: RetryBudget = { maxAttempts: 3, maxWaitMs: 10_000, attemptTimeoutMs: 15_000 };
 
-type ErrorLike = { status?: number; name?: string; message?: string; code?: string; response?: { headers?: Record<string, string | undefined> }; cause?: unknown };
+type ErrorLike = {
+  status?: number;
+  name?: string;
+  message?: string;
+  code?: string;
+  response?: { headers?: Record<string, string | undefined> };
+  cause?: unknown;
+};
 
 function header(e: ErrorLike, name: string): string | undefined {
   return e.response?.headers?.[name];

@@ -62,7 +62,13 @@ export interface LockOptions {
  * last evaluation always reads the newest state; if the holder dies, its lock expires and the
  * waiter runs the evaluation itself. A stale evaluation can never be the last word.
  */
-export async function runExclusive(store: SharedStore, key: string, task: () => Promise<void>, opts: LockOptions, onError: (e: unknown) => void): Promise<void> {
+export async function runExclusive(
+  store: SharedStore,
+  key: string,
+  task: () => Promise<void>,
+  opts: LockOptions,
+  onError: (e: unknown) => void,
+): Promise<void> {
   const lock = `lock:${key}`;
   const dirty = `dirty:${key}`;
   const token = randomUUID();

@@ -67,7 +67,13 @@ describe("the rolegate check run", () => {
     const { probot } = probotWith();
     await probot.receive(prPayload(w, "pull_request_review", "submitted"));
     const check = lastCheck(w);
-    expect(check).toMatchObject({ name: "rolegate", head_sha: "head111", status: "completed", conclusion: "success", output: { title: "All requirements met" } });
+    expect(check).toMatchObject({
+      name: "rolegate",
+      head_sha: "head111",
+      status: "completed",
+      conclusion: "success",
+      output: { title: "All requirements met" },
+    });
     expect(check.output.summary).toContain("| ✅ | DevOps approval | 1 | 1/1 | olga |");
     expect(check.output.summary).toMatch(/\| pipeline \| 0 \| `\.github\/workflows\/deploy\.yml` \| DevOps approval \|/);
     expect(check.output.summary).toContain("#### pipeline");
@@ -82,7 +88,11 @@ describe("the rolegate check run", () => {
     expect(check.conclusion).toBe("action_required");
     expect(check.output.title).toBe("Waiting for approval: 1 of 1 requirement not met");
     expect(check.output.summary).toContain("| ⏳ | DevOps approval | 1 | 0/1 | — | @acme/devops, olga, omar |");
-    expect(check.output.annotations[0]).toMatchObject({ path: ".github/workflows/deploy.yml", annotation_level: "warning", title: "Needs approval: DevOps approval" });
+    expect(check.output.annotations[0]).toMatchObject({
+      path: ".github/workflows/deploy.yml",
+      annotation_level: "warning",
+      title: "Needs approval: DevOps approval",
+    });
     // Eligible reviewers are asked once, never the author.
     expect(w.reviewRequests).toEqual([{ reviewers: ["olga", "omar"], team_reviewers: ["devops"] }]);
     await probot.receive(prPayload(w, "pull_request", "labeled"));
@@ -90,10 +100,13 @@ describe("the rolegate check run", () => {
   });
 
   it("judges a pull request that weakens the policy by the base policy, and shows the diff", async () => {
-    const weakened = POLICY.replace("grants: { author: [\"*\"] }", 'grants: { author: ["*"], approve: [pipeline, infrastructure, policy] }');
+    const weakened = POLICY.replace('grants: { author: ["*"] }', 'grants: { author: ["*"], approve: [pipeline, infrastructure, policy] }');
     const w = pipelineWorld({
       trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": weakened } },
-      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }], reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+      pr: {
+        files: [{ filename: ".github/rolegate.yml", status: "modified" }],
+        reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }],
+      },
     });
     serve(w);
     const { probot } = probotWith();
@@ -106,15 +119,21 @@ describe("the rolegate check run", () => {
   });
 
   it("re-judges under the new base branch's policy after a base-branch switch", async () => {
-    const lax = "version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: [\"*\"] } }\nrequire: [{ categories: [policy] }]\n";
-    const w = pipelineWorld({ tips: { main: "base000", sandbox: "sand000" }, trees: { base000: { ".github/rolegate.yml": POLICY }, sand000: { ".github/rolegate.yml": lax } }, pr: { base: "sandbox" } });
+    const lax = 'version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: ["*"] } }\nrequire: [{ categories: [policy] }]\n';
+    const w = pipelineWorld({
+      tips: { main: "base000", sandbox: "sand000" },
+      trees: { base000: { ".github/rolegate.yml": POLICY }, sand000: { ".github/rolegate.yml": lax } },
+      pr: { base: "sandbox" },
+    });
     serve(w);
     const { probot } = probotWith();
     // The payload still names the old base; rolegate reads the real one and its policy.
-    await probot.receive(prPayload(w, "pull_request", "edited", (p) => {
-      p.pull_request.base.ref = "main";
-      p.changes = { base: { ref: { from: "main" }, sha: { from: "base000" } } };
-    }));
+    await probot.receive(
+      prPayload(w, "pull_request", "edited", (p) => {
+        p.pull_request.base.ref = "main";
+        p.changes = { base: { ref: { from: "main" }, sha: { from: "base000" } } };
+      }),
+    );
     expect(lastCheck(w).conclusion).toBe("success");
     expect(lastCheck(w).output.summary).toContain("target `sandbox`");
   });
@@ -122,9 +141,7 @@ describe("the rolegate check run", () => {
   it("stops counting a dismissed approval", async () => {
     const w = pipelineWorld({
       pr: {
-        reviews: [
-          { user: "olga", state: "DISMISSED", commit: "head111", at: "2026-11-20T10:00:00Z" },
-        ],
+        reviews: [{ user: "olga", state: "DISMISSED", commit: "head111", at: "2026-11-20T10:00:00Z" }],
       },
     });
     serve(w);
@@ -134,7 +151,9 @@ describe("the rolegate check run", () => {
   });
 
   it("does not count an approval given before a retarget of the base branch", async () => {
-    const w = pipelineWorld({ pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }], baseChanges: ["2026-11-21T09:00:00Z"] } });
+    const w = pipelineWorld({
+      pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }], baseChanges: ["2026-11-21T09:00:00Z"] },
+    });
     serve(w);
     const { probot } = probotWith();
     await probot.receive(prPayload(w));
@@ -142,20 +161,27 @@ describe("the rolegate check run", () => {
   });
 
   it("fails closed, naming the team and why, when a team cannot be read", async () => {
-    const w = pipelineWorld({ teams: { "acme/devops": 403, "acme/developers": [] }, pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    const w = pipelineWorld({
+      teams: { "acme/devops": 403, "acme/developers": [] },
+      pr: { reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
     serve(w);
     const { probot } = probotWith();
     await probot.receive(prPayload(w));
     const check = lastCheck(w);
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("Could not fully evaluate this change");
-    expect(check.output.summary).toContain("team @acme/devops could not be resolved (HTTP 403: Resource not accessible by integration (the team does not exist, or the app lacks the organization permission members:read))");
+    expect(check.output.summary).toContain(
+      "team @acme/devops could not be resolved (HTTP 403: Resource not accessible by integration (the team does not exist, or the app lacks the organization permission members:read))",
+    );
   });
 
   it("reports a GraphQL error as failure, never success", async () => {
     const w = pipelineWorld();
     // Registered first, so it answers before the world's GraphQL route.
-    nock("https://api.github.com").post("/graphql").reply(200, { errors: [{ message: "Something went wrong" }] });
+    nock("https://api.github.com")
+      .post("/graphql")
+      .reply(200, { errors: [{ message: "Something went wrong" }] });
     serve(w);
     const { probot } = probotWith();
     await probot.receive(prPayload(w));
@@ -176,10 +202,13 @@ cases:
     expect: { conclusion: ${conclusion} }
 `;
   it("fails the check when a policy change breaks a policy test, naming the case", async () => {
-    const open = POLICY.replace("grants: { author: [\"*\"] }", 'grants: { author: ["*"], approve: [pipeline] }');
+    const open = POLICY.replace('grants: { author: ["*"] }', 'grants: { author: ["*"], approve: [pipeline] }');
     const w = pipelineWorld({
       trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": open, ".github/rolegate.tests.yml": TESTS("action_required") } },
-      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }], reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+      pr: {
+        files: [{ filename: ".github/rolegate.yml", status: "modified" }],
+        reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }],
+      },
     });
     serve(w);
     await probotWith().probot.receive(prPayload(w));
@@ -191,9 +220,15 @@ cases:
 
   it("passes when the tests hold", async () => {
     const w = pipelineWorld({
-      trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": POLICY, ".github/rolegate.tests.yml": TESTS("action_required") } },
+      trees: {
+        base000: { ".github/rolegate.yml": POLICY },
+        head111: { ".github/rolegate.yml": POLICY, ".github/rolegate.tests.yml": TESTS("action_required") },
+      },
       // The tests file is in the built-in policy category, so it needs the DevOps approval too.
-      pr: { files: [{ filename: ".github/rolegate.tests.yml", status: "added" }], reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+      pr: {
+        files: [{ filename: ".github/rolegate.tests.yml", status: "added" }],
+        reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }],
+      },
     });
     serve(w);
     await probotWith().probot.receive(prPayload(w));
@@ -210,11 +245,13 @@ describe("merges", () => {
     });
     serve(w);
     const { probot } = probotWith();
-    await probot.receive(prPayload(w, "pull_request", "closed", (p) => {
-      p.pull_request.merged = true;
-      p.pull_request.merged_by = { login: "dev2" };
-      p.pull_request.base.sha = "base000";
-    }));
+    await probot.receive(
+      prPayload(w, "pull_request", "closed", (p) => {
+        p.pull_request.merged = true;
+        p.pull_request.merged_by = { login: "dev2" };
+        p.pull_request.base.sha = "base000";
+      }),
+    );
     expect(w.issues).toHaveLength(1);
     expect(w.issues[0].labels).toEqual(["rolegate-violation"]);
     expect(w.issues[0].title).toBe("rolegate: pull request #7 merged by dev2 in breach of the policy");
@@ -224,14 +261,18 @@ describe("merges", () => {
   });
 
   it("opens no issue after a merge by someone allowed to merge a passing change", async () => {
-    const w = pipelineWorld({ pr: { state: "MERGED", mergedBy: "omar", reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    const w = pipelineWorld({
+      pr: { state: "MERGED", mergedBy: "omar", reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
     serve(w);
     const { probot } = probotWith();
-    await probot.receive(prPayload(w, "pull_request", "closed", (p) => {
-      p.pull_request.merged = true;
-      p.pull_request.merged_by = { login: "omar" };
-      p.pull_request.base.sha = "base000";
-    }));
+    await probot.receive(
+      prPayload(w, "pull_request", "closed", (p) => {
+        p.pull_request.merged = true;
+        p.pull_request.merged_by = { login: "omar" };
+        p.pull_request.base.sha = "base000";
+      }),
+    );
     expect(w.issues).toEqual([]);
   });
 
@@ -316,7 +357,12 @@ describe("policy text", () => {
     expect(w.graphqlVariables.filter((v) => "withText" in v).map((v) => v.withText)).toEqual([true, false]);
     expect(lastCheck(w).conclusion).toBe("action_required");
     // The base branch moves to a policy where developers may approve pipelines.
-    w.trees.base001 = { ".github/rolegate.yml": POLICY.replace("members: [dev1, dev2, \"@acme/developers\"]\n    grants: { author: [\"*\"] }", "members: [dev1, dev2, \"@acme/developers\"]\n    grants: { author: [\"*\"], approve: [pipeline] }") };
+    w.trees.base001 = {
+      ".github/rolegate.yml": POLICY.replace(
+        'members: [dev1, dev2, "@acme/developers"]\n    grants: { author: ["*"] }',
+        'members: [dev1, dev2, "@acme/developers"]\n    grants: { author: ["*"], approve: [pipeline] }',
+      ),
+    };
     w.tips.main = "base001";
     w.calls.length = 0;
     await probot.receive(prPayload(w, "pull_request_review", "submitted"));
@@ -327,7 +373,11 @@ describe("policy text", () => {
 
 describe("other events", () => {
   it("judges a repository without a policy by the organisation default in its .github repository", async () => {
-    const w = pipelineWorld({ trees: {}, otherRepos: { "acme/.github": { ".github/rolegate.yml": POLICY } }, pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
+    const w = pipelineWorld({
+      trees: {},
+      otherRepos: { "acme/.github": { ".github/rolegate.yml": POLICY } },
+      pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] },
+    });
     serve(w);
     const { probot } = probotWith();
     await probot.receive(prPayload(w));

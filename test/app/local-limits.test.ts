@@ -14,7 +14,12 @@ describe("in-process throttling groups", () => {
     const writes = new LocalGroup({ maxConcurrent: 1, minTime: 1000 }, 120_000, clock.now, clock.sleep);
     const started: string[] = [];
     const job = (name: string) => async () => void started.push(`${name}@${clock.now()}`);
-    await Promise.all([writes.key("a").schedule({}, job("a1")), writes.key("a").schedule({}, job("a2")), writes.key("b").schedule({}, job("b1")), writes.key("a").schedule({}, job("a3"))]);
+    await Promise.all([
+      writes.key("a").schedule({}, job("a1")),
+      writes.key("a").schedule({}, job("a2")),
+      writes.key("b").schedule({}, job("b1")),
+      writes.key("a").schedule({}, job("a3")),
+    ]);
     const a = started.filter((s) => s.startsWith("a"));
     expect(a.map((s) => s.split("@")[0])).toEqual(["a1", "a2", "a3"]);
     const times = a.map((s) => Number(s.split("@")[1]));
@@ -28,14 +33,15 @@ describe("in-process throttling groups", () => {
     let running = 0;
     let most = 0;
     const releases: (() => void)[] = [];
-    const job = (n: number) => new Promise<number>((done) => {
-      running++;
-      most = Math.max(most, running);
-      releases.push(() => {
-        running--;
-        done(n * 10);
+    const job = (n: number) =>
+      new Promise<number>((done) => {
+        running++;
+        most = Math.max(most, running);
+        releases.push(() => {
+          running--;
+          done(n * 10);
+        });
       });
-    });
     const results = [1, 2, 3, 4, 5].map((n) => group.key("x").schedule({}, job, n));
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setImmediate(r));
@@ -47,7 +53,11 @@ describe("in-process throttling groups", () => {
 
   it("a failing job frees its slot and reports its error", async () => {
     const group = new LocalGroup({ maxConcurrent: 1 });
-    await expect(group.key("x").schedule({}, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      group.key("x").schedule({}, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(await group.key("x").schedule({}, async () => "next")).toBe("next");
   });
 });

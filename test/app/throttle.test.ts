@@ -12,7 +12,14 @@ function recordingWriteQueue() {
   return {
     queued,
     label: (name: string) => (current = name),
-    group: { key: (id: string) => ({ schedule: <T>(_o: unknown, job: () => Promise<T>) => (queued.push(`${id}:${current}`), job()) }) },
+    group: {
+      key: (id: string) => ({
+        schedule: <T>(_o: unknown, job: () => Promise<T>) => {
+          queued.push(`${id}:${current}`);
+          return job();
+        },
+      }),
+    },
   };
 }
 
@@ -22,7 +29,12 @@ afterEach(() => nock.cleanAll());
 
 describe("throttling", () => {
   it("spaces writes and mutations in the write queue, but not GraphQL queries", async () => {
-    nock("https://api.github.com").persist().post("/graphql").reply(200, { data: { viewer: { login: "x" } } }).post("/repos/acme/app/check-runs").reply(201, { id: 1 });
+    nock("https://api.github.com")
+      .persist()
+      .post("/graphql")
+      .reply(200, { data: { viewer: { login: "x" } } })
+      .post("/repos/acme/app/check-runs")
+      .reply(201, { id: 1 });
     const write = recordingWriteQueue();
     const octokit = new Octokit({ auth: { token: "t" }, throttle: { write: write.group } } as never);
     write.label("query");
@@ -30,7 +42,7 @@ describe("throttling", () => {
     write.label("check run");
     await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "app", name: "rolegate", head_sha: "abc" });
     write.label("mutation");
-    await octokit.graphql("mutation { addStar(input: { starrableId: \"x\" }) { clientMutationId } }");
+    await octokit.graphql('mutation { addStar(input: { starrableId: "x" }) { clientMutationId } }');
     expect(write.queued.map((q) => q.split(":")[1])).toEqual(["check run", "mutation"]);
   });
 

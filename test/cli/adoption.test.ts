@@ -25,7 +25,12 @@ const write = (root: string, path: string, text: string) => {
 };
 const gitRepo = () => {
   const d = mkdtempSync(join(tmpdir(), "rolegate-adopt-"));
-  for (const args of [["init", "-q", "-b", "main"], ["config", "user.email", "t@example.invalid"], ["config", "user.name", "t"]]) execFileSync("git", args, { cwd: d });
+  for (const args of [
+    ["init", "-q", "-b", "main"],
+    ["config", "user.email", "t@example.invalid"],
+    ["config", "user.name", "t"],
+  ])
+    execFileSync("git", args, { cwd: d });
   return d;
 };
 
@@ -55,7 +60,19 @@ describe("rolegate import codeowners", () => {
 
   it("judges changes as CODEOWNERS would, or more strictly where it said so", async () => {
     const check = async (path: string, ...approvers: string[]) => {
-      const r = await run(dir, "check", "--files", path, "--author", "outsider", "--teams", "teams.yml", "--format", "json", ...(approvers.length ? ["--approved-by", approvers.join(",")] : []));
+      const r = await run(
+        dir,
+        "check",
+        "--files",
+        path,
+        "--author",
+        "outsider",
+        "--teams",
+        "teams.yml",
+        "--format",
+        "json",
+        ...(approvers.length ? ["--approved-by", approvers.join(",")] : []),
+      );
       return { code: r.code, conclusion: JSON.parse(r.stdout).conclusion as string };
     };
     expect(await check("src/app/main.ts", "alice")).toEqual({ code: 0, conclusion: "success" });
@@ -95,7 +112,11 @@ describe("rolegate import codeowners", () => {
   });
 
   it.each([
-    ["an unreadable file", ["import", "codeowners", "no/such/CODEOWNERS"], /^rolegate import: no\/such\/CODEOWNERS:1:1: error: cannot read CODEOWNERS file: ENOENT/],
+    [
+      "an unreadable file",
+      ["import", "codeowners", "no/such/CODEOWNERS"],
+      /^rolegate import: no\/such\/CODEOWNERS:1:1: error: cannot read CODEOWNERS file: ENOENT/,
+    ],
     ["a directory", ["import", "codeowners", ".github"], /^rolegate import: \.github:1:1: error: cannot read CODEOWNERS file: EISDIR/],
     ["no source", ["import"], /import needs a source/],
     ["an unknown source", ["import", "gitlab"], /unknown source "gitlab"/],

@@ -75,7 +75,11 @@ describe("rolegate validate", () => {
   });
 
   it.each([
-    ["an inheritance cycle", "version: 1\nroles:\n  a: { inherits: [b], members: [x] }\n  b: { inherits: [a] }\n", /^bad\.yml:\d+:\d+: error: inheritance cycle: /m],
+    [
+      "an inheritance cycle",
+      "version: 1\nroles:\n  a: { inherits: [b], members: [x] }\n  b: { inherits: [a] }\n",
+      /^bad\.yml:\d+:\d+: error: inheritance cycle: /m,
+    ],
     ["an unknown role in inherits", "version: 1\nroles:\n  a: { inherits: [ghost], members: [x] }\n", /^bad\.yml:3:\d+: error: unknown role "ghost"/m],
     [
       "a billion-laughs alias bomb",
@@ -124,10 +128,40 @@ describe("rolegate check", () => {
   });
 
   it("succeeds with exit 0 once a DevOps engineer approves on the head", async () => {
-    const r = await run(dir, "check", "--base", "main", "--head", "feature", "--author", "dev1", "--approved-by", "olga", "--teams", "teams.yml", "--format", "json");
+    const r = await run(
+      dir,
+      "check",
+      "--base",
+      "main",
+      "--head",
+      "feature",
+      "--author",
+      "dev1",
+      "--approved-by",
+      "olga",
+      "--teams",
+      "teams.yml",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(r.stdout).conclusion).toBe("success");
     expect(r.code).toBe(0);
-    const stale = await run(dir, "check", "--base", "main", "--head", "feature", "--author", "dev1", "--stale-approved-by", "olga", "--teams", "teams.yml", "--format", "json");
+    const stale = await run(
+      dir,
+      "check",
+      "--base",
+      "main",
+      "--head",
+      "feature",
+      "--author",
+      "dev1",
+      "--stale-approved-by",
+      "olga",
+      "--teams",
+      "teams.yml",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(stale.stdout).conclusion).toBe("action_required");
   });
 
@@ -142,7 +176,20 @@ describe("rolegate check", () => {
   it("judges author and merge only when given", async () => {
     const merged = await run(dir, "check", "--files", "k8s/a.tf", "--approved-by", "ops1", "--merged-by", "dev2", "--teams", "teams.yml", "--format", "json");
     expect(JSON.parse(merged.stdout).violations).toEqual([expect.objectContaining({ action: "merge", user: "dev2", path: "k8s/a.tf" })]);
-    const authored = await run(dir, "check", "--files", "k8s/a.tf", "--approved-by", "ops1", "--author", "stranger", "--teams", "teams.yml", "--format", "json");
+    const authored = await run(
+      dir,
+      "check",
+      "--files",
+      "k8s/a.tf",
+      "--approved-by",
+      "ops1",
+      "--author",
+      "stranger",
+      "--teams",
+      "teams.yml",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(authored.stdout).violations[0]).toMatchObject({ action: "author", user: "stranger" });
   });
 
@@ -171,8 +218,13 @@ describe("rolegate check", () => {
   });
 
   it("keeps the markdown for a 3,000-file change under GitHub's limit and names every requirement", async () => {
-    const many = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `envs/prod/m${i}/main.tf` : i % 3 === 1 ? `.github/workflows/w${i}.yml` : `src/deep/path/number/${i}/file.ts`));
-    const requirements = Array.from({ length: 12 }, (_, i) => `  - name: Requirement number ${i} with a fairly long descriptive name\n    categories: [${["pipeline", "infrastructure", "other"][i % 3]}]\n`).join("");
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      i % 3 === 0 ? `envs/prod/m${i}/main.tf` : i % 3 === 1 ? `.github/workflows/w${i}.yml` : `src/deep/path/number/${i}/file.ts`,
+    );
+    const requirements = Array.from(
+      { length: 12 },
+      (_, i) => `  - name: Requirement number ${i} with a fairly long descriptive name\n    categories: [${["pipeline", "infrastructure", "other"][i % 3]}]\n`,
+    ).join("");
     write("big.yml", POLICY.replace("require:\n", `require:\n${requirements}`));
     const r = await run(dir, "check", "big.yml", "--files", many.join(","), "--teams", "teams.yml", "--format", "markdown");
     expect(r.code).toBe(1);
@@ -203,14 +255,23 @@ describe("rolegate explain, matrix, diff", () => {
     expect(md.stdout).toMatch(/#### pipeline/);
     expect(md.stdout).toMatch(/\| approve \| No \| Yes \|/);
     const json = JSON.parse((await run(dir, "matrix", "--format", "json")).stdout);
-    expect(json.categories.find((c: { category: string }) => c.category === "infrastructure").actions[1]).toMatchObject({ action: "approve", roles: { developer: "No", devops: "Yes" } });
+    expect(json.categories.find((c: { category: string }) => c.category === "infrastructure").actions[1]).toMatchObject({
+      action: "approve",
+      roles: { developer: "No", devops: "Yes" },
+    });
     expect((await run(dir, "matrix", "--format", "csv")).stdout.split("\n")[0]).toBe('"category","action","enforced","developer","devops"');
     expect((await run(dir, "matrix", "--format", "html")).stdout).toMatch(/^<!doctype html>/);
     expect((await run(dir, "matrix", "--format", "pdf")).code).toBe(2);
   });
 
   it("diffs two policies: who gains or loses what", async () => {
-    write("new.yml", POLICY.replace("members: [dev1, dev2]\n    grants: { author: [\"*\"] }", 'members: [dev1, dev2]\n    grants: { author: ["*"], approve: [{ category: infrastructure, up_to_level: 3 }] }'));
+    write(
+      "new.yml",
+      POLICY.replace(
+        'members: [dev1, dev2]\n    grants: { author: ["*"] }',
+        'members: [dev1, dev2]\n    grants: { author: ["*"], approve: [{ category: infrastructure, up_to_level: 3 }] }',
+      ),
+    );
     const r = await run(dir, "diff", ".github/rolegate.yml", "new.yml", "--format", "json");
     expect(r.code).toBe(0);
     const summaries = JSON.parse(r.stdout).changes.map((c: { summary: string }) => c.summary);
@@ -225,8 +286,24 @@ describe("extends in the CLI", () => {
     const preset = await run(dir, "validate", "child.yml", "--now", "2026-11-23");
     expect(preset.code).toBe(0);
     write("roots/acme/.github/.github/rolegate.yml", POLICY);
-    write("org-child.yml", "version: 1\nextends: .github\nroles:\n  developer: { members: [dev9], grants: { author: [\"*\"] } }\n");
-    const viaRoot = await run(dir, "check", "org-child.yml", "--extends-root", "roots", "--repo", "acme/app", "--files", "k8s/a.tf", "--author", "dev9", "--teams", "teams.yml", "--format", "json");
+    write("org-child.yml", 'version: 1\nextends: .github\nroles:\n  developer: { members: [dev9], grants: { author: ["*"] } }\n');
+    const viaRoot = await run(
+      dir,
+      "check",
+      "org-child.yml",
+      "--extends-root",
+      "roots",
+      "--repo",
+      "acme/app",
+      "--files",
+      "k8s/a.tf",
+      "--author",
+      "dev9",
+      "--teams",
+      "teams.yml",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(viaRoot.stdout).requirements[0]).toMatchObject({ name: "DevOps approval", satisfied: false });
     expect(JSON.parse(viaRoot.stdout).violations).toEqual([]);
     const missing = await run(dir, "validate", "org-child.yml", "--repo", "acme/app");

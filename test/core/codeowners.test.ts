@@ -37,7 +37,9 @@ function referenceRegex(pattern: string, extended = false): RegExp {
     else toks.push({ k: "lit", c: ch });
   }
   let segs: RefToken[][] = [[]];
-  for (const t of toks) if (t === "/") segs.push([]); else segs[segs.length - 1]!.push(t);
+  for (const t of toks)
+    if (t === "/") segs.push([]);
+    else segs[segs.length - 1]!.push(t);
   const leading = segs.length > 1 && segs[0]!.length === 0;
   if (leading) segs.shift();
   const dirMark = segs.length > 1 && segs[segs.length - 1]!.length === 0;
@@ -55,9 +57,18 @@ function referenceRegex(pattern: string, extended = false): RegExp {
     const lone = seg.length === 1 && seg[0]!.k === "star";
     if (lone) re += "[^/]+/";
     else {
-      re += seg
-        .map((t) => (t.k === "star" ? "[^/]*" : t.k === "one" ? "[^/]" : t.k === "class" ? `(?!/)[${t.src.startsWith("!") ? "^" + t.src.slice(1) : t.src}]` : t.c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")))
-        .join("") + "/";
+      re +=
+        seg
+          .map((t) =>
+            t.k === "star"
+              ? "[^/]*"
+              : t.k === "one"
+                ? "[^/]"
+                : t.k === "class"
+                  ? `(?!/)[${t.src.startsWith("!") ? "^" + t.src.slice(1) : t.src}]`
+                  : t.c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"),
+          )
+          .join("") + "/";
     }
     // Anything else than a final lone `*` also covers what is inside it.
     if (last && !dirMark && !lone) re += "(?:[^/]+/)*";
@@ -185,7 +196,9 @@ describe("importing a realistic CODEOWNERS", () => {
     // Line 22 overrides line 21 for workflows in CODEOWNERS; rolegate cannot take them out of line 21's category.
     expect(judgePath(policy, ".github/workflows/ci.yml", ["carol"]).conclusion).toBe("action_required");
     expect(judgePath(policy, ".github/workflows/ci.yml", ["carol", "plat-1"]).conclusion).toBe("success");
-    expect(result.findings).toContainEqual(expect.objectContaining({ kind: "overlap", requirements: ["CODEOWNERS: @acme/platform", "CODEOWNERS: @acme/platform, @carol"], lines: [21, 22] }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ kind: "overlap", requirements: ["CODEOWNERS: @acme/platform", "CODEOWNERS: @acme/platform, @carol"], lines: [21, 22] }),
+    );
     // Vendored code has no owner in CODEOWNERS, but stays in /src/'s category.
     expect(judgePath(policy, "src/vendor/lib.js").conclusion).toBe("action_required");
     expect(judgePath(policy, "src/vendor/lib.js", ["alice"]).conclusion).toBe("success");
@@ -199,7 +212,15 @@ describe("importing a realistic CODEOWNERS", () => {
   it("reports exactly where it asks for more, and why", () => {
     const stricter = result.findings
       .filter((f) => ["overlap", "unowned", "unmatched", "policy-admin"].includes(f.kind))
-      .map((f) => (f.kind === "overlap" ? `overlap ${f.requirements.join(" + ")}` : f.kind === "unowned" ? `unowned line ${f.line}: ${f.requirement}` : f.kind === "unmatched" ? `unmatched: ${f.requirement}` : f.kind));
+      .map((f) =>
+        f.kind === "overlap"
+          ? `overlap ${f.requirements.join(" + ")}`
+          : f.kind === "unowned"
+            ? `unowned line ${f.line}: ${f.requirement}`
+            : f.kind === "unmatched"
+              ? `unmatched: ${f.requirement}`
+              : f.kind,
+      );
     expect(stricter).toEqual([
       "overlap CODEOWNERS: @acme/core + CODEOWNERS: @acme/docs",
       "overlap CODEOWNERS: @acme/core + CODEOWNERS: @alice, @acme/dev",
@@ -229,7 +250,10 @@ describe("importing a realistic CODEOWNERS", () => {
       "unowned line 12: CODEOWNERS: @alice, @acme/dev",
     ]);
     // Every example really is a place where the policy asks for more.
-    const rules = parseCodeowners(REALISTIC).map((r) => ({ pattern: r.pattern, owners: [...r.owners.map((o) => (o.startsWith("@") ? o : "@" + o)), ...r.unmapped] }));
+    const rules = parseCodeowners(REALISTIC).map((r) => ({
+      pattern: r.pattern,
+      owners: [...r.owners.map((o) => (o.startsWith("@") ? o : "@" + o)), ...r.unmapped],
+    }));
     const lineOf = parseCodeowners(REALISTIC).map((r) => r.line);
     for (const f of result.findings) {
       if (f.kind === "overlap") expect(applied(judgePath(policy, f.example!)), f.example).toEqual(expect.arrayContaining(f.requirements));
@@ -251,9 +275,13 @@ describe("importing a realistic CODEOWNERS", () => {
       { kind: "unmapped-owner", line: 15, owner: "go-owners@example.com", placeholder: "unmapped-owner-1-replace-with-a-github-login" },
     ]);
     expect(result.notes).toHaveLength(result.findings.length);
-    expect(result.notes[0]).toBe("Line 8 (`/docs/`) is left out: line 29 (`/docs/`) comes later and matches every file it matches, so it never decides anything.");
+    expect(result.notes[0]).toBe(
+      "Line 8 (`/docs/`) is left out: line 29 (`/docs/`) comes later and matches every file it matches, so it never decides anything.",
+    );
     // The comments say where the policy is stricter, above the requirement concerned.
-    expect(result.yaml).toMatch(/# Stricter than CODEOWNERS here: it also selects\n {2}# - files whose last matching line 12 has no owners \(e\.g\. `src\/vendor\/a`\)/);
+    expect(result.yaml).toMatch(
+      /# Stricter than CODEOWNERS here: it also selects\n {2}# - files whose last matching line 12 has no owners \(e\.g\. `src\/vendor\/a`\)/,
+    );
     expect(result.yaml).toContain("# - Line 18: `/scripts/*` becomes the glob `/scripts/*`");
   });
 });
@@ -278,11 +306,17 @@ const arbPattern = fc
   .filter((p) => parseCodeowners(`${p} @x`)[0]!.unsupported === undefined);
 const arbRule = fc.record({
   pattern: arbPattern,
-  owners: fc.oneof({ weight: 1, arbitrary: fc.constant([] as string[]) }, { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...OWNERS), { minLength: 1, maxLength: 2 }) }),
+  owners: fc.oneof(
+    { weight: 1, arbitrary: fc.constant([] as string[]) },
+    { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...OWNERS), { minLength: 1, maxLength: 2 }) },
+  ),
 });
 /** Often a catch-all first, as most real files have. */
 const arbRules = fc
-  .tuple(fc.option(fc.record({ pattern: fc.constantFrom("*", "**", "/**"), owners: fc.constantFrom(["@acme/core"], ["@bob"], [] as string[]) }), { freq: 2 }), fc.array(arbRule, { minLength: 1, maxLength: 6 }))
+  .tuple(
+    fc.option(fc.record({ pattern: fc.constantFrom("*", "**", "/**"), owners: fc.constantFrom(["@acme/core"], ["@bob"], [] as string[]) }), { freq: 2 }),
+    fc.array(arbRule, { minLength: 1, maxLength: 6 }),
+  )
   .map(([first, rest]) => (first ? [first, ...rest] : rest));
 const arbCase = fc.record({
   rules: arbRules,
@@ -316,7 +350,14 @@ describe("the imported policy is never looser than CODEOWNERS", () => {
             expect(none.conclusion, `${path} with no approval\n${text}`).not.toBe("success");
             // Everyone but the owners approved: still never success.
             const owners = new Set(approversOf(rule));
-            expect(judgePath(policy, path, EVERYONE.filter((u) => !owners.has(u))).conclusion, `${path} without its owners\n${text}`).not.toBe("success");
+            expect(
+              judgePath(
+                policy,
+                path,
+                EVERYONE.filter((u) => !owners.has(u)),
+              ).conclusion,
+              `${path} without its owners\n${text}`,
+            ).not.toBe("success");
           }
 
           // (b) Exactly where the policy asks for more, a finding says so.
@@ -340,16 +381,18 @@ describe("the imported policy is never looser than CODEOWNERS", () => {
             }
           }
           if (named.length === 1 && expected.length === 0) {
-            const finding = last >= 0
-              ? result.findings.find((f) => f.kind === "unowned" && f.requirement === named[0] && f.line === last + 1)
-              : result.findings.find((f) => f.kind === "unmatched" && f.requirement === named[0]);
+            const finding =
+              last >= 0
+                ? result.findings.find((f) => f.kind === "unowned" && f.requirement === named[0] && f.line === last + 1)
+                : result.findings.find((f) => f.kind === "unmatched" && f.requirement === named[0]);
             expect(finding, `no finding explains ${named[0]} at ${path} (last match ${last + 1})\n${text}\n${result.notes.join("\n")}`).toBeDefined();
           }
         }
 
         // Every example in a finding really is a place where the policy asks for more.
         for (const f of result.findings) {
-          if (f.kind === "overlap" && f.example) expect(applied(judgePath(policy, f.example)), `${f.example}\n${text}`).toEqual(expect.arrayContaining(f.requirements));
+          if (f.kind === "overlap" && f.example)
+            expect(applied(judgePath(policy, f.example)), `${f.example}\n${text}`).toEqual(expect.arrayContaining(f.requirements));
           if (f.kind === "unowned" && f.example) {
             expect(lastMatch(rules, f.example) + 1, `${f.example}\n${text}`).toBe(f.line);
             expect(applied(judgePath(policy, f.example))).toContain(f.requirement);
@@ -375,8 +418,14 @@ describe("the imported policy is never looser than CODEOWNERS", () => {
   it("stays never looser with lines GitHub may not read (classes, negation, escapes)", () => {
     const odd = fc.constantFrom("[ds]ocs/", "!src/", "\\#x", "src//lib", "s[r]c/*.ts", "**/", "d***", "\\!a.md", "a\\ b");
     const arb = fc.record({
-      rules: fc.array(fc.record({ pattern: fc.oneof(arbPattern, odd), owners: fc.uniqueArray(fc.constantFrom(...OWNERS.slice(0, 4)), { minLength: 0, maxLength: 2 }) }), { minLength: 1, maxLength: 5 }),
-      tree: fc.uniqueArray(fc.oneof(arbPath, fc.constantFrom("docs/a", "ocs/a", "src/a.ts", "#x", "\\#x", "!src/a", "src/lib/a", "dx/a", "!a.md", "a b", "a b/c")), { minLength: 1, maxLength: 10 }),
+      rules: fc.array(
+        fc.record({ pattern: fc.oneof(arbPattern, odd), owners: fc.uniqueArray(fc.constantFrom(...OWNERS.slice(0, 4)), { minLength: 0, maxLength: 2 }) }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      tree: fc.uniqueArray(
+        fc.oneof(arbPath, fc.constantFrom("docs/a", "ocs/a", "src/a.ts", "#x", "\\#x", "!src/a", "src/lib/a", "dx/a", "!a.md", "a b", "a b/c")),
+        { minLength: 1, maxLength: 10 },
+      ),
     });
     fc.assert(
       fc.property(arb, ({ rules, tree }) => {
@@ -395,7 +444,14 @@ describe("the imported policy is never looser than CODEOWNERS", () => {
             const rule = rules[last];
             if (!rule || rule.owners.length === 0) continue;
             const owners = new Set(approversOf(rule));
-            expect(judgePath(policy, path, EVERYONE.filter((u) => !owners.has(u))).conclusion, `${path}\n${text}\n${result.yaml}`).not.toBe("success");
+            expect(
+              judgePath(
+                policy,
+                path,
+                EVERYONE.filter((u) => !owners.has(u)),
+              ).conclusion,
+              `${path}\n${text}\n${result.yaml}`,
+            ).not.toBe("success");
           }
         }
       }),
@@ -450,7 +506,9 @@ describe("edge cases", () => {
     const lines = Array.from({ length: 60 }, (_, i) => `*.e${i} @acme/t${i}\n**/g${i}/`).join("\n");
     const r = importCodeowners(lines, { budget: 20_000 });
     expect(r.findings).toContainEqual({ kind: "incomplete" });
-    expect(r.notes).toContain("The analysis reached its work limit before it was done: the policy may ask for more than CODEOWNERS in places not listed here. It is still never looser.");
+    expect(r.notes).toContain(
+      "The analysis reached its work limit before it was done: the policy may ask for more than CODEOWNERS in places not listed here. It is still never looser.",
+    );
     // Never looser all the same.
     const policy = policyOf(r.yaml);
     expect(judgePath(policy, "a/b.e7", ["alice"]).conclusion).not.toBe("success");

@@ -86,10 +86,20 @@ options: { author_can_approve: true }
 
   it("follows presets and repository paths, and marks an in-repository parent as a policy file", async () => {
     const base = "version: 1\nroles:\n  maintainer: { members: [m], grants: { approve: [policy] } }\nrequire: [{ categories: [policy] }]\n";
-    const r = await loadComposed({ file: ".github/rolegate.yml", text: "version: 1\nextends: acme/app:config/base.yml\n" }, reader({ "acme/app:config/base.yml": base }), NOW, { owner: "acme", repo: "app" });
+    const r = await loadComposed(
+      { file: ".github/rolegate.yml", text: "version: 1\nextends: acme/app:config/base.yml\n" },
+      reader({ "acme/app:config/base.yml": base }),
+      NOW,
+      { owner: "acme", repo: "app" },
+    );
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(r.policy!.policyPaths).toEqual(["config/base.yml"]);
-    const other = await loadComposed({ file: ".github/rolegate.yml", text: "version: 1\nextends: acme/shared:base.yml\n" }, reader({ "acme/shared:base.yml": base }), NOW, { owner: "acme", repo: "app" });
+    const other = await loadComposed(
+      { file: ".github/rolegate.yml", text: "version: 1\nextends: acme/shared:base.yml\n" },
+      reader({ "acme/shared:base.yml": base }),
+      NOW,
+      { owner: "acme", repo: "app" },
+    );
     expect(other.policy!.policyPaths).toEqual([]);
   });
 

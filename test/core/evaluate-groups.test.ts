@@ -16,7 +16,23 @@ import { referenceEvaluate } from "./reference-evaluate.js";
 const USERS = ["u1", "u2", "u3", "u4"];
 const TEAMS = ["@org/t1", "@org/t2"];
 const SCOPE_GLOBS = ["c1/**", "c1/b/", "**/x/**", "env2/", "env5/c3/", "*.c1", "other/", "c2/y", "**/l*"];
-const PATHS = ["c1/a", "c1/b/c", "c2/x/d", "c2/y", "z/x/e.c1", "c3/f", "env2/c1/g", "env2/x/h", "env5/c2/i", "env5/c3/j", "other/k", "other/l.c1", "env5/l", "docs/x/m", ".github/rolegate.yml"];
+const PATHS = [
+  "c1/a",
+  "c1/b/c",
+  "c2/x/d",
+  "c2/y",
+  "z/x/e.c1",
+  "c3/f",
+  "env2/c1/g",
+  "env2/x/h",
+  "env5/c2/i",
+  "env5/c3/j",
+  "other/k",
+  "other/l.c1",
+  "env5/l",
+  "docs/x/m",
+  ".github/rolegate.yml",
+];
 const CATEGORY_REFS = ["c1", "c2", "c3", "*", "other", "policy"];
 const ACTIONS = ["author", "approve", "merge"];
 
@@ -37,7 +53,10 @@ const member = fc.oneof(
 const principal = (m: unknown) => (typeof m === "string" ? m : JSON.stringify([(m as { user?: string }).user, (m as { team?: string }).team]));
 
 const ruleRef = (levelKey: "up_to_level" | "from_level") =>
-  fc.record({ category: fc.constantFrom(...CATEGORY_REFS), [levelKey]: fc.integer({ min: 0, max: 5 }), when: fc.option(condition, { nil: undefined }) }, { requiredKeys: ["category"] });
+  fc.record(
+    { category: fc.constantFrom(...CATEGORY_REFS), [levelKey]: fc.integer({ min: 0, max: 5 }), when: fc.option(condition, { nil: undefined }) },
+    { requiredKeys: ["category"] },
+  );
 const rules = (levelKey: "up_to_level" | "from_level", max: number) =>
   fc.array(fc.tuple(fc.constantFrom(...ACTIONS), ruleRef(levelKey)), { maxLength: max }).map((list) => {
     const out: Record<string, unknown[]> = {};
@@ -65,7 +84,11 @@ const requirement = fc.record(
   { requiredKeys: ["approvals"] },
 );
 
-const options = fc.record({ check_commit_authors: fc.boolean(), author_can_approve: fc.boolean(), stale_approvals: fc.constantFrom("dismiss" as const, "keep" as const) });
+const options = fc.record({
+  check_commit_authors: fc.boolean(),
+  author_can_approve: fc.boolean(),
+  stale_approvals: fc.constantFrom("dismiss" as const, "keep" as const),
+});
 
 interface RoleSpec {
   members: unknown[];
@@ -101,9 +124,18 @@ function load(yaml: string): Policy | undefined {
 }
 
 const change = fc.record({
-  files: fc.uniqueArray(fc.tuple(fc.constantFrom(...PATHS), fc.option(fc.constantFrom(...PATHS), { nil: undefined })), { minLength: 1, maxLength: 8, selector: ([p]) => p }),
+  files: fc.uniqueArray(fc.tuple(fc.constantFrom(...PATHS), fc.option(fc.constantFrom(...PATHS), { nil: undefined })), {
+    minLength: 1,
+    maxLength: 8,
+    selector: ([p]) => p,
+  }),
   reviews: fc.array(
-    fc.record({ user: fc.constantFrom(...USERS, "U2"), state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const), onHead: fc.boolean(), order: fc.integer({ min: 0, max: 9 }) }),
+    fc.record({
+      user: fc.constantFrom(...USERS, "U2"),
+      state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const),
+      onHead: fc.boolean(),
+      order: fc.integer({ min: 0, max: 9 }),
+    }),
     { maxLength: 6 },
   ),
   author: fc.constantFrom(...USERS),
@@ -124,7 +156,9 @@ describe("judging look-alike files once", () => {
       fc.property(fc.array(role, { minLength: 1, maxLength: 4 }), fc.array(requirement, { maxLength: 3 }), options, change, (roles, require, opts, c) => {
         const policy = load(policyYaml(roles, require, opts));
         fc.pre(policy !== undefined);
-        const changed: ChangedFile[] = c.files.map(([path, from]) => (from !== undefined && from !== path ? { path, status: "renamed", previousPath: from } : { path, status: "modified" }));
+        const changed: ChangedFile[] = c.files.map(([path, from]) =>
+          from !== undefined && from !== path ? { path, status: "renamed", previousPath: from } : { path, status: "modified" },
+        );
         const s = state({
           files: changed,
           reviews: c.reviews.map((r): Review => ({ ...r, afterBaseChange: true })),

@@ -202,7 +202,11 @@ describe("who counts as an approver", () => {
     const headThenStale = [approved("ops1", { order: 1 }), approved("ops1", { onHead: false, order: 2 })];
     expect(judge(base, { files: files("k8s/a.yaml"), reviews: headThenStale, teams: noTeams }).conclusion).toBe("success");
     // ...but a change request or dismissal in between ends the earlier approval.
-    const interrupted = [approved("ops1", { order: 1 }), { user: "ops1", state: "DISMISSED" as const, onHead: true, afterBaseChange: true, order: 2 }, approved("ops1", { onHead: false, order: 3 })];
+    const interrupted = [
+      approved("ops1", { order: 1 }),
+      { user: "ops1", state: "DISMISSED" as const, onHead: true, afterBaseChange: true, order: 2 },
+      approved("ops1", { onHead: false, order: 3 }),
+    ];
     expect(judge(base, { files: files("k8s/a.yaml"), reviews: interrupted, teams: noTeams }).conclusion).toBe("action_required");
   });
 
@@ -268,7 +272,9 @@ describe("author and merge enforcement", () => {
   });
 
   it("merge is judged on every changed file once the merger is known; a deny blocks it", () => {
-    expect(judge(base, { files: files("k8s/a.yaml"), author: "dev1", reviews: [approved("ops1")], mergedBy: "ops2", teams: noTeams }).conclusion).toBe("success");
+    expect(judge(base, { files: files("k8s/a.yaml"), author: "dev1", reviews: [approved("ops1")], mergedBy: "ops2", teams: noTeams }).conclusion).toBe(
+      "success",
+    );
     const dev = judge(base, { files: files("k8s/a.yaml"), author: "dev1", reviews: [approved("ops1")], mergedBy: "dev2", teams: noTeams });
     expect(dev.violations.map((v) => [v.action, v.user])).toEqual([["merge", "dev2"]]);
     const bob = judge(base, { files: files("k8s/a.yaml"), author: "dev1", reviews: [approved("ops1")], mergedBy: "ext-bob", teams: noTeams });
@@ -307,7 +313,9 @@ describe("files: renames, deletes, environments", () => {
   });
 
   it("a file's level is the highest of its environments; a file in none is level 0", () => {
-    const p = policyOf(BASE.replace('staging:    { level: 4, paths: ["envs/staging/**"] }', 'staging:    { level: 4, paths: ["envs/staging/**", "envs/dev/shared/**"] }'));
+    const p = policyOf(
+      BASE.replace('staging:    { level: 4, paths: ["envs/staging/**"] }', 'staging:    { level: 4, paths: ["envs/staging/**", "envs/dev/shared/**"] }'),
+    );
     const r = judge(p, { files: files("envs/dev/shared/x.tf", "x.tf"), teams: noTeams });
     expect(r.files.map((f) => f.level)).toEqual([4, 0]);
   });
@@ -426,7 +434,9 @@ describe("policy changes and outcomes", () => {
     const admin = judge(p, { files: files(".github/rolegate.yml"), reviews: [approved("boss")], admins: ["boss"] });
     expect(admin.conclusion).toBe("success");
     // The admin's approval must be valid like any other: not the author's own.
-    expect(judge(p, { files: files(".github/rolegate.yml"), author: "boss", reviews: [approved("boss")], admins: ["boss"] }).conclusion).toBe("action_required");
+    expect(judge(p, { files: files(".github/rolegate.yml"), author: "boss", reviews: [approved("boss")], admins: ["boss"] }).conclusion).toBe(
+      "action_required",
+    );
   });
 
   it("the built-in rule does not apply when a requirement could select the policy file", () => {

@@ -231,11 +231,7 @@ const PATTERN_SEGMENTS = ["a", "b", ".x", "*", "?", "**", "a*", "*.tf", "a?b", "
 const PATH_SEGMENTS = ["a", "b", ".x", "ab", "aXb", "m.tf", "c"];
 
 const patternArb = fc
-  .tuple(
-    fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }),
-    fc.boolean(),
-    fc.constantFrom("", "/", "/**"),
-  )
+  .tuple(fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.constantFrom("", "/", "/**"))
   .map(([segs, lead, trail]) => `${lead ? "/" : ""}${segs.join("/")}${trail}`);
 
 const pathArb = fc.array(fc.constantFrom(...PATH_SEGMENTS), { minLength: 1, maxLength: 5 }).map((s) => s.join("/"));
@@ -315,7 +311,7 @@ describe("path globs: properties", () => {
   it("compilePathGlob either compiles or throws GlobError on arbitrary strings", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (pattern, path) => {
-        let glob;
+        let glob: ReturnType<typeof compilePathGlob>;
         try {
           glob = compilePathGlob(pattern);
         } catch (e) {
@@ -401,11 +397,7 @@ describe("GlobIndex", () => {
   const INDEX_SEGMENTS = [...PATTERN_SEGMENTS, "*.gz", "*.tar.gz", "c", "x.b.tf", "*.b.tf", "**.tf", "?.tf", "a*.gz", "x*.b.tf", "a?.tf", "*.", "*x."];
   const INDEX_PATH_SEGMENTS = [...PATH_SEGMENTS, "x.b.tf", "a.tar.gz", ".tf", "t.gz", "ab.gz", "x.", "a.b.", "aa.tf"];
   const indexPatternArb = fc
-    .tuple(
-      fc.array(fc.constantFrom(...INDEX_SEGMENTS), { minLength: 1, maxLength: 3 }),
-      fc.boolean(),
-      fc.constantFrom("", "", "/", "/**"),
-    )
+    .tuple(fc.array(fc.constantFrom(...INDEX_SEGMENTS), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.constantFrom("", "", "/", "/**"))
     .map(([segs, lead, trail]) => `${lead ? "/" : ""}${segs.join("/")}${trail}`);
   const indexPathArb = fc.array(fc.constantFrom(...INDEX_PATH_SEGMENTS), { minLength: 1, maxLength: 5 }).map((s) => s.join("/"));
 
@@ -414,7 +406,7 @@ describe("GlobIndex", () => {
       fc.property(fc.array(indexPatternArb, { minLength: 0, maxLength: 12 }), fc.array(indexPathArb, { minLength: 1, maxLength: 8 }), (patterns, paths) => {
         const globs = patterns.map((p) => compilePathGlob(p));
         const index = new GlobIndex<number>();
-        globs.forEach((g, i) => index.add(g, i));
+        for (const [i, g] of globs.entries()) index.add(g, i);
         for (const path of paths) {
           const expected = globs.flatMap((g, i) => (matchPath(g, path) ? [i] : []));
           const actual = [...index.match(splitPath(path))].sort((x, y) => x - y);

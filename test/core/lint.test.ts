@@ -237,7 +237,7 @@ describe("schema violations are errors with line and column", () => {
     expectOne(text, "schema", "error", at(text, "{ user: bob", "{"));
   });
 
-  it("a category named * (\"*\" is for grants and denies only)", () => {
+  it('a category named * ("*" is for grants and denies only)', () => {
     const text = policy({ categories: 'categories:\n  "*": { paths: ["x/**"] }' });
     expect(errors(text).length).toBeGreaterThan(0);
     expect(errors(text)[0]).toMatchObject({ code: "schema", ...at(text, '"*": {', '"*"') });
@@ -268,7 +268,12 @@ describe("empty lists are errors", () => {
   const cases: [string, Sections, string, string][] = [
     ["members", { roles: "roles:\n  ops:\n    members: []\n    grants: { approve: [pipeline, infra, policy] }" }, "members: []", "[]"],
     ["inherits", { roles: "roles:\n  ops:\n    inherits: []\n    members: [bob]\n    grants: { approve: [pipeline, infra, policy] }" }, "inherits: []", "[]"],
-    ["a grant's category list", { roles: "roles:\n  ops:\n    members: [bob]\n    grants: { approve: [pipeline, infra, policy], merge: [] }" }, "merge: []", "[]"],
+    [
+      "a grant's category list",
+      { roles: "roles:\n  ops:\n    members: [bob]\n    grants: { approve: [pipeline, infra, policy], merge: [] }" },
+      "merge: []",
+      "[]",
+    ],
     ["a category's paths", { categories: "categories:\n  pipeline: { paths: [] }" }, "paths: []", "[]"],
     ["an environment's branches", { environments: "environments:\n  prod: { level: 5, branches: [] }" }, "branches: []", "[]"],
     ["require", { require: "require: []" }, "require: []", "[]"],
@@ -403,7 +408,9 @@ describe("reserved category names", () => {
   });
 
   it("other names, even similar ones, are fine", () => {
-    const text = policy({ categories: 'categories:\n  pipeline: { paths: [".github/workflows/**"] }\n  infra: { paths: ["**/*.tf"] }\n  policies: { paths: ["x/**"] }' });
+    const text = policy({
+      categories: 'categories:\n  pipeline: { paths: [".github/workflows/**"] }\n  infra: { paths: ["**/*.tf"] }\n  policies: { paths: ["x/**"] }',
+    });
     expectNone(text, "reserved-name");
   });
 });
@@ -478,7 +485,8 @@ describe("invalid globs are errors at the glob", () => {
 
   it("valid globs of every kind are fine", () => {
     const text = policy({
-      categories: 'categories:\n  pipeline: { paths: [".github/workflows/**", "/Jenkinsfile", "azure-pipelines*.yml", "ci/"] }\n  infra: { paths: ["**/*.tf", "k8s", "helm/"] }',
+      categories:
+        'categories:\n  pipeline: { paths: [".github/workflows/**", "/Jenkinsfile", "azure-pipelines*.yml", "ci/"] }\n  infra: { paths: ["**/*.tf", "k8s", "helm/"] }',
       environments: 'environments:\n  prod: { level: 5, paths: ["envs/prod/**"], branches: ["release/*", "hotfix/**", "main"] }',
       require: 'require:\n  - paths: ["**/*.tf", "k8s"]\n    when: { target_branch: ["release/**"] }\n  - categories: [policy]',
     });
@@ -949,7 +957,7 @@ describe("grants fully shadowed by denies", () => {
   });
 
   it.each([
-    ["a deny from a higher level", '{ approve: [{ category: pipeline, from_level: 4 }] }'],
+    ["a deny from a higher level", "{ approve: [{ category: pipeline, from_level: 4 }] }"],
     ["a deny with a condition", "{ approve: [{ category: pipeline, when: { labels: [frozen] } }] }"],
     ["a deny of another action", "{ merge: [pipeline] }"],
     ["a deny on another category", "{ approve: [infra] }"],
@@ -1045,7 +1053,9 @@ describe("two policy files", () => {
 describe("diagnostics", () => {
   it("formatDiagnostic gives file:line:col: severity: message", () => {
     expect(formatDiagnostic({ severity: "warning", code: "x", message: "m e s", file: "a.yml", line: 3, col: 7 })).toBe("a.yml:3:7: warning: m e s");
-    expect(formatDiagnostic({ severity: "error", code: "x", message: "bad", file: ".github/rolegate.yml", line: 1, col: 1 })).toBe(".github/rolegate.yml:1:1: error: bad");
+    expect(formatDiagnostic({ severity: "error", code: "x", message: "bad", file: ".github/rolegate.yml", line: 1, col: 1 })).toBe(
+      ".github/rolegate.yml:1:1: error: bad",
+    );
   });
 
   it("loadPolicy lists errors before warnings, each in file order", () => {

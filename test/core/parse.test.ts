@@ -130,8 +130,7 @@ describe("hostile input is refused with a positioned error", () => {
     expect(d[0]!.code).toBe("too-deep");
   });
 
-  const blockMaps = (depth: number, indent = 2) =>
-    Array.from({ length: depth }, (_, i) => `${" ".repeat(indent * i)}k${i}:`).join("\n") + " leaf\n";
+  const blockMaps = (depth: number, indent = 2) => Array.from({ length: depth }, (_, i) => `${" ".repeat(indent * i)}k${i}:`).join("\n") + " leaf\n";
 
   it("block mappings nested deeper than 64 levels", () => {
     const d = refusedEverywhere(blockMaps(65));
@@ -196,7 +195,7 @@ describe("duplicate keys", () => {
     expect(d[0]).toMatchObject({ line: 2, col: 38 });
   });
 
-  it("spelled differently but naming the same key (1 and \"1\") are refused too", () => {
+  it('spelled differently but naming the same key (1 and "1") are refused too', () => {
     // Both become the key "1"; accepting this would silently drop the first definition.
     const d = refusedEverywhere('version: 1\ncategories:\n  1: { paths: [a] }\n  "1": { paths: [b] }\n');
     expect(d[0]).toMatchObject({ line: 4, col: 3 });
@@ -273,9 +272,49 @@ describe("YAML syntax errors", () => {
 
 describe("never throws on arbitrary input (property)", () => {
   const TOKENS = [
-    "a:", "b:", "version: 1", "roles:", "- ", "-", "[", "]", "{", "}", ",", ":", "? ", "&x ", "*x", "&y ", "*y",
-    "!!str ", "!!map ", "!tag ", "\n", "  ", "\t", "#", "'", '"', "|", ">", "---", "...", "%YAML 1.2", "~", "null",
-    "1", "true", "x", "\\", "@", "`", "<<: ", "\u00a0", "\ufeff", "\u2028",
+    "a:",
+    "b:",
+    "version: 1",
+    "roles:",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "? ",
+    "&x ",
+    "*x",
+    "&y ",
+    "*y",
+    "!!str ",
+    "!!map ",
+    "!tag ",
+    "\n",
+    "  ",
+    "\t",
+    "#",
+    "'",
+    '"',
+    "|",
+    ">",
+    "---",
+    "...",
+    "%YAML 1.2",
+    "~",
+    "null",
+    "1",
+    "true",
+    "x",
+    "\\",
+    "@",
+    "`",
+    "<<: ",
+    "\u00a0",
+    "\ufeff",
+    "\u2028",
   ];
   const yamlish = fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((t) => t.join(""));
   const arbitraries = {

@@ -53,7 +53,9 @@ describe("policy tests", () => {
   });
 
   it("fail with a readable diff when it does not", () => {
-    const wrong = TESTS.replace("conclusion: action_required", "conclusion: success").replace('["@acme/devops", olga]', "[dev2]").replace("user: dev2", "user: dev1");
+    const wrong = TESTS.replace("conclusion: action_required", "conclusion: success")
+      .replace('["@acme/devops", olga]', "[dev2]")
+      .replace("user: dev2", "user: dev1");
     const run = runPolicyTests(POLICY, "t.yml", wrong, NOW);
     const [first, , third] = run.results;
     expect(first!.passed).toBe(false);
@@ -66,7 +68,12 @@ describe("policy tests", () => {
     const run = runPolicyTests(POLICY, "t.yml", "version: 1\ncases:\n  - name: x\n    files: [a]\n    expect: { conclusion: maybe }\n", NOW);
     expect(run.results).toEqual([]);
     expect(run.diagnostics[0]).toMatchObject({ severity: "error", file: "t.yml", line: 5 });
-    const unknown = runPolicyTests(POLICY, "t.yml", "version: 1\ncases:\n  - name: x\n    files: [a]\n    aproved_by: [x]\n    expect: { conclusion: success }\n", NOW);
+    const unknown = runPolicyTests(
+      POLICY,
+      "t.yml",
+      "version: 1\ncases:\n  - name: x\n    files: [a]\n    aproved_by: [x]\n    expect: { conclusion: success }\n",
+      NOW,
+    );
     expect(unknown.diagnostics[0]).toMatchObject({ line: 5, col: 5 });
     expect(unknown.diagnostics[0]!.message).toContain('"aproved_by"');
   });

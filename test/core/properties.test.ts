@@ -42,7 +42,11 @@ interface Scenario {
 }
 
 const rule = (levels: [number, number]) =>
-  fc.record({ action: fc.constantFrom(...ACTIONS), category: fc.constantFrom(...CATEGORIES, "*", "other", "policy"), level: fc.integer({ min: levels[0], max: levels[1] }) });
+  fc.record({
+    action: fc.constantFrom(...ACTIONS),
+    category: fc.constantFrom(...CATEGORIES, "*", "other", "policy"),
+    level: fc.integer({ min: levels[0], max: levels[1] }),
+  });
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   roles: fc.array(
@@ -68,7 +72,12 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   ),
   files: fc.uniqueArray(fc.constantFrom(...PATHS), { minLength: 1, maxLength: 5 }),
   reviews: fc.array(
-    fc.record({ user: fc.constantFrom(...USERS), state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const), onHead: fc.boolean(), order: fc.integer({ min: 0, max: 20 }) }),
+    fc.record({
+      user: fc.constantFrom(...USERS),
+      state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const),
+      onHead: fc.boolean(),
+      order: fc.integer({ min: 0, max: 20 }),
+    }),
     { maxLength: 6 },
   ),
   author: fc.constantFrom(...USERS),
@@ -139,7 +148,16 @@ function run(policy: Policy, s: Scenario, overrides: { files?: ChangedFile[]; re
 function essence(r: Result) {
   return {
     conclusion: r.conclusion,
-    requirements: r.requirements.map((q) => ({ name: q.name, satisfied: q.satisfied, have: q.approvals.have, by: [...q.approvedBy].sort(), eligible: [...q.eligible].sort(), selected: [...q.selected].sort() })).sort((a, b) => a.name.localeCompare(b.name)),
+    requirements: r.requirements
+      .map((q) => ({
+        name: q.name,
+        satisfied: q.satisfied,
+        have: q.approvals.have,
+        by: [...q.approvedBy].sort(),
+        eligible: [...q.eligible].sort(),
+        selected: [...q.selected].sort(),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     violations: r.violations.map((v) => `${v.action}:${v.user}:${v.path}`).sort(),
     blocking: r.blocking.map((b) => b.user).sort(),
   };
@@ -153,7 +171,9 @@ describe("evaluation never turns a non-success into success when the change gets
       fc.property(scenarioArb, fc.nat(), (s, pick) => {
         const policy = load(policyYaml(s));
         const before = run(policy, s);
-        const approvals = reviewsOf(s).map((r, i) => [r, i] as const).filter(([r]) => r.state === "APPROVED");
+        const approvals = reviewsOf(s)
+          .map((r, i) => [r, i] as const)
+          .filter(([r]) => r.state === "APPROVED");
         fc.pre(before.conclusion !== "success" && approvals.length > 0);
         const drop = approvals[pick % approvals.length]![1];
         const after = run(policy, s, { reviews: reviewsOf(s).filter((_, i) => i !== drop) });
@@ -169,7 +189,10 @@ describe("evaluation never turns a non-success into success when the change gets
         fc.pre(s.requirements.length > 0);
         const before = run(load(policyYaml(s)), s);
         fc.pre(before.conclusion !== "success");
-        const harder: Scenario = { ...s, requirements: s.requirements.map((q, i) => (i === pick % s.requirements.length ? { ...q, approvals: q.approvals + 1 } : q)) };
+        const harder: Scenario = {
+          ...s,
+          requirements: s.requirements.map((q, i) => (i === pick % s.requirements.length ? { ...q, approvals: q.approvals + 1 } : q)),
+        };
         expect(run(load(policyYaml(harder)), harder).conclusion).not.toBe("success");
       }),
       RUNS,
@@ -206,9 +229,18 @@ describe("evaluation does not depend on order", () => {
     fc.assert(
       fc.property(scenarioArb, fc.integer(), (s, seed) => {
         const rand = prng(seed);
-        const shuffled = <T>(xs: readonly T[]) => [...xs].map((x) => [rand(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+        const shuffled = <T>(xs: readonly T[]) =>
+          [...xs]
+            .map((x) => [rand(), x] as const)
+            .sort((a, b) => a[0] - b[0])
+            .map(([, x]) => x);
         const base = run(load(policyYaml(s)), s);
-        const reordered: Scenario = { ...s, roles: s.roles.map((r) => ({ ...r, members: shuffled(r.members) })), files: shuffled(s.files), reviews: shuffled(s.reviews) };
+        const reordered: Scenario = {
+          ...s,
+          roles: s.roles.map((r) => ({ ...r, members: shuffled(r.members) })),
+          files: shuffled(s.files),
+          reviews: shuffled(s.reviews),
+        };
         const roleOrder = shuffled(s.roles.map((_, i) => i));
         const other = run(load(policyYaml(reordered, {}, roleOrder)), reordered);
         expect(essence(other)).toEqual(essence(base));

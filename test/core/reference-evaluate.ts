@@ -6,7 +6,14 @@
  */
 import { anyGlobMatches, type ClassifiedFile } from "../../src/core/classify.js";
 import { holds } from "../../src/core/conditions.js";
-import { BUILTIN_POLICY_REQUIREMENT, type BlockingReview, type Conclusion, type RequirementResult, type Result, type Violation } from "../../src/core/evaluate.js";
+import {
+  BUILTIN_POLICY_REQUIREMENT,
+  type BlockingReview,
+  type Conclusion,
+  type RequirementResult,
+  type Result,
+  type Violation,
+} from "../../src/core/evaluate.js";
 import { matchBranch, matchPath } from "../../src/core/glob.js";
 import { decide, heldRoles, isExpired, judgeContext, membershipsOf, unresolvedTeams, type JudgeContext, type Membership } from "../../src/core/permissions.js";
 import { policyCouldBeSelected } from "../../src/core/policy/selectable.js";
@@ -66,7 +73,8 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
   const ctx = judgeContext(policy, state);
   const errors: string[] = [];
   if (!state.filesComplete) errors.push("the list of changed files is incomplete, so the change cannot be fully judged");
-  for (const { team, why } of unresolvedTeams(policy, state.teams)) errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
+  for (const { team, why } of unresolvedTeams(policy, state.teams))
+    errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
   const warnings: string[] = [];
   const memberships = (user: string) => membershipsOf(user, ctx);
   const canWrite = (user: string) => state.writers === "all" || state.writers.has(user.toLowerCase()) || memberships(user).length > 0;
@@ -76,7 +84,8 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
   const judgeAction = (user: string, action: string) => {
     for (const f of files) {
       const d = decide(heldRoles(memberships(user), f, policy), action, f, ctx);
-      if (!d.allowed) violations.push({ action, user, path: f.path, reason: d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}` });
+      if (!d.allowed)
+        violations.push({ action, user, path: f.path, reason: d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}` });
     }
   };
   const unique = (list: readonly string[]) => [...new Set(list.map((l) => l.toLowerCase()))];
@@ -119,11 +128,13 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
     const logins = new Set<string>();
     for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
     for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < 200) logins.add(m);
-    for (const login of logins) if (!excluded(login) && eligibleFor(memberships(login))) eligible.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
+    for (const login of logins)
+      if (!excluded(login) && eligibleFor(memberships(login))) eligible.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
     for (const [key, entries] of policy.directRoles) {
       if (!key.startsWith("team:")) continue;
       const team = key.slice(5);
-      if (eligibleFor(entries.filter((m) => !isExpired(m, ctx.now)).map((member) => ({ role: member.role, member, via: `@${team}` })))) eligible.add(`@${team}`);
+      if (eligibleFor(entries.filter((m) => !isExpired(m, ctx.now)).map((member) => ({ role: member.role, member, via: `@${team}` }))))
+        eligible.add(`@${team}`);
     }
     const list = [...eligible].sort((a, b) => a.localeCompare(b));
     if (eligibleFor([])) list.push("*");
@@ -155,7 +166,8 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
     });
     warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
   }
-  const conclusion: Conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
+  const conclusion: Conclusion =
+    errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(files.flatMap((f) => f.categories))];
   // The title is not re-derived: it is a function of the fields compared.
   return { conclusion, title: "", files, requirements, violations, blocking, errors, warnings, touchedCategories };

@@ -44,7 +44,7 @@ async function runAction(event: string, inputs: Record<string, string> = {}) {
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_OUTPUT: output,
     RUNNER_TEMP: dir,
-    "INPUT_TOKEN": "ghp_workflow_token",
+    INPUT_TOKEN: "ghp_workflow_token",
     "INPUT_POLICY-PATH": ".github/rolegate.yml",
     "INPUT_POST-CHECK": "true",
     "INPUT_FAIL-ON": "action_required",

@@ -30,7 +30,11 @@ describe("the app as a separate process", () => {
     fake.resetCalls();
     const res = await deliver("pull_request", pullRequestEvent(fake), "sha256=" + "0".repeat(64));
     expect(res.status).toBe(400);
-    const unsigned = await fetch(`http://127.0.0.1:${port()}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "x" }, body: "{}" });
+    const unsigned = await fetch(`http://127.0.0.1:${port()}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "x" },
+      body: "{}",
+    });
     expect(unsigned.status).toBe(400);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.calls).toEqual([]);
@@ -54,7 +58,11 @@ describe("the app as a separate process", () => {
     expect(res.status).toBeLessThan(300);
     await waitFor("a success check", () => fake.state.checkRunsFor("acme", "app", { headSha: HEAD, name: "rolegate" }).find((r) => r.conclusion === "success"));
     // Every evaluation is logged as structured JSON with the delivery, repository, PR, head and verdict.
-    const line = await waitFor("the evaluation log line", () => output().split("\n").find((l) => l.includes('"conclusion":"success"')));
+    const line = await waitFor("the evaluation log line", () =>
+      output()
+        .split("\n")
+        .find((l) => l.includes('"conclusion":"success"')),
+    );
     expect(JSON.parse(line)).toMatchObject({ repository: "acme/app", pr: 7, head_sha: HEAD, conclusion: "success", msg: "evaluated pull request" });
   });
 });

@@ -109,7 +109,9 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
     // The live branch behind the pull request's base: null once the branch is deleted.
     baseRef: () => {
       const tip = repo.branches.get(p.base.ref);
-      return tip ? { __typename: "Ref", id: gid("Ref", `${repo.owner}/${repo.name}/${p.base.ref}`), name: p.base.ref, prefix: "refs/heads/", target: shallowCommit(tip) } : null;
+      return tip
+        ? { __typename: "Ref", id: gid("Ref", `${repo.owner}/${repo.name}/${p.base.ref}`), name: p.base.ref, prefix: "refs/heads/", target: shallowCommit(tip) }
+        : null;
     },
     isCrossRepository: p.head.repo.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase(),
     additions: p.files.reduce((n, f) => n + f.additions, 0),
@@ -164,9 +166,7 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
         ...p.requestedTeams.map((slug) => teamNode(state, urls, state.findTeam(repo.owner, slug) ?? { slug, name: slug, org: repo.owner })),
       ].map((requestedReviewer) => ({ __typename: "ReviewRequest", requestedReviewer, asCodeOwner: false })),
     timelineItems: (args: { itemTypes?: string[] | null; since?: string | null }) =>
-      p.timeline
-        .filter((e) => !args.itemTypes || args.itemTypes.includes(itemTypeOf(e.__typename)))
-        .filter((e) => !args.since || e.createdAt >= args.since),
+      p.timeline.filter((e) => !args.itemTypes || args.itemTypes.includes(itemTypeOf(e.__typename))).filter((e) => !args.since || e.createdAt >= args.since),
   };
 }
 

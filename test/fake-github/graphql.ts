@@ -192,12 +192,7 @@ function formatError(e: GraphQLError): Record<string, unknown> {
   return out;
 }
 
-export async function runGraphQL(
-  body: GraphQLRequestBody,
-  rootValue: unknown,
-  contextValue: unknown,
-  validateQuery: boolean,
-): Promise<GraphQLResponse> {
+export async function runGraphQL(body: GraphQLRequestBody, rootValue: unknown, contextValue: unknown, validateQuery: boolean): Promise<GraphQLResponse> {
   if (typeof body.query !== "string" || body.query.trim() === "") {
     return { errors: [{ message: "A query attribute must be specified and must be a string." }] };
   }

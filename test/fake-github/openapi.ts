@@ -61,9 +61,7 @@ export function loadOpenApi(): { byMethod: Map<string, Operation[]>; byKey: Map<
     for (const method of METHODS) {
       const raw = item[method];
       if (!raw) continue;
-      const params = [...shared, ...(((raw["parameters"] as unknown) as JsonObject[] | undefined) ?? [])].map((p) =>
-        resolveRef(spec, p),
-      );
+      const params = [...shared, ...((raw["parameters"] as unknown as JsonObject[] | undefined) ?? [])].map((p) => resolveRef(spec, p));
       const pathParams = new Map<string, { integer: boolean; multi: boolean }>();
       for (const p of params) {
         if (p["in"] !== "path") continue;
@@ -126,10 +124,7 @@ export interface CompiledTemplate {
 }
 
 /** `/repos/{owner}/{repo}/pulls/{pull_number}` → regex over the raw (still percent-encoded) path. */
-export function compileTemplate(
-  template: string,
-  kind: (name: string) => { integer: boolean; multi: boolean },
-): CompiledTemplate {
+export function compileTemplate(template: string, kind: (name: string) => { integer: boolean; multi: boolean }): CompiledTemplate {
   const paramNames: string[] = [];
   let literalCount = 0;
   let multiCount = 0;

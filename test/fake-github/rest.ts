@@ -194,7 +194,7 @@ function withIssue(handler: (ctx: Ctx, repo: RepoRecord, issue: IssueRecord) => 
   });
 }
 
-function hasAccess(ctx: Ctx, repo: RepoRecord, login: string): boolean {
+function hasAccess(_ctx: Ctx, repo: RepoRecord, login: string): boolean {
   const p = repo.permissions.get(login.toLowerCase());
   if (p) return p.permission !== "none";
   return false;
@@ -285,9 +285,7 @@ function createCheckRun(ctx: Ctx, repo: RepoRecord): Reply {
 
 function findRun(ctx: Ctx, repo: RepoRecord): CheckRunRecord | undefined {
   const id = intParam(ctx, "check_run_id");
-  return ctx.state.checkRuns.find(
-    (c) => c.id === id && c.owner.toLowerCase() === repo.owner.toLowerCase() && c.repo.toLowerCase() === repo.name.toLowerCase(),
-  );
+  return ctx.state.checkRuns.find((c) => c.id === id && c.owner.toLowerCase() === repo.owner.toLowerCase() && c.repo.toLowerCase() === repo.name.toLowerCase());
 }
 
 function listCheckRunsForRef(ctx: Ctx, repo: RepoRecord): Reply {
@@ -343,9 +341,7 @@ function getContents(ctx: Ctx, repo: RepoRecord): Reply {
     else entries.set(`${prefix}${rest.slice(0, slash)}`, { kind: "dir" });
   }
   if (entries.size === 0) return notFound(ctx);
-  const list = [...entries.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([p, e]) => directoryEntryJson(ctx.urls, repo, ref, p, e.kind, e.text));
+  const list = [...entries.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, e]) => directoryEntryJson(ctx.urls, repo, ref, p, e.kind, e.text));
   return { status: 200, body: list };
 }
 
@@ -647,10 +643,7 @@ export const routes: RouteDef[] = [
       if (reviewers.some((r) => r.toLowerCase() === pr.author.toLowerCase())) {
         return unprocessable(ctx, "Review cannot be requested from pull request author.");
       }
-      const strangers = [
-        ...reviewers.filter((r) => !hasAccess(ctx, repo, r)),
-        ...teams.filter((t) => !ctx.state.findTeam(repo.owner, t)),
-      ];
+      const strangers = [...reviewers.filter((r) => !hasAccess(ctx, repo, r)), ...teams.filter((t) => !ctx.state.findTeam(repo.owner, t))];
       if (strangers.length > 0) {
         return unprocessable(
           ctx,
@@ -846,13 +839,19 @@ export const routes: RouteDef[] = [
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/issues/{issue_number}",
-    perms: [["issues", READ], ["pull_requests", READ]],
+    perms: [
+      ["issues", READ],
+      ["pull_requests", READ],
+    ],
     handler: withIssue((ctx, repo, issue) => ({ status: 200, body: issueJson(ctx.state, ctx.urls, repo, issue) })),
   },
   {
     method: "PATCH",
     template: "/repos/{owner}/{repo}/issues/{issue_number}",
-    perms: [["issues", WRITE], ["pull_requests", WRITE]],
+    perms: [
+      ["issues", WRITE],
+      ["pull_requests", WRITE],
+    ],
     handler: withIssue((ctx, repo, issue) => {
       const body = bodyObject(ctx);
       const now = ctx.state.timestamp();
@@ -864,8 +863,8 @@ export const routes: RouteDef[] = [
         issue.stateReason = str(body["state_reason"]) ?? (body["state"] === "closed" ? "completed" : "reopened");
       }
       if (Array.isArray(body["labels"])) {
-        issue.labels = (body["labels"] as unknown[]).map((l) =>
-          ctx.state.label(repo, typeof l === "object" && l ? String((l as { name?: unknown }).name) : String(l)).name,
+        issue.labels = (body["labels"] as unknown[]).map(
+          (l) => ctx.state.label(repo, typeof l === "object" && l ? String((l as { name?: unknown }).name) : String(l)).name,
         );
       }
       if (Array.isArray(body["assignees"])) issue.assignees = (body["assignees"] as unknown[]).map(String);
@@ -876,13 +875,19 @@ export const routes: RouteDef[] = [
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    perms: [["issues", READ], ["pull_requests", READ]],
+    perms: [
+      ["issues", READ],
+      ["pull_requests", READ],
+    ],
     handler: withIssue((ctx, repo, issue) => pageReply(ctx, issue.comments, (c) => issueCommentJson(ctx.state, ctx.urls, repo, issue, c))),
   },
   {
     method: "POST",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-    perms: [["issues", WRITE], ["pull_requests", WRITE]],
+    perms: [
+      ["issues", WRITE],
+      ["pull_requests", WRITE],
+    ],
     handler: withIssue((ctx, repo, issue) => {
       const text = str(bodyObject(ctx)["body"]);
       if (text === undefined) return unprocessable(ctx, 'Invalid request.\n\n"body" wasn\'t supplied.');
@@ -896,7 +901,10 @@ export const routes: RouteDef[] = [
   {
     method: "PATCH",
     template: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
-    perms: [["issues", WRITE], ["pull_requests", WRITE]],
+    perms: [
+      ["issues", WRITE],
+      ["pull_requests", WRITE],
+    ],
     handler: withRepo((ctx, repo) => {
       const id = intParam(ctx, "comment_id");
       for (const issue of repo.issues.values()) {
@@ -914,7 +922,10 @@ export const routes: RouteDef[] = [
   {
     method: "POST",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
-    perms: [["issues", WRITE], ["pull_requests", WRITE]],
+    perms: [
+      ["issues", WRITE],
+      ["pull_requests", WRITE],
+    ],
     handler: withIssue((ctx, repo, issue) => {
       const body = ctx.body;
       const rawList = Array.isArray(body) ? body : Array.isArray(bodyObject(ctx)["labels"]) ? (bodyObject(ctx)["labels"] as unknown[]) : undefined;
@@ -939,7 +950,10 @@ export const routes: RouteDef[] = [
   {
     method: "DELETE",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
-    perms: [["issues", WRITE], ["pull_requests", WRITE]],
+    perms: [
+      ["issues", WRITE],
+      ["pull_requests", WRITE],
+    ],
     handler: withIssue((ctx, repo, issue) => {
       const name = (ctx.params["name"] ?? "").toLowerCase();
       const idx = issue.labels.findIndex((l) => l.toLowerCase() === name);

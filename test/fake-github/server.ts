@@ -316,7 +316,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     send(res, call, { status: 200, body: result }, "graphql");
   }
 
-  async function handleRest(req: IncomingMessage, res: ServerResponse, call: RecordedCall, rawPath: string, prefix: string, url: URL, bodyText: string): Promise<void> {
+  async function handleRest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: RecordedCall,
+    rawPath: string,
+    prefix: string,
+    url: URL,
+    bodyText: string,
+  ): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     let def: RouteDef | undefined;
     let op: Operation | undefined;
@@ -360,7 +368,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const validator = requestValidator(op);
       if (validator) {
         if (body === undefined && op.requestBody.required) {
-          return send(res, call, errorReply(422, "Invalid request.", docUrl, { errors: [{ resource: op.operationId, code: "missing", message: "A request body is required." }] }), "core");
+          return send(
+            res,
+            call,
+            errorReply(422, "Invalid request.", docUrl, { errors: [{ resource: op.operationId, code: "missing", message: "A request body is required." }] }),
+            "core",
+          );
         }
         if (body !== undefined && !validator(body)) {
           return send(res, call, errorReply(422, "Invalid request.", docUrl, { errors: toGitHubErrors(op.operationId, validator.errors ?? []) }), "core");
@@ -481,8 +494,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     resetCalls: () => {
       calls.length = 0;
     },
-    callsTo: (method, path) =>
-      calls.filter((c) => c.method === method.toUpperCase() && (typeof path === "string" ? c.path === path : path.test(c.path))),
+    callsTo: (method, path) => calls.filter((c) => c.method === method.toUpperCase() && (typeof path === "string" ? c.path === path : path.test(c.path))),
     failNext: (matcher, response) => {
       faults.push({ matcher, response, remaining: response.times ?? 1 });
     },
@@ -490,8 +502,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       faults.length = 0;
     },
     installationToken: (installationId = state.defaultInstallationId) => state.issueToken(installationId).token,
-    pullRequestJson: (owner, repo, number) =>
-      pullJson(state, urlsFor("/api/v3"), state.repo(owner, repo), state.pullRequest(owner, repo, number), true),
+    pullRequestJson: (owner, repo, number) => pullJson(state, urlsFor("/api/v3"), state.repo(owner, repo), state.pullRequest(owner, repo, number), true),
     repositoryJson: (owner, repo) => repoJson(state, urlsFor("/api/v3"), state.repo(owner, repo), true),
     close: () =>
       new Promise<void>((resolve) => {

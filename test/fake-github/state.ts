@@ -10,15 +10,7 @@ export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" 
 export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
 export type CheckStatus = "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
-export type CheckConclusion =
-  | "action_required"
-  | "cancelled"
-  | "failure"
-  | "neutral"
-  | "success"
-  | "skipped"
-  | "stale"
-  | "timed_out";
+export type CheckConclusion = "action_required" | "cancelled" | "failure" | "neutral" | "success" | "skipped" | "stale" | "timed_out";
 export type PermissionLevel = "read" | "write" | "admin";
 /** GitHub App permission set, e.g. `{ checks: "write", pull_requests: "read" }`. */
 export type AppPermissions = Record<string, PermissionLevel>;
@@ -410,7 +402,9 @@ export class FakeGitHubState {
 
   /** Deterministic fake commit SHA. */
   fakeSha(seed = ""): string {
-    return createHash("sha1").update(`fake-sha:${this.shaCounter++}:${seed}`).digest("hex");
+    return createHash("sha1")
+      .update(`fake-sha:${this.shaCounter++}:${seed}`)
+      .digest("hex");
   }
 
   userId(login: string): number {
@@ -622,7 +616,16 @@ export class FakeGitHubState {
     return max + 1;
   }
 
-  addIssue(input: { owner: string; repo: string; title: string; body?: string | null; author: string; labels?: string[]; assignees?: string[]; number?: number }): IssueRecord {
+  addIssue(input: {
+    owner: string;
+    repo: string;
+    title: string;
+    body?: string | null;
+    author: string;
+    labels?: string[];
+    assignees?: string[];
+    number?: number;
+  }): IssueRecord {
     const repo = this.repo(input.owner, input.repo);
     const number = input.number ?? this.nextNumber(repo);
     const id = this.id();
@@ -742,7 +745,12 @@ export class FakeGitHubState {
     return pr;
   }
 
-  addReview(owner: string, repo: string, number: number, review: { user: string; state: ReviewState; commit_id?: string; submitted_at?: string; body?: string; id?: number }): PullReviewRecord {
+  addReview(
+    owner: string,
+    repo: string,
+    number: number,
+    review: { user: string; state: ReviewState; commit_id?: string; submitted_at?: string; body?: string; id?: number },
+  ): PullReviewRecord {
     const pr = this.pullRequest(owner, repo, number);
     const rec: PullReviewRecord = {
       id: review.id ?? this.id(),
@@ -800,7 +808,12 @@ export class FakeGitHubState {
   }
 
   /** Moves the PR head to a new commit (appends it to the commit list). */
-  pushHead(owner: string, repo: string, number: number, commit: { sha: string; author?: string | null; committer?: string | null; coAuthors?: string[]; message?: string }): void {
+  pushHead(
+    owner: string,
+    repo: string,
+    number: number,
+    commit: { sha: string; author?: string | null; committer?: string | null; coAuthors?: string[]; message?: string },
+  ): void {
     const pr = this.pullRequest(owner, repo, number);
     const author = commit.author === undefined ? pr.author : commit.author;
     const committer = commit.committer === undefined ? author : commit.committer;

@@ -409,7 +409,13 @@ export function commitJson(state: FakeGitHubState, urls: Urls, repo: RepoRecord,
     author: c.author ? userJson(state, urls, c.author) : null,
     committer: c.committer ? userJson(state, urls, c.committer) : null,
     parents: parent
-      ? [{ sha: parent, url: `${urls.api}/repos/${repo.owner}/${repo.name}/commits/${parent}`, html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${parent}` }]
+      ? [
+          {
+            sha: parent,
+            url: `${urls.api}/repos/${repo.owner}/${repo.name}/commits/${parent}`,
+            html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${parent}`,
+          },
+        ]
       : [],
   };
 }
@@ -468,7 +474,13 @@ export function checkRunJson(state: FakeGitHubState, urls: Urls, run: CheckRunRe
       const p = issue.pull;
       if (!p || issue.state !== "open" || p.head.sha !== run.headSha) continue;
       const mini = (ref: string, sha: string) => ({ ref, sha, repo: { id: repo.id, url: api, name: repo.name } });
-      pulls.push({ id: issue.id, number: issue.number, url: `${api}/pulls/${issue.number}`, head: mini(p.head.ref, p.head.sha), base: mini(p.base.ref, p.base.sha) });
+      pulls.push({
+        id: issue.id,
+        number: issue.number,
+        url: `${api}/pulls/${issue.number}`,
+        head: mini(p.head.ref, p.head.sha),
+        base: mini(p.base.ref, p.base.sha),
+      });
     }
   }
   return {

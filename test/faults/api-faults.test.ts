@@ -10,7 +10,11 @@ import { silentLog } from "../helpers/github-world.js";
 // Time budget: about 10 s. Every GitHub fault the issue lists, injected into the strict fake
 // GitHub; the app runs in-process. The retry budget's sleep is instant, so nothing really waits.
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 let fake: FakeGitHub;
 let probot: Probot;
@@ -63,9 +67,15 @@ describe("transient faults are retried within the budget", () => {
 
   it("403 with retry-after and 429 with x-ratelimit-reset are waited out when short", async () => {
     setupPipelinePr(fake, "approved", [RENAMED_DOC]);
-    fake.failNext({ path: "/graphql" }, { status: 403, headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit" }, times: 1 });
+    fake.failNext(
+      { path: "/graphql" },
+      { status: 403, headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit" }, times: 1 },
+    );
     const reset = String(Math.floor(Date.now() / 1000) + 3);
-    fake.failNext({ path: /\/pulls\/7\/files/ }, { status: 429, headers: { "x-ratelimit-reset": reset, "x-ratelimit-remaining": "0" }, body: { message: "API rate limit exceeded" }, times: 1 });
+    fake.failNext(
+      { path: /\/pulls\/7\/files/ },
+      { status: 429, headers: { "x-ratelimit-reset": reset, "x-ratelimit-remaining": "0" }, body: { message: "API rate limit exceeded" }, times: 1 },
+    );
     await deliver();
     expect(last()).toMatchObject({ conclusion: "success" });
     expect(slept[0]).toBe(2000);
@@ -91,7 +101,10 @@ describe("faults that outlast the budget, or are final, give failure with the re
 
   it("a rate limit whose retry-after is beyond the budget", async () => {
     setupPipelinePr(fake, "approved");
-    fake.failNext({ path: "/graphql" }, { status: 403, headers: { "retry-after": "3600" }, body: { message: "You have exceeded a secondary rate limit" }, times: 1 });
+    fake.failNext(
+      { path: "/graphql" },
+      { status: 403, headers: { "retry-after": "3600" }, body: { message: "You have exceeded a secondary rate limit" }, times: 1 },
+    );
     await deliver();
     await failsWith(/beyond the retry budget/);
     expect(slept).toEqual([]);
@@ -116,7 +129,10 @@ describe("faults that outlast the budget, or are final, give failure with the re
 
   it("a GraphQL response with errors", async () => {
     setupPipelinePr(fake, "approved");
-    fake.failNext({ path: "/graphql" }, { status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] }, times: 1 });
+    fake.failNext(
+      { path: "/graphql" },
+      { status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] }, times: 1 },
+    );
     await deliver();
     await failsWith(/Something went wrong while executing your query/);
   });
@@ -138,8 +154,20 @@ describe("faults that outlast the budget, or are final, give failure with the re
   it("more than 3,000 changed files", async () => {
     setupPipelinePr(fake, "approved");
     const many = Array.from({ length: 3001 }, (_, i) => ({ filename: `src/f${i}.ts`, status: "modified" as const }));
-    fake.state.addPullRequest({ owner: "acme", repo: "app", number: 8, author: "dev1", base: { ref: "main" }, head: { ref: "big", sha: "b".repeat(40) }, files: many });
-    await probot.receive({ id: "big", name: "pull_request", payload: { ...pullRequestEvent(fake), number: 8, pull_request: fake.pullRequestJson("acme", "app", 8) } } as any);
+    fake.state.addPullRequest({
+      owner: "acme",
+      repo: "app",
+      number: 8,
+      author: "dev1",
+      base: { ref: "main" },
+      head: { ref: "big", sha: "b".repeat(40) },
+      files: many,
+    });
+    await probot.receive({
+      id: "big",
+      name: "pull_request",
+      payload: { ...pullRequestEvent(fake), number: 8, pull_request: fake.pullRequestJson("acme", "app", 8) },
+    } as any);
     const run = fake.state.checkRunsFor("acme", "app", { headSha: "b".repeat(40), name: "rolegate" }).at(-1);
     expect(run?.conclusion).toBe("failure");
     expect(run?.output?.summary).toContain("changes 3001 files; GitHub lists at most 3000");
@@ -147,9 +175,17 @@ describe("faults that outlast the budget, or are final, give failure with the re
 
   it("a parent policy that extends names and that does not exist (404)", async () => {
     setupPipelinePr(fake, "approved");
-    fake.state.setFile("acme", "app", "main", ".github/rolegate.yml", "version: 1\nextends: acme/shared:policies/base.yml\n" + POLICY.replace("version: 1\n", ""));
+    fake.state.setFile(
+      "acme",
+      "app",
+      "main",
+      ".github/rolegate.yml",
+      "version: 1\nextends: acme/shared:policies/base.yml\n" + POLICY.replace("version: 1\n", ""),
+    );
     await deliver();
-    await failsWith(/cannot read parent policy acme\/shared:policies\/base\.yml \(not found\); chain: \.github\/rolegate\.yml -&gt; acme\/shared:policies\/base\.yml|cannot read parent policy acme\/shared:policies\/base\.yml/);
+    await failsWith(
+      /cannot read parent policy acme\/shared:policies\/base\.yml \(not found\); chain: \.github\/rolegate\.yml -&gt; acme\/shared:policies\/base\.yml|cannot read parent policy acme\/shared:policies\/base\.yml/,
+    );
   });
 });
 
@@ -185,7 +221,11 @@ describe("webhook ordering", () => {
     setupPipelinePr(fake, "developer-only");
     // A review arrives, then the synchronize that preceded it, concurrently.
     fake.state.addReview("acme", "app", PR, { user: "olga", state: "APPROVED", commit_id: HEAD, submitted_at: new Date().toISOString() });
-    const review = probot.receive({ id: "r", name: "pull_request_review", payload: { ...pullRequestEvent(fake, "submitted"), review: { user: { login: "olga" } } } } as any);
+    const review = probot.receive({
+      id: "r",
+      name: "pull_request_review",
+      payload: { ...pullRequestEvent(fake, "submitted"), review: { user: { login: "olga" } } },
+    } as any);
     const sync = probot.receive({ id: "s", name: "pull_request", payload: pullRequestEvent(fake, "synchronize") } as any);
     await Promise.all([review, sync]);
     expect(last()?.conclusion).toBe("success");

@@ -28,13 +28,23 @@ require:
 
 const at = "2026-11-20T10:00:00Z";
 function pr(w: Partial<World["pr"]>, extra: Parameters<typeof world>[0] = {}) {
-  return world({ trees: { base000: { ".github/rolegate.yml": POLICY } }, ...extra, pr: { files: [{ filename: "k8s/deploy.yaml", status: "modified" }], ...w } });
+  return world({
+    trees: { base000: { ".github/rolegate.yml": POLICY } },
+    ...extra,
+    pr: { files: [{ filename: "k8s/deploy.yaml", status: "modified" }], ...w },
+  });
 }
 function event(w: World, name = "pull_request", action = "synchronize", payload: object = {}) {
   return {
     id: `e-${Math.random()}`,
     name,
-    payload: { action, installation: { id: 42 }, repository: { name: w.repo, owner: { login: w.owner }, full_name: `${w.owner}/${w.repo}` }, pull_request: { number: w.pr.number, state: "open", base: { ref: w.pr.base }, head: { sha: w.pr.head } }, ...payload },
+    payload: {
+      action,
+      installation: { id: 42 },
+      repository: { name: w.repo, owner: { login: w.owner }, full_name: `${w.owner}/${w.repo}` },
+      pull_request: { number: w.pr.number, state: "open", base: { ref: w.pr.base }, head: { sha: w.pr.head } },
+      ...payload,
+    },
   } as any;
 }
 const last = (w: World) => w.checkRuns.filter((c) => !c.patch).at(-1);
@@ -69,7 +79,13 @@ describe("known bypasses", () => {
   });
 
   it("an approval from a user who also committed to the pull request does not count", async () => {
-    const w = pr({ commits: [{ author: "dev1", committer: "dev1" }, { author: "olga", committer: "olga" }], reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at }] });
+    const w = pr({
+      commits: [
+        { author: "dev1", committer: "dev1" },
+        { author: "olga", committer: "olga" },
+      ],
+      reviews: [{ user: "olga", state: "APPROVED", commit: "head111", at }],
+    });
     serve(w);
     await probotWith().probot.receive(event(w));
     expect(last(w).conclusion).toBe("action_required");
@@ -84,9 +100,15 @@ describe("known bypasses", () => {
   });
 
   it("changing the policy in the same pull request does not change how it is judged", async () => {
-    const open = POLICY.replace("grants: { author: [\"*\"] }", 'grants: { author: ["*"], approve: ["*"] }');
+    const open = POLICY.replace('grants: { author: ["*"] }', 'grants: { author: ["*"], approve: ["*"] }');
     const w = pr(
-      { files: [{ filename: ".github/rolegate.yml", status: "modified" }, { filename: "k8s/deploy.yaml", status: "modified" }], reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at }] },
+      {
+        files: [
+          { filename: ".github/rolegate.yml", status: "modified" },
+          { filename: "k8s/deploy.yaml", status: "modified" },
+        ],
+        reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at }],
+      },
       { trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": open } } },
     );
     serve(w);
@@ -96,8 +118,11 @@ describe("known bypasses", () => {
   });
 
   it("retargeting to a branch with a weaker policy after approval: judged by the new base's policy, old approvals void", async () => {
-    const weak = "version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: [\"*\"] } }\nrequire: [{ categories: [policy] }]\n";
-    const w = pr({ base: "weak", reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at }], baseChanges: ["2026-11-21T00:00:00Z"] }, { tips: { main: "base000", weak: "weak000" }, trees: { base000: { ".github/rolegate.yml": POLICY }, weak000: { ".github/rolegate.yml": weak } } });
+    const weak = 'version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: ["*"] } }\nrequire: [{ categories: [policy] }]\n';
+    const w = pr(
+      { base: "weak", reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at }], baseChanges: ["2026-11-21T00:00:00Z"] },
+      { tips: { main: "base000", weak: "weak000" }, trees: { base000: { ".github/rolegate.yml": POLICY }, weak000: { ".github/rolegate.yml": weak } } },
+    );
     serve(w);
     await probotWith().probot.receive(event(w, "pull_request", "edited"));
     // The weak branch asks for nothing here, so it passes: but it is judged by that branch's
@@ -108,9 +133,18 @@ describe("known bypasses", () => {
 });
 
 describe("forged checks", () => {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
   const app = () => {
-    const probot = new Probot({ appId: 1, privateKey, log: silentLog, Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })) });
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      log: silentLog,
+      Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+    });
     probot.load(rolegateApp({ service: new RolegateService(silentLog), appId: 1 }));
     return probot;
   };
@@ -128,7 +162,9 @@ describe("forged checks", () => {
   it("ignores its own check runs", async () => {
     const w = pr({});
     serve(w);
-    await app().receive(event(w, "check_run", "created", { check_run: { name: "rolegate", head_sha: "head111", app: { id: 1, slug: "rolegate" }, pull_requests: [] } }));
+    await app().receive(
+      event(w, "check_run", "created", { check_run: { name: "rolegate", head_sha: "head111", app: { id: 1, slug: "rolegate" }, pull_requests: [] } }),
+    );
     expect(w.issues).toEqual([]);
   });
 

@@ -49,15 +49,34 @@ type Step =
   | { kind: "duplicate" };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("review" as const), user: fc.constantFrom(...USERS), state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const, "COMMENTED" as const), onHead: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("review" as const),
+      user: fc.constantFrom(...USERS),
+      state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const, "COMMENTED" as const),
+      onHead: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "push" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "label" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "retarget" as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("fault" as const), status: fc.constantFrom(500 as const, 502 as const, 403 as const, "reset" as const, "graphql" as const), route: fc.constantFrom("graphql" as const, "files" as const, "teams" as const, "checks" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("fault" as const),
+      status: fc.constantFrom(500 as const, 502 as const, 403 as const, "reset" as const, "graphql" as const),
+      route: fc.constantFrom("graphql" as const, "files" as const, "teams" as const, "checks" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "duplicate" as const }) },
 );
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 let fake: FakeGitHub;
 beforeAll(async () => {
   fake = await startFakeGitHub({ validate: false });
@@ -76,14 +95,27 @@ function truth(repo: string, number: number): string {
   const policy = loadPolicy(".github/rolegate.yml", text, new Date()).policy!;
   const members = new Map<string, Set<string>>();
   for (const t of s.teams.values()) members.set(`${t.org}/${t.slug}`.toLowerCase(), new Set([...t.members.keys()]));
-  const baseChanges = p.timeline.filter((e) => e.__typename === "BaseRefChangedEvent" || e.__typename === "BaseRefForcePushedEvent").map((e) => e.createdAt).sort();
+  const baseChanges = p.timeline
+    .filter((e) => e.__typename === "BaseRefChangedEvent" || e.__typename === "BaseRefForcePushedEvent")
+    .map((e) => e.createdAt)
+    .sort();
   const lastBaseChange = baseChanges.at(-1);
   const reviews: Review[] = p.reviews
     .filter((x) => x.state !== "PENDING" && x.submitted_at)
-    .map((x) => ({ user: x.user, state: x.state as Review["state"], onHead: x.commit_id === p.head.sha, afterBaseChange: !lastBaseChange || x.submitted_at! > lastBaseChange, order: Date.parse(x.submitted_at!) }));
+    .map((x) => ({
+      user: x.user,
+      state: x.state as Review["state"],
+      onHead: x.commit_id === p.head.sha,
+      afterBaseChange: !lastBaseChange || x.submitted_at! > lastBaseChange,
+      order: Date.parse(x.submitted_at!),
+    }));
   const writers = new Set([...r.permissions.values()].filter((x) => ["admin", "maintain", "write"].includes(x.permission)).map((x) => x.login.toLowerCase()));
   const state: ChangeState = {
-    files: p.files.map((f) => ({ path: f.filename, status: f.status === "removed" ? "removed" : f.status === "renamed" ? "renamed" : f.status === "added" ? "added" : "modified", previousPath: f.previous_filename })),
+    files: p.files.map((f) => ({
+      path: f.filename,
+      status: f.status === "removed" ? "removed" : f.status === "renamed" ? "renamed" : f.status === "added" ? "added" : "modified",
+      previousPath: f.previous_filename,
+    })),
     filesComplete: true,
     author: pr.author,
     committers: [...new Set(p.commits.flatMap((c) => [c.author, c.committer, ...c.coAuthors].filter((x): x is string => !!x)))],
@@ -110,14 +142,44 @@ async function runSequence(files: string[], steps: Step[]): Promise<void> {
   s.setFile("acme", repo, "release", ".github/rolegate.yml", RELEASE_POLICY);
   for (const u of USERS.filter((x) => x !== "stranger")) s.setPermission("acme", repo, u, "write");
   let head = `${sequence.toString(16).padStart(8, "0")}${"0".repeat(32)}`;
-  s.addPullRequest({ owner: "acme", repo, number: 1, author: "dev1", base: { ref: "main" }, head: { ref: "feature", sha: head }, files: files.map((filename) => ({ filename, status: "modified" as const })) });
+  s.addPullRequest({
+    owner: "acme",
+    repo,
+    number: 1,
+    author: "dev1",
+    base: { ref: "main" },
+    head: { ref: "feature", sha: head },
+    files: files.map((filename) => ({ filename, status: "modified" as const })),
+  });
 
-  const probot = new Probot({ appId: 1001, privateKey, baseUrl: fake.apiUrl, log: silentLog, Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })) });
-  probot.load(rolegateApp({ service: new RolegateService(silentLog), appId: 1001, retryBudget: { maxAttempts: 2, maxWaitMs: 1000, attemptTimeoutMs: 5000, sleep: async () => {} } }));
+  const probot = new Probot({
+    appId: 1001,
+    privateKey,
+    baseUrl: fake.apiUrl,
+    log: silentLog,
+    Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+  });
+  probot.load(
+    rolegateApp({
+      service: new RolegateService(silentLog),
+      appId: 1001,
+      retryBudget: { maxAttempts: 2, maxWaitMs: 1000, attemptTimeoutMs: 5000, sleep: async () => {} },
+    }),
+  );
   let clock = Date.now();
   let last: any;
   const deliver = async (name: string, action: string) => {
-    last = { id: `${repo}-${clock}`, name, payload: { action, number: 1, pull_request: fake.pullRequestJson("acme", repo, 1), repository: fake.repositoryJson("acme", repo), installation: { id: 1 } } };
+    last = {
+      id: `${repo}-${clock}`,
+      name,
+      payload: {
+        action,
+        number: 1,
+        pull_request: fake.pullRequestJson("acme", repo, 1),
+        repository: fake.repositoryJson("acme", repo),
+        installation: { id: 1 },
+      },
+    };
     await probot.receive(last);
   };
 
@@ -127,7 +189,12 @@ async function runSequence(files: string[], steps: Step[]): Promise<void> {
     clock += 1000;
     switch (step.kind) {
       case "review":
-        s.addReview("acme", repo, 1, { user: step.user, state: step.state, commit_id: step.onHead ? head : "f".repeat(40), submitted_at: new Date(clock).toISOString() });
+        s.addReview("acme", repo, 1, {
+          user: step.user,
+          state: step.state,
+          commit_id: step.onHead ? head : "f".repeat(40),
+          submitted_at: new Date(clock).toISOString(),
+        });
         if (!step.onHead) s.addCommit("acme", repo, "f".repeat(40));
         await deliver("pull_request_review", "submitted");
         break;
@@ -149,9 +216,15 @@ async function runSequence(files: string[], steps: Step[]): Promise<void> {
         break;
       }
       case "fault": {
-        const path = step.route === "graphql" ? "/graphql" : step.route === "files" ? /\/pulls\/1\/files/ : step.route === "teams" ? /\/teams\// : /\/check-runs/;
+        const path =
+          step.route === "graphql" ? "/graphql" : step.route === "files" ? /\/pulls\/1\/files/ : step.route === "teams" ? /\/teams\// : /\/check-runs/;
         const headers: Record<string, string> = step.status === 403 ? { "retry-after": "3600" } : {};
-        const response = step.status === "reset" ? { destroy: true } : step.status === "graphql" ? { status: 200, body: { errors: [{ message: "boom" }] } } : { status: step.status, body: { message: "fault" }, headers };
+        const response =
+          step.status === "reset"
+            ? { destroy: true }
+            : step.status === "graphql"
+              ? { status: 200, body: { errors: [{ message: "boom" }] } }
+              : { status: step.status, body: { message: "fault" }, headers };
         fake.failNext({ path }, { ...response, times: 1 });
         await deliver("pull_request", "synchronize");
         fake.clearFaults();

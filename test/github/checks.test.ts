@@ -30,7 +30,11 @@ describe("check-run annotations", () => {
       expect.stringMatching(/^Needs approval: DevOps review: 0\/1 approvals\. Can approve: ops1$/),
       expect.stringMatching(/^Needs approval: Security review: 0\/1 approvals\. Can approve: sec1$/),
     ]);
-    expect(byPath.get("infra/main.tf")).toMatchObject({ annotation_level: "warning", title: "Needs approval: DevOps review", message: "0/1 approvals. Can approve: ops1" });
+    expect(byPath.get("infra/main.tf")).toMatchObject({
+      annotation_level: "warning",
+      title: "Needs approval: DevOps review",
+      message: "0/1 approvals. Can approve: ops1",
+    });
   });
 
   it("leave out files that need nothing more", () => {

@@ -11,7 +11,10 @@ afterEach(() => nock.cleanAll());
 
 describe("answers parsed with JSON.parse", () => {
   it("gives REST answers as Octokit would: status, headers, data", async () => {
-    nock("https://api.github.com").get("/repos/acme/app/pulls/7/files").query(true).reply(200, [{ filename: "a.tf", status: "added" }], { "x-ratelimit-remaining": "4999" });
+    nock("https://api.github.com")
+      .get("/repos/acme/app/pulls/7/files")
+      .query(true)
+      .reply(200, [{ filename: "a.tf", status: "added" }], { "x-ratelimit-remaining": "4999" });
     const res = await api().request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "app", pull_number: 7, per_page: 100 });
     expect(res).toMatchObject({ status: 200, data: [{ filename: "a.tf", status: "added" }], headers: { "x-ratelimit-remaining": "4999" } });
   });
@@ -29,7 +32,10 @@ describe("answers parsed with JSON.parse", () => {
   it("sends GraphQL variables and returns data; GitHub's errors throw with the errors listed", async () => {
     let sent: any;
     nock("https://api.github.com")
-      .post("/graphql", (b) => ((sent = b), true))
+      .post("/graphql", (b) => {
+        sent = b;
+        return true;
+      })
       .reply(200, { data: { viewer: { login: "x" } } })
       .post("/graphql")
       .reply(200, { data: null, errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository" }] });
@@ -43,7 +49,9 @@ describe("answers parsed with JSON.parse", () => {
   it("finds the GraphQL endpoint of GitHub and of GitHub Enterprise Server", async () => {
     expect(graphqlUrl("https://api.github.com")).toBe("https://api.github.com/graphql");
     expect(graphqlUrl("https://ghe.example/api/v3")).toBe("https://ghe.example/api/graphql");
-    nock("https://ghe.example").post("/api/graphql").reply(200, { data: { ok: true } });
+    nock("https://ghe.example")
+      .post("/api/graphql")
+      .reply(200, { data: { ok: true } });
     expect(await api("https://ghe.example/api/v3").graphql("{ ok }")).toEqual({ ok: true });
   });
 });

@@ -42,8 +42,14 @@ const json = (res: ServerResponse, status: number, value: unknown, headers: Reco
 
 describe("nodeFetch", () => {
   it("sends method, headers and body, and gives status, headers and the whole body", async () => {
-    routes = { "POST /echo": (req, body, res) => json(res, 201, { got: JSON.parse(body), auth: req.headers.authorization }, { "x-ratelimit-remaining": "41" }) };
-    const res = await nodeFetch(`${one.base}/echo`, { method: "POST", headers: { authorization: "token t", "content-type": "application/json" }, body: JSON.stringify({ a: "é" }) });
+    routes = {
+      "POST /echo": (req, body, res) => json(res, 201, { got: JSON.parse(body), auth: req.headers.authorization }, { "x-ratelimit-remaining": "41" }),
+    };
+    const res = await nodeFetch(`${one.base}/echo`, {
+      method: "POST",
+      headers: { authorization: "token t", "content-type": "application/json" },
+      body: JSON.stringify({ a: "é" }),
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get("X-RateLimit-Remaining")).toBe("41");
     expect([...res.headers]).toContainEqual(["x-ratelimit-remaining", "41"]);
@@ -73,7 +79,10 @@ describe("nodeFetch", () => {
   });
 
   it("decodes a compressed body", async () => {
-    routes = { "GET /gz": (_q, _b, res) => res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(gzipSync(JSON.stringify({ ok: 1 }))) };
+    routes = {
+      "GET /gz": (_q, _b, res) =>
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(gzipSync(JSON.stringify({ ok: 1 }))),
+    };
     expect(await (await nodeFetch(`${one.base}/gz`)).json()).toEqual({ ok: 1 });
   });
 
@@ -82,8 +91,17 @@ describe("nodeFetch", () => {
       "GET /repos/acme/app/pulls/7/files?per_page=100": (_q, _b, res) => json(res, 200, [{ filename: "a.tf", status: "added" }]),
       "POST /graphql": (_q, body, res) => json(res, 200, { data: { echo: JSON.parse(body).variables } }),
     };
-    const api = withNativeJson(new Octokit({ auth: "t", baseUrl: one.base, request: { fetch: nodeFetch }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as OctokitLike);
-    expect((await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "app", pull_number: 7, per_page: 100 })).data).toEqual([{ filename: "a.tf", status: "added" }]);
+    const api = withNativeJson(
+      new Octokit({
+        auth: "t",
+        baseUrl: one.base,
+        request: { fetch: nodeFetch },
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+      }) as unknown as OctokitLike,
+    );
+    expect(
+      (await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "acme", repo: "app", pull_number: 7, per_page: 100 })).data,
+    ).toEqual([{ filename: "a.tf", status: "added" }]);
     expect(await api.graphql("query Q($n: Int!) { echo }", { n: 3 })).toEqual({ echo: { n: 3 } });
     await expect(api.request("GET /repos/acme/missing")).rejects.toMatchObject({ status: 404, message: expect.stringContaining("Not Found") });
   });

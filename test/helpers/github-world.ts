@@ -84,7 +84,9 @@ export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<Wor
 
 /** Git's blob SHA: the same text has the same SHA everywhere, as on GitHub. */
 function blobSha(text: string): string {
-  return createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+  return createHash("sha1")
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest("hex");
 }
 
 function blob(w: World, expression: string) {
@@ -103,10 +105,11 @@ function withoutText(b: ReturnType<typeof blob>, withText: unknown) {
 
 /** A blob of the world by its oid, wherever it is. */
 function blobByOid(w: World, oid: string) {
-  for (const [ref, files] of Object.entries(w.trees)) for (const path of Object.keys(files)) {
-    const b = blob(w, `${ref}:${path}`);
-    if (b?.oid === oid) return b;
-  }
+  for (const [ref, files] of Object.entries(w.trees))
+    for (const path of Object.keys(files)) {
+      const b = blob(w, `${ref}:${path}`);
+      if (b?.oid === oid) return b;
+    }
   return null;
 }
 
@@ -125,15 +128,25 @@ function prQuery(w: World, v: Record<string, any>) {
           mergedBy: p.mergedBy ? { login: p.mergedBy } : null,
           baseRef: { target: { oid: w.tips[p.base] ?? "missing" } },
           labels: { nodes: p.labels.map((name) => ({ name })), pageInfo: { hasNextPage: false } },
-          reviews: { nodes: p.reviews.map((r) => ({ author: { login: r.user }, state: r.state, submittedAt: r.at, commit: { oid: r.commit } })), pageInfo: { hasNextPage: false, endCursor: null } },
+          reviews: {
+            nodes: p.reviews.map((r) => ({ author: { login: r.user }, state: r.state, submittedAt: r.at, commit: { oid: r.commit } })),
+            pageInfo: { hasNextPage: false, endCursor: null },
+          },
           commits: {
-            nodes: p.commits.map((c, i) => ({ commit: { oid: `c${i}`, authors: { nodes: [{ user: { login: c.author } }] }, committer: { user: { login: c.committer } } } })),
+            nodes: p.commits.map((c, i) => ({
+              commit: { oid: `c${i}`, authors: { nodes: [{ user: { login: c.author } }] }, committer: { user: { login: c.committer } } },
+            })),
             pageInfo: { hasNextPage: false, endCursor: null },
           },
           changedFiles: p.files.length,
           ...(v.withFiles === false
             ? {}
-            : { files: { nodes: p.files.slice(0, 100).map((f) => ({ path: f.filename, changeType: f.status === "removed" ? "DELETED" : f.status.toUpperCase() })), pageInfo: { hasNextPage: p.files.length > 100 } } }),
+            : {
+                files: {
+                  nodes: p.files.slice(0, 100).map((f) => ({ path: f.filename, changeType: f.status === "removed" ? "DELETED" : f.status.toUpperCase() })),
+                  pageInfo: { hasNextPage: p.files.length > 100 },
+                },
+              }),
           timelineItems: { nodes: p.baseChanges.map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) },
         },
         // `text @include(if: $withText)`
@@ -147,8 +160,13 @@ function prQuery(w: World, v: Record<string, any>) {
 /** Routes api.github.com to the world. Call `nock.cleanAll()` after each test. */
 export function serve(w: World): void {
   const api = nock("https://api.github.com").persist();
-  const record = (method: string, path: string) => { w.calls.push(`${method} ${path.split("?")[0]}`); if (process.env.TRACE_CALLS) console.log(Date.now() % 100000, method, path); };
-  api.post(/\/app\/installations\/\d+\/access_tokens/).reply(201, () => ({ token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} }));
+  const record = (method: string, path: string) => {
+    w.calls.push(`${method} ${path.split("?")[0]}`);
+    if (process.env.TRACE_CALLS) console.log(Date.now() % 100000, method, path);
+  };
+  api
+    .post(/\/app\/installations\/\d+\/access_tokens/)
+    .reply(201, () => ({ token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} }));
   api.post("/graphql").reply(200, (uri, body: any) => {
     record("POST", uri);
     w.graphqlVariables.push(body.variables ?? {});
@@ -158,7 +176,11 @@ export function serve(w: World): void {
       const v = body.variables;
       if (`${v.owner}/${v.name}` !== `${w.owner}/${w.repo}`) {
         const files = w.otherRepos[`${v.owner}/${v.name}`];
-        if (!files) return { data: { repository: null }, errors: [{ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${v.owner}/${v.name}'.` }] };
+        if (!files)
+          return {
+            data: { repository: null },
+            errors: [{ type: "NOT_FOUND", message: `Could not resolve to a Repository with the name '${v.owner}/${v.name}'.` }],
+          };
         const text = files[String(v.expr).replace(/^HEAD:/, "")];
         return { data: { repository: { object: text === undefined ? null : { oid: blobSha(text), text, isTruncated: false } } } };
       }
@@ -229,9 +251,23 @@ export function serve(w: World): void {
   });
 }
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
-export const silentLog = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silentLog; } } as any;
+export const silentLog = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child() {
+    return silentLog;
+  },
+} as any;
 
 /** A Probot instance running rolegate, with retries and throttling off so faults are visible at once. */
 export function probotWith(service = new RolegateService(silentLog)): { probot: Probot; service: RolegateService } {

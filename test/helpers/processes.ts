@@ -9,7 +9,11 @@ export const ROOT = join(import.meta.dirname, "..", "..");
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 
 export function appKeys() {
-  return generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -42,7 +46,14 @@ export interface AppProcess {
 }
 
 /** The environment `npm start` needs to run the app on 127.0.0.1 against a local GitHub (GHE_HOST over http), logging JSON. */
-export function appEnvironment(o: { appId: number; keyPath: string; secret: string; githubUrl: string; port: number; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+export function appEnvironment(o: {
+  appId: number;
+  keyPath: string;
+  secret: string;
+  githubUrl: string;
+  port: number;
+  extra?: Record<string, string>;
+}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     APP_ID: String(o.appId),
@@ -103,19 +114,24 @@ export async function startRedis(): Promise<{ url: string; port: number; stop():
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "rolegate-redis-"));
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-  const failed = new Promise<never>((_, reject) => child.on("error", (e) => reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`))));
-  await Promise.race([failed, waitFor("redis-server to listen", async () => {
-    try {
-      const { Redis } = await import("ioredis");
-      const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0 });
-      c.on("error", () => {});
-      await c.connect();
-      const ok = (await c.ping()) === "PONG";
-      c.disconnect();
-      return ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  })]);
+  const failed = new Promise<never>((_, reject) =>
+    child.on("error", (e) => reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`))),
+  );
+  await Promise.race([
+    failed,
+    waitFor("redis-server to listen", async () => {
+      try {
+        const { Redis } = await import("ioredis");
+        const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0 });
+        c.on("error", () => {});
+        await c.connect();
+        const ok = (await c.ping()) === "PONG";
+        c.disconnect();
+        return ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  ]);
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => child.kill("SIGKILL") };
 }

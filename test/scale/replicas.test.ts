@@ -31,7 +31,15 @@ beforeAll(async () => {
   s.setTeam("acme", "developers", []);
   for (const u of ["dev1", "dev2", "olga", "omar"]) s.setPermission("acme", "app", u, "write");
   for (const n of PRS) {
-    s.addPullRequest({ owner: "acme", repo: "app", number: n, author: "dev1", base: { ref: "main" }, head: { ref: `f${n}`, sha: headOf(n, 0) }, files: [{ filename: `.github/workflows/w${n}.yml`, status: "modified" }] });
+    s.addPullRequest({
+      owner: "acme",
+      repo: "app",
+      number: n,
+      author: "dev1",
+      base: { ref: "main" },
+      head: { ref: `f${n}`, sha: headOf(n, 0) },
+      files: [{ filename: `.github/workflows/w${n}.yml`, status: "modified" }],
+    });
   }
   const env = { REDIS_URL: redis.url, ROLEGATE_LOCK_TTL_MS: "2000" };
   [a, b] = await Promise.all([startApp(fake.url, keys.privateKey, env), startApp(fake.url, keys.privateKey, env)]);

@@ -3,6 +3,7 @@ import { applyPolicyChange, type PolicyChangeReport } from "../../core/policy-ch
 import { checkMarkdown } from "../../core/render/check.js";
 import { resultJson, resultText } from "../../core/render/result.js";
 import type { ChangedFile } from "../../core/state.js";
+import type { Policy } from "../../core/policy/types.js";
 import { stateFromFlags } from "../context.js";
 import { changedFiles, repoRoot, showFile, verifyRevision } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
@@ -38,14 +39,18 @@ export async function runCheck(io: CliIo, args: Parsed): Promise<number> {
     files = changedFiles(io.cwd, base, head);
   } else if (v.files !== undefined) {
     if (v.head !== undefined) throw new InputError("--head needs --base");
-    files = v.files.split(",").map((p) => p.trim().replace(/^\//, "")).filter(Boolean).map((path) => ({ path, status: "modified" as const }));
+    files = v.files
+      .split(",")
+      .map((p) => p.trim().replace(/^\//, ""))
+      .filter(Boolean)
+      .map((path) => ({ path, status: "modified" as const }));
   } else {
     throw new InputError("check needs the change: --base REV [--head REV], or --files P1,P2,...");
   }
 
   const source = findPolicy(io.cwd, args.positionals[0], args.positionals[0] === undefined ? base : undefined);
   let result: Result;
-  let policy;
+  let policy: Policy | undefined;
   let report: PolicyChangeReport | undefined;
   if (!source) {
     result = neutral(files);
@@ -60,7 +65,13 @@ export async function runCheck(io: CliIo, args: Parsed): Promise<number> {
     if (base !== undefined && args.positionals[0] === undefined && touched) {
       const text = showFile(repoRoot(io.cwd), head, source.file);
       if (text !== undefined) {
-        const applied = applyPolicyChange(result, policy, await loadWithParents(io.cwd, { file: source.file, text }, flags.now, extendsOptions(args.values)), flags.now, flags.teams);
+        const applied = applyPolicyChange(
+          result,
+          policy,
+          await loadWithParents(io.cwd, { file: source.file, text }, flags.now, extendsOptions(args.values)),
+          flags.now,
+          flags.teams,
+        );
         result = applied.result;
         report = applied.report;
       }
@@ -68,7 +79,14 @@ export async function runCheck(io: CliIo, args: Parsed): Promise<number> {
   }
 
   if (format === "json") io.stdout(JSON.stringify(resultJson(result), null, 2) + "\n");
-  else if (format === "markdown") io.stdout(checkMarkdown(result, policy, { policyFile: source?.file, targetBranch: flags.targetBranch, policyChange: report }) + "\n");
-  else io.stdout(resultText(result) + (report ? `\nThis change edits the policy. Under the new policy:\n${report.diff.map((d) => `  ${d}`).join("\n") || "  no permission changes"}\n${report.findings.map((f) => `  lint: ${f}`).join("\n")}\n` : ""));
+  else if (format === "markdown")
+    io.stdout(checkMarkdown(result, policy, { policyFile: source?.file, targetBranch: flags.targetBranch, policyChange: report }) + "\n");
+  else
+    io.stdout(
+      resultText(result) +
+        (report
+          ? `\nThis change edits the policy. Under the new policy:\n${report.diff.map((d) => `  ${d}`).join("\n") || "  no permission changes"}\n${report.findings.map((f) => `  lint: ${f}`).join("\n")}\n`
+          : ""),
+    );
   return result.conclusion === "success" || result.conclusion === "neutral" ? EXIT.ok : EXIT.notAllowed;
 }

@@ -19,7 +19,11 @@ export async function runDiff(io: CliIo, args: Parsed): Promise<number> {
   if (format === "json") {
     io.stdout(JSON.stringify({ changed: changes.length > 0, changes: changes.map((c) => ({ ...c, summary: describeChange(c) })) }, null, 2) + "\n");
   } else if (format === "markdown") {
-    io.stdout(changes.length === 0 ? "No permission changes.\n" : `| Who | Change | Action | Category | Levels |\n|---|---|---|---|---|\n${changes.map((c) => `| ${c.principal} | ${c.before} → ${c.after} | ${c.action} | ${c.category} | ${c.levels.join(", ")} |`).join("\n")}\n`);
+    io.stdout(
+      changes.length === 0
+        ? "No permission changes.\n"
+        : `| Who | Change | Action | Category | Levels |\n|---|---|---|---|---|\n${changes.map((c) => `| ${c.principal} | ${c.before} → ${c.after} | ${c.action} | ${c.category} | ${c.levels.join(", ")} |`).join("\n")}\n`,
+    );
   } else {
     io.stdout(changes.length === 0 ? "No permission changes.\n" : changes.map((c) => describeChange(c)).join("\n") + "\n");
   }

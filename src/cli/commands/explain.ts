@@ -29,7 +29,10 @@ export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   } else {
     const d = decide(heldRoles(membershipsOf(user, ctx), file, policy), action, file, ctx);
     allowed = d.allowed;
-    reasons = [`${path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`, ...d.reasons];
+    reasons = [
+      `${path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`,
+      ...d.reasons,
+    ];
     if (!d.reasons.some((r) => r.startsWith("holds "))) reasons.splice(1, 0, `${user} holds no role for this file`);
   }
   if (args.values.format === "json") io.stdout(JSON.stringify({ allowed, reasons }, null, 2) + "\n");

@@ -32,7 +32,11 @@ function lineOf(f: ImportFinding): number | undefined {
 export async function runImport(io: CliIo, args: Parsed): Promise<number> {
   const [what, fileArg, ...rest] = args.positionals;
   if (what !== "codeowners") {
-    throw new InputError(what === undefined ? "import needs a source: rolegate import codeowners [FILE] [--output PATH]" : `import: unknown source "${what}" (supported: codeowners)`);
+    throw new InputError(
+      what === undefined
+        ? "import needs a source: rolegate import codeowners [FILE] [--output PATH]"
+        : `import: unknown source "${what}" (supported: codeowners)`,
+    );
   }
   if (rest.length > 0) throw new InputError(`import codeowners takes one FILE, got also ${rest.join(" ")}`);
 
@@ -77,7 +81,10 @@ export async function runImport(io: CliIo, args: Parsed): Promise<number> {
   });
   const stricter = imported.findings.filter((f) => STRICTER_KINDS.has(f.kind) && f.kind !== "incomplete").length;
   const incomplete = imported.findings.some((f) => f.kind === "incomplete") ? " (or more: the analysis stopped at its work limit)" : "";
-  const summary = stricter === 0 && !incomplete ? "the policy asks for exactly what CODEOWNERS asks" : `${stricter} place${stricter === 1 ? "" : "s"}${incomplete} where the policy asks for more than CODEOWNERS`;
+  const summary =
+    stricter === 0 && !incomplete
+      ? "the policy asks for exactly what CODEOWNERS asks"
+      : `${stricter} place${stricter === 1 ? "" : "s"}${incomplete} where the policy asks for more than CODEOWNERS`;
   io.stderr(`${output !== undefined ? `wrote ${output}: ` : ""}${summary}${imported.findings.length > 0 ? "; review the notes above" : ""}\n`);
   return EXIT.ok;
 }

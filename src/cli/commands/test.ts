@@ -22,7 +22,8 @@ export async function runTest(io: CliIo, args: Parsed): Promise<number> {
   const run = runPolicyTests(policy, display, text, now);
   if (run.diagnostics.length > 0) throw new InputError(`invalid policy tests ${display}`, run.diagnostics.map(formatDiagnostic));
   const failed = run.results.filter((r) => !r.passed);
-  if (args.values.format === "json") io.stdout(JSON.stringify({ passed: run.results.length - failed.length, failed: failed.length, results: run.results }, null, 2) + "\n");
+  if (args.values.format === "json")
+    io.stdout(JSON.stringify({ passed: run.results.length - failed.length, failed: failed.length, results: run.results }, null, 2) + "\n");
   else {
     for (const r of run.results) {
       io.stdout(`${r.passed ? "PASS" : "FAIL"} ${r.name}\n`);

@@ -52,7 +52,7 @@ function defines(raw: RawPolicy, key: string): boolean {
   if (value === undefined) return false;
   if (name === undefined || name === "") return true;
   if (name === "*") return typeof value === "object" && value !== null && Object.keys(value).length > 0;
-  return typeof value === "object" && value !== null && Object.prototype.hasOwnProperty.call(value, name);
+  return typeof value === "object" && value !== null && Object.hasOwn(value, name);
 }
 
 /**
@@ -84,10 +84,12 @@ export async function loadComposed(
     const ref = parseExtends(raw.extends, context.owner);
     if ("error" in ref) return fail(ref.error);
     if (seen.has(ref.key) || ref.key === keyOfSource(source, context)) return fail(`extends cycle: ${[...chain, ref.key].join(" -> ")}`, "extends-cycle");
-    if (layers.length > MAX_EXTENDS_DEPTH) return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
+    if (layers.length > MAX_EXTENDS_DEPTH)
+      return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
     seen.add(ref.key);
     const parent = await readParent(ref);
-    if ("error" in parent) return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
+    if ("error" in parent)
+      return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
     current = parent;
   }
 
@@ -107,11 +109,12 @@ export async function loadComposed(
     }
     merged = mergeLayer(merged, raw);
     for (const top of Object.keys(raw)) {
-      if ((MERGED_BY_NAME as readonly string[]).includes(top)) for (const name of Object.keys((raw as unknown as Record<string, object>)[top]!)) origins.set(`${top}.${name}`, parsed);
+      if ((MERGED_BY_NAME as readonly string[]).includes(top))
+        for (const name of Object.keys((raw as unknown as Record<string, object>)[top]!)) origins.set(`${top}.${name}`, parsed);
       else if (top === "options") for (const k of Object.keys(raw.options!)) origins.set(`options.${k}`, parsed);
       else if (top !== "require") origins.set(top, parsed);
     }
-    (raw.require ?? []).forEach((_, index) => requireOrigins.push({ parsed, index }));
+    for (const index of (raw.require ?? []).keys()) requireOrigins.push({ parsed, index });
     locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed }))];
   }
   delete merged.extends;
@@ -130,7 +133,14 @@ export async function loadComposed(
   const policyPaths = layers
     .slice(1)
     .map((l, i) => ({ l, ref: parseExtends(layers[i]!.raw.extends!, context.owner) }))
-    .filter(({ ref }) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase())
+    .filter(
+      ({ ref }) =>
+        "kind" in ref &&
+        ref.kind === "repo" &&
+        context.owner &&
+        context.repo &&
+        `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase(),
+    )
     .map(({ ref }) => (ref as { path: string }).path);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0]!.raw.extends;

@@ -24,13 +24,29 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
   for (const role of policy.roles.values()) {
     const live = role.members.filter((m) => !isExpired(m, now));
     for (const m of role.members) {
-      if (isExpired(m, now)) at("warning", "expired-member", [...m.origin.path, "expires"], `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`);
+      if (isExpired(m, now))
+        at(
+          "warning",
+          "expired-member",
+          [...m.origin.path, "expires"],
+          `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`,
+        );
     }
     if (role.minMembers !== undefined && live.length < role.minMembers) {
-      at("error", "min-members", ["roles", role.name, "min_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`);
+      at(
+        "error",
+        "min-members",
+        ["roles", role.name, "min_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`,
+      );
     }
     if (role.recommendedMembers !== undefined && live.length < role.recommendedMembers) {
-      at("warning", "recommended-members", ["roles", role.name, "recommended_members"], `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`);
+      at(
+        "warning",
+        "recommended-members",
+        ["roles", role.name, "recommended_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`,
+      );
     }
     lintShadowedGrants(policy, role, at);
   }
@@ -41,11 +57,23 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
     const due = new Date(`${policy.review.lastReviewed}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
     const dueDay = due.toISOString().slice(0, 10);
-    if (dueDay < today) at("warning", "review-overdue", ["review", "last_reviewed"], `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`);
+    if (dueDay < today)
+      at(
+        "warning",
+        "review-overdue",
+        ["review", "last_reviewed"],
+        `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`,
+      );
   }
 
   if (!policyCouldBeSelected(policy)) {
-    at("warning", "no-policy-requirement", policy.requirements.length > 0 ? ["require"] : [], "no requirement covers the policy file: a change to it needs one approval from a repository admin", policy.requirements.length > 0);
+    at(
+      "warning",
+      "no-policy-requirement",
+      policy.requirements.length > 0 ? ["require"] : [],
+      "no requirement covers the policy file: a change to it needs one approval from a repository admin",
+      policy.requirements.length > 0,
+    );
   }
   return out;
 }
@@ -63,7 +91,12 @@ function lintShadowedGrants(policy: Policy, role: Role, at: (s: Diagnostic["seve
     if (!d) continue;
     const where = g.role === role.name ? g.origin.path : ["roles", role.name, "inherits"];
     const through = g.role === role.name ? "" : ` (inherited from ${g.role})`;
-    at("warning", "shadowed-grant", where, `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`);
+    at(
+      "warning",
+      "shadowed-grant",
+      where,
+      `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`,
+    );
   }
 }
 
@@ -97,7 +130,12 @@ function rolesAt(policy: Policy, p: Principal, place: Place): Set<string> {
   const roles = new Set<string>();
   for (const m of p.entries) {
     if (m.environments) {
-      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments!.includes(e.name))) continue;
+      if (
+        place.environment
+          ? !m.environments.includes(place.environment.name)
+          : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments!.includes(e.name))
+      )
+        continue;
     }
     for (const r of policy.roles.get(m.role)!.closure) roles.add(r);
   }
@@ -121,7 +159,12 @@ function selectablePlaces(policy: Policy, req: Requirement): Place[] {
   return places;
 }
 
-function lintRequirement(policy: Policy, req: Requirement, now: Date, at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void): void {
+function lintRequirement(
+  policy: Policy,
+  req: Requirement,
+  now: Date,
+  at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void,
+): void {
   const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
   const people = principals(policy, now);
   const enforced = policy.enforced.get("approve");
@@ -145,6 +188,11 @@ function lintRequirement(policy: Policy, req: Requirement, now: Date, at: (s: Di
     }
   }
   if (fewest && fewest.count < req.approvals) {
-    at("warning", "few-approvers", [...req.origin.path, "approvals"], `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`);
+    at(
+      "warning",
+      "few-approvers",
+      [...req.origin.path, "approvals"],
+      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`,
+    );
   }
 }

@@ -25,7 +25,19 @@ export function loadPolicy(file: string, text: string, now: Date): LoadedPolicy 
   if (raw.extends !== undefined) {
     // A single file cannot be judged without its parents: never silently drop them.
     const pos = parsed.parsed.locate(["extends"]);
-    return { parsed: parsed.parsed, diagnostics: [{ severity: "error", code: "extends", message: "this policy extends a parent; load it with loadComposed so the parent is applied", file, line: pos.line, col: pos.col }] };
+    return {
+      parsed: parsed.parsed,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "extends",
+          message: "this policy extends a parent; load it with loadComposed so the parent is applied",
+          file,
+          line: pos.line,
+          col: pos.col,
+        },
+      ],
+    };
   }
   const { policy, diagnostics } = buildPolicy(parsed.parsed);
   if (diagnostics.length > 0) return { parsed: parsed.parsed, diagnostics: sortDiagnostics(diagnostics) };

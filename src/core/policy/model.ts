@@ -107,18 +107,20 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
   const origin = (path: ValuePath) => ({ file, path });
 
   // Compiles each glob of a list, reporting every invalid one at its position.
-  const globList = <G>(compile: (g: string) => G) => (list: string[] | undefined, at: ValuePath): G[] => {
-    const out: G[] = [];
-    (list ?? []).forEach((g, i) => {
-      try {
-        out.push(compile(g));
-      } catch (e) {
-        if (!(e instanceof GlobError)) throw e;
-        fail([...at, i], e.message, "invalid-glob");
-      }
-    });
-    return out;
-  };
+  const globList =
+    <G>(compile: (g: string) => G) =>
+    (list: string[] | undefined, at: ValuePath): G[] => {
+      const out: G[] = [];
+      (list ?? []).forEach((g, i) => {
+        try {
+          out.push(compile(g));
+        } catch (e) {
+          if (!(e instanceof GlobError)) throw e;
+          fail([...at, i], e.message, "invalid-glob");
+        }
+      });
+      return out;
+    };
   const pathGlobs = globList<PathGlob>(compilePathGlob);
   const branchGlobs = globList<BranchGlob>(compileBranchGlob);
 
@@ -167,7 +169,8 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
       const t = c.time;
       const tz = t.timezone ?? "UTC";
       if (!isTimeZone(tz)) fail([...at, "time", "timezone"], `unknown time zone "${tz}"`, "invalid-condition");
-      if (t.from !== undefined && t.from === t.to) fail([...at, "time"], `time window from ${t.from} to ${t.to} is empty: "from" and "to" must differ`, "invalid-condition");
+      if (t.from !== undefined && t.from === t.to)
+        fail([...at, "time"], `time window from ${t.from} to ${t.to} is empty: "from" and "to" must differ`, "invalid-condition");
       items.push({
         kind: "time",
         days: t.days?.map((d) => DAYS.indexOf(d)),

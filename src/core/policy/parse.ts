@@ -165,7 +165,17 @@ export function parsePolicyText(file: string, text: string): ParseResult {
   }
   const duplicate = findDuplicateKey(root);
   if (duplicate) {
-    return { ok: false, diagnostics: [error(file, position(duplicate.range?.[0] ?? 0), `duplicate key ${JSON.stringify(String((duplicate as { value?: unknown }).value))}: each key may appear once in a mapping`, "duplicate-key")] };
+    return {
+      ok: false,
+      diagnostics: [
+        error(
+          file,
+          position(duplicate.range?.[0] ?? 0),
+          `duplicate key ${JSON.stringify(String((duplicate as { value?: unknown }).value))}: each key may appear once in a mapping`,
+          "duplicate-key",
+        ),
+      ],
+    };
   }
   const deep = findTooDeep(root, LIMITS.maxDepth);
   if (deep) {
@@ -177,9 +187,10 @@ export function parsePolicyText(file: string, text: string): ParseResult {
   } catch (e) {
     const alias = firstAlias(doc);
     const pos = alias?.range ? position(alias.range[0]) : START;
-    const message = e instanceof ReferenceError || /alias/i.test((e as Error).message)
-      ? `too many alias expansions (limit ${LIMITS.maxAliasCount}): refusing a possible alias bomb`
-      : `cannot read YAML value: ${(e as Error).message}`;
+    const message =
+      e instanceof ReferenceError || /alias/i.test((e as Error).message)
+        ? `too many alias expansions (limit ${LIMITS.maxAliasCount}): refusing a possible alias bomb`
+        : `cannot read YAML value: ${(e as Error).message}`;
     return { ok: false, diagnostics: [error(file, pos, message, "alias-limit")] };
   }
 

@@ -23,7 +23,10 @@ function pathOf(instancePath: string): (string | number)[] {
 
 function describe(path: ValuePath): string {
   if (path.length === 0) return "the policy";
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : p))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }
 
 /** One readable sentence per ajv error; the position comes separately. */

@@ -1,11 +1,23 @@
 /** Text safe inside a markdown table cell: no pipes, no line breaks, no HTML. */
 export function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 }
 
 /** A path or login in code style; backticks inside are replaced so the span cannot break. */
 export function code(text: string): string {
-  return "`" + text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ") + "`";
+  return (
+    "`" +
+    text
+      .replace(/`/g, "'")
+      .replace(/\|/g, "\\|")
+      .replace(/[\r\n]+/g, " ") +
+    "`"
+  );
 }
 
 export function html(text: string): string {
