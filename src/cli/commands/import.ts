@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { importCodeowners, STRICTER_KINDS, type ImportFinding } from "../../core/codeowners.js";
+import { importCodeowners, STRICTER_KINDS, type ImportFinding } from "../../import/codeowners/index.js";
 import { formatDiagnostic } from "../../core/diagnostics.js";
 import { loadPolicy } from "../../core/policy/load.js";
 import { repoRoot } from "../git.js";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { globLanguage, importCodeowners, parseCodeowners, SCHEMA_LINE, type ImportFinding } from "../../src/core/codeowners.js";
+import { globLanguage, importCodeowners, parseCodeowners, SCHEMA_LINE, type ImportFinding } from "../../src/import/codeowners/index.js";
 import type { Result } from "../../src/core/evaluate.js";
 import { compilePathGlob, matchPath } from "../../src/core/glob.js";
 import { loadPolicy } from "../../src/core/policy/load.js";

@@ -26,8 +26,8 @@
  * `\#` escape do not work (GitHub reports such lines as errors). Lines using them are kept,
  * widened so that every reading is covered, and reported.
  */
-import { compilePathGlob, GlobError, type PathGlob } from "./glob.js";
-import { POLICY_FILE_NAMES } from "./policy/types.js";
+import { compilePathGlob, GlobError, type PathGlob } from "../../core/glob.js";
+import { POLICY_FILE_NAMES } from "../../core/policy/types.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Path languages                                                                               */
