@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -529,5 +529,15 @@ describe("path languages", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("layering", () => {
+  it("keeps the evaluation core free of the importer: nothing in src/core imports from src/import", () => {
+    const core = join(import.meta.dirname, "..", "..", "src", "core");
+    const sources = readdirSync(core, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(0);
+    const offenders = sources.filter((f) => /(?:from|import\()\s*["'](?:\.\.\/)+import\//.test(readFileSync(join(core, f), "utf8")));
+    expect(offenders).toEqual([]);
   });
 });
