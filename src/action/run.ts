@@ -2,11 +2,13 @@ import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resultJson } from "../core/render/result.js";
+import { verdictMarkdown } from "../core/render/check.js";
+import { verdictJson } from "../core/render/result.js";
+import { combineVerdicts, failedVerdict, type Verdict } from "../core/verdict.js";
 import { statusOf, type GitHubApi, type RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
 import { Directory } from "../github/directory.js";
-import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
+import { failedJudgement, judgePullRequest } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
 import { resilient } from "../github/resilient.js";
 
@@ -14,7 +16,8 @@ const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review",
 
 interface Inputs {
   token: string;
-  policyPath: string;
+  /** Undefined: the default names (`.github/rolegate.yml` or `.yaml`), then the organisation default, as the App reads them. */
+  policyPath?: string;
   postCheck: boolean;
   failOn: "action_required" | "failure";
 }
@@ -26,7 +29,8 @@ function readInputs(): Inputs {
   if (postCheck !== "true" && postCheck !== "false") throw new Error(`input post-check must be true or false, not "${postCheck}"`);
   const token = core.getInput("token");
   if (!token) throw new Error("input token is empty: pass ${{ github.token }} or a token with org read for team roles");
-  return { token, policyPath: core.getInput("policy-path") || ".github/rolegate.yml", postCheck: postCheck === "true", failOn };
+  const policyPath = core.getInput("policy-path").trim().replace(/^\/+/, "") || undefined;
+  return { token, policyPath, postCheck: postCheck === "true", failOn };
 }
 
 /** Which pull requests an event is about. */
@@ -66,35 +70,41 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const api = resilient(octokit as unknown as GitHubApi);
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => new Date() };
 
-  const judgements: Judgement[] = [];
+  const verdicts: { number: number; verdict: Verdict }[] = [];
   for (const pr of pullRequestsOf(event, payload)) {
     try {
-      judgements.push(await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath }));
+      verdicts.push({
+        number: pr.number,
+        verdict: (await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath })).verdict,
+      });
     } catch (e) {
-      judgements.push(failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha));
+      verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });
     }
   }
-  const j = combine(event, payload, judgements);
+  const v =
+    event === "merge_group"
+      ? combineVerdicts(verdicts, payload.merge_group.head_sha as string)
+      : (verdicts[0]?.verdict ?? failedVerdict("no pull request in the event"));
 
-  for (const d of j.diagnostics ?? []) {
+  for (const d of [...v.diagnostics, ...(v.policyChange?.findings ?? [])]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
     if (d.severity === "error") core.error(d.message, props);
     else core.warning(d.message, props);
   }
-  await core.summary.addRaw(j.summary, true).write();
+  await core.summary.addRaw(verdictMarkdown(v), true).write();
   const reportDir = env.RUNNER_TEMP ?? ".";
   mkdirSync(reportDir, { recursive: true });
   const reportPath = join(reportDir, "rolegate-report.json");
-  writeFileSync(reportPath, JSON.stringify(j.result ? resultJson(j.result) : { conclusion: j.conclusion, title: j.title }, null, 2));
-  const unmet = j.result?.requirements.filter((r) => !r.satisfied) ?? [];
-  core.setOutput("conclusion", j.conclusion);
+  writeFileSync(reportPath, JSON.stringify(verdictJson(v), null, 2));
+  const unmet = v.result?.requirements.filter((r) => !r.satisfied) ?? [];
+  core.setOutput("conclusion", v.conclusion);
   core.setOutput("required-roles", [...new Set(unmet.flatMap((r) => r.roles ?? []))].join(","));
   core.setOutput("missing-approvals", String(unmet.reduce((n, r) => n + Math.max(0, r.approvals.need - r.approvals.have), 0)));
   core.setOutput("report", reportPath);
 
-  if (inputs.postCheck && j.headSha) {
+  if (inputs.postCheck && v.headSha) {
     try {
-      await postCheckRun(api, repo, j);
+      await postCheckRun(api, repo, v);
     } catch (e) {
       const status = statusOf(e);
       if (status === 403 || status === 404) {
@@ -104,20 +114,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       } else throw e;
     }
   }
-  const fails = j.conclusion === "failure" || (inputs.failOn === "action_required" && j.conclusion === "action_required");
-  if (fails) core.setFailed(`rolegate: ${j.conclusion}: ${j.title}`);
-  else core.info(`rolegate: ${j.conclusion}: ${j.title}`);
-}
-
-function combine(event: string, payload: any, list: Judgement[]): Judgement {
-  if (event !== "merge_group") return list[0] ?? failedJudgement("no pull request in the event", undefined);
-  const head = payload.merge_group.head_sha as string;
-  if (list.length === 0) return failedJudgement("cannot tell which pull requests are in the merge group", undefined, head);
-  const ok = list.every((j) => j.conclusion === "success" || j.conclusion === "neutral");
-  return {
-    headSha: head,
-    conclusion: ok ? "success" : "failure",
-    title: ok ? "Every pull request in the merge group passes" : "A pull request in the merge group does not pass",
-    summary: list.map((j) => j.summary).join("\n\n---\n\n"),
-  };
+  const fails = v.conclusion === "failure" || (inputs.failOn === "action_required" && v.conclusion === "action_required");
+  if (fails) core.setFailed(`rolegate: ${v.conclusion}: ${v.title}`);
+  else core.info(`rolegate: ${v.conclusion}: ${v.title}`);
 }

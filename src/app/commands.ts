@@ -1,3 +1,5 @@
+import { mergeDecision } from "../core/merge-decision.js";
+import { verdictMarkdown } from "../core/render/check.js";
 import type { GitHubApi } from "../github/api.js";
 import type { PullRequestTarget, RolegateService } from "./service.js";
 
@@ -33,43 +35,37 @@ export async function runCommand(
     return;
   }
   if (command.name === "explain") {
-    const j = await service.judge(api, t);
-    await reply(api, t, `${j.summary}\n\n_Evaluated for @${commenter} on request._`);
+    const j = await service.judgeOrFail(api, t);
+    await reply(api, t, `${verdictMarkdown(j.verdict)}\n\n_Evaluated for @${commenter} on request._`);
     return;
   }
-  // merge: judged with the commenter as the merger, so a merge permission problem is a violation.
-  // Fresh: a membership removed a minute ago must not merge on a cached success.
-  const asMerger = await service.judge(api, { ...t, mergedBy: commenter, fresh: true });
-  if (asMerger.conclusion !== "success" || !asMerger.headSha) {
-    const merge = asMerger.result?.violations.filter((v) => v.action === "merge") ?? [];
-    const why =
-      merge.length > 0
-        ? `you may not merge this pull request:\n\n${merge
-            .slice(0, 10)
-            .map((v) => `- \`${v.path}\`: ${v.reason}`)
-            .join("\n")}`
-        : `rolegate will not merge: the check is \`${asMerger.conclusion}\` (${asMerger.title}).`;
+  // merge: judged with the commenter as the merger, so a merge the policy enforces is checked;
+  // fresh, so a membership or permission removed a minute ago must not merge on a cached success.
+  const asMerger = await service.judgeOrFail(api, { ...t, mergedBy: commenter, fresh: true });
+  const canWrite = await service.directory.hasWriteAccess(api, t.repo, commenter, true);
+  const decision = mergeDecision(asMerger.verdict, { login: commenter, canWrite });
+  if (!decision.merge) {
     // Show the current state, as judged for everyone (not only for this merger).
     await service.evaluateAndPost(api, t);
-    await reply(api, t, `@${commenter} ${why}`);
+    await reply(api, t, `@${commenter} ${decision.why}`);
     return;
   }
-  const j = asMerger;
   const method = command.method ?? defaultMethod;
+  const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
   try {
-    service.mergedFor.set(`${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase(), commenter);
+    service.mergedFor.set(key, commenter);
     await api.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
       owner: t.repo.owner,
       repo: t.repo.repo,
       pull_number: t.number,
-      sha: j.headSha,
+      sha: decision.headSha,
       merge_method: method,
     });
   } catch (e) {
-    service.mergedFor.delete(`${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase());
+    service.mergedFor.delete(key);
     const message = (e as { response?: { data?: { message?: string } }; message?: string }).response?.data?.message ?? (e as Error).message;
     await reply(api, t, `@${commenter} GitHub refused the merge: ${message}`);
     return;
   }
-  await reply(api, t, `Merged by rolegate for @${commenter} (${method}), at ${j.headSha}.`);
+  await reply(api, t, `Merged by rolegate for @${commenter} (${method}), at ${decision.headSha}.`);
 }

@@ -83,6 +83,15 @@ export class RolegateService {
     });
   }
 
+  /** `judge`, with an API failure turned into a `failure` verdict: never a silent pass. */
+  async judgeOrFail(api: GitHubApi, t: PullRequestTarget, what = "rolegate could not read this pull request from GitHub"): Promise<Judgement> {
+    try {
+      return await this.judge(api, t);
+    } catch (e) {
+      return failedJudgement(what, e, t.headSha);
+    }
+  }
+
   /** Judge the pull request as it is now and post the check; one at a time per pull request, across replicas. */
   evaluateAndPost(api: GitHubApi, t: PullRequestTarget): Promise<void> {
     const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
@@ -91,28 +100,24 @@ export class RolegateService {
       key,
       async () => {
         const started = Date.now();
-        let j: Judgement;
-        try {
-          j = await this.judge(api, t);
-        } catch (e) {
-          j = failedJudgement("rolegate could not read this pull request from GitHub", e, t.headSha);
-        }
-        j.headSha ??= t.headSha;
-        if (!j.headSha) throw new Error(`no head commit known for ${key}`);
-        await postCheckRun(api, t.repo, j);
-        this.metrics.evaluations.observe({ conclusion: j.conclusion }, (Date.now() - started) / 1000);
+        const j = await this.judgeOrFail(api, t);
+        const verdict = j.verdict;
+        verdict.headSha ??= t.headSha;
+        if (!verdict.headSha) throw new Error(`no head commit known for ${key}`);
+        await postCheckRun(api, t.repo, verdict);
+        this.metrics.evaluations.observe({ conclusion: verdict.conclusion }, (Date.now() - started) / 1000);
         this.log.info(
           {
             delivery: t.deliveryId,
             repository: `${t.repo.owner}/${t.repo.repo}`,
             pr: t.number,
-            head_sha: j.headSha,
-            conclusion: j.conclusion,
+            head_sha: verdict.headSha,
+            conclusion: verdict.conclusion,
             ms: Date.now() - started,
           },
           "evaluated pull request",
         );
-        if (j.conclusion === "action_required") await this.requestReviews(api, t, j);
+        if (verdict.conclusion === "action_required") await this.requestReviews(api, t, j);
       },
       this.lock,
       (e) => this.log.error({ err: e, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "could not post the rolegate check"),
@@ -121,7 +126,7 @@ export class RolegateService {
 
   /** Ask eligible people to review: bounded, never the author, never twice for one pull request. */
   private async requestReviews(api: GitHubApi, t: PullRequestTarget, j: Judgement): Promise<void> {
-    const result = j.result;
+    const result = j.verdict.result;
     const pr = j.pr;
     if (!result || !pr) return;
     const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();

@@ -1,7 +1,8 @@
 import type { ParseArgsConfig } from "node:util";
 import { InputError } from "./io.js";
 import { readTeamsFile } from "./teams.js";
-import type { ChangeState, Review } from "../core/state.js";
+import { offlineChangeState } from "../core/offline-change.js";
+import type { ChangeState } from "../core/state.js";
 
 /** Flags shared by `explain` and `check` (see the CLI contract). */
 export const CONTEXT_OPTIONS = {
@@ -42,27 +43,26 @@ export function parseNow(text: string | undefined): Date {
   return d;
 }
 
-/**
- * The change's context from flags. Offline every named user has write access, every
- * approval came after the latest base-branch change, and the admins are exactly `--admins`.
- * For one reviewer, changes requested beats a fresh approval, which beats a stale one.
- */
-export function stateFromFlags(cwd: string, v: Values): Omit<ChangeState, "files" | "filesComplete"> {
-  const reviews: Review[] = [];
-  for (const user of logins(v["stale-approved-by"])) reviews.push({ user, state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 });
-  for (const user of logins(v["approved-by"])) reviews.push({ user, state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 });
-  for (const user of logins(v["changes-requested-by"])) reviews.push({ user, state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 });
-  return {
-    author: v.author?.replace(/^@/, ""),
+/** The change's context from flags (see `offlineChangeState` for what offline assumes). */
+export function stateFromFlags(cwd: string, v: Values, targetBranch?: string): Omit<ChangeState, "files" | "filesComplete"> {
+  const {
+    files: _files,
+    filesComplete: _complete,
+    ...state
+  } = offlineChangeState({
+    files: [],
+    author: v.author,
+    approvedBy: logins(v["approved-by"]),
+    staleApprovedBy: logins(v["stale-approved-by"]),
+    changesRequestedBy: logins(v["changes-requested-by"]),
     committers: logins(v.committers),
-    reviews,
-    labels: v.label ?? [],
-    targetBranch: v["target-branch"] ?? "main",
-    draft: v.draft ?? false,
-    mergedBy: v["merged-by"]?.replace(/^@/, ""),
+    mergedBy: v["merged-by"],
     admins: logins(v.admins),
-    writers: "all",
-    teams: readTeamsFile(cwd, v.teams),
+    labels: v.label ?? [],
+    targetBranch: v["target-branch"] ?? targetBranch,
+    draft: v.draft ?? false,
     now: parseNow(v.now),
-  };
+    teams: readTeamsFile(cwd, v.teams),
+  });
+  return state;
 }

@@ -59,3 +59,33 @@ export function changedFiles(cwd: string, base: string, head: string): ChangedFi
   }
   return files;
 }
+
+/**
+ * The branch a revision names (`main`, `origin/main`, `refs/heads/main`), or undefined when it
+ * names a commit some other way (`HEAD~3`, a SHA, a tag).
+ */
+export function branchOf(cwd: string, rev: string): string | undefined {
+  for (const [prefix, strip] of [
+    ["refs/heads/", /^refs\/heads\//],
+    ["refs/remotes/", /^refs\/remotes\/[^/]+\//],
+  ] as const) {
+    const full = rev.startsWith("refs/") ? rev : `${prefix}${rev}`;
+    try {
+      execFileSync("git", ["show-ref", "--verify", "--quiet", full], { cwd, stdio: "ignore" });
+      return full.replace(strip, "");
+    } catch {
+      // not this kind of ref
+    }
+  }
+  return undefined;
+}
+
+/** Tracked files with changes not yet committed (staged or not). */
+export function uncommittedFiles(cwd: string): string[] {
+  return git(cwd, ["diff", "--name-only", "-z", "HEAD", "--"]).split("\0").filter(Boolean);
+}
+
+/** Every path of the tree at a revision. */
+export function treePaths(cwd: string, rev: string): string[] {
+  return git(cwd, ["ls-tree", "-r", "--name-only", "-z", rev]).split("\0").filter(Boolean);
+}

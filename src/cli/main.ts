@@ -9,7 +9,7 @@ import { runMatrix } from "./commands/matrix.js";
 import { runTest } from "./commands/test.js";
 import { runValidate } from "./commands/validate.js";
 
-export type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+import type { Parsed } from "./args.js";
 type Command = { options: NonNullable<ParseArgsConfig["options"]>; run: (io: CliIo, args: Parsed) => Promise<number> };
 
 const format = { format: { type: "string" }, "extends-root": { type: "string" }, repo: { type: "string" } } as const;
@@ -19,7 +19,7 @@ const COMMANDS: Record<string, Command> = {
   matrix: { options: { ...format, now: { type: "string" } }, run: runMatrix },
   explain: { options: { ...format, ...CONTEXT_OPTIONS, user: { type: "string" }, action: { type: "string" }, path: { type: "string" } }, run: runExplain },
   check: { options: { ...format, ...CONTEXT_OPTIONS, base: { type: "string" }, head: { type: "string" }, files: { type: "string" } }, run: runCheck },
-  diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" } }, run: runDiff },
+  diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" }, "target-branch": { type: "string" } }, run: runDiff },
   test: { options: { ...format, now: { type: "string" } }, run: runTest },
   import: { options: { output: { type: "string", short: "o" } }, run: runImport },
 };

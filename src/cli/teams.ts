@@ -39,3 +39,20 @@ export function readTeamsFile(cwd: string, path: string | undefined): TeamData {
   }
   return teams;
 }
+
+/**
+ * Marks every team the policy names that the teams data lacks as unresolved, saying how to
+ * give it offline; evaluation then fails closed, naming the team and the fix.
+ */
+export function withUnresolvedTeams(teams: TeamData, policyTeams: Iterable<string>, teamsPath: string | undefined): TeamData {
+  for (const team of policyTeams) {
+    if (teams.members.has(team) || teams.errors.has(team)) continue;
+    teams.errors.set(
+      team,
+      teamsPath === undefined
+        ? "offline, team members come from --teams FILE (a YAML map `org/team: [login, ...]`), and none was given"
+        : `${teamsPath} has no entry for it; add \`${team}: [login, ...]\` to it`,
+    );
+  }
+  return teams;
+}

@@ -1,6 +1,7 @@
 import { matchBranch, matchPathSegments, splitPath, type PathGlob } from "./glob.js";
 import { GlobIndex } from "./glob-index.js";
-import { POLICY_FILE_NAMES, type Member, type Policy } from "./policy/types.js";
+import { POLICY_DEFINING_FILES } from "./names.js";
+import type { Member, Policy } from "./policy/types.js";
 import type { ChangedFile, FileStatus } from "./state.js";
 
 /** One counted path of a change, with everything evaluation needs to know about it. */
@@ -74,7 +75,7 @@ export class Classifier {
         for (const g of member.paths) this.index.add(g, tag);
       }
     }
-    this.policyPaths = new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
+    this.policyPaths = new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
   }
 
   // Tags in this order: categories, environments, member scopes, then the built-in `policy` category.

@@ -14,8 +14,8 @@ import {
   type JudgeContext,
   type Membership,
 } from "./permissions.js";
-import { policyCouldBeSelected } from "./policy/selectable.js";
 import type { Member, Policy, Requirement, Role } from "./policy/types.js";
+import { refusalText } from "./reasons.js";
 import type { ChangeState, Review } from "./state.js";
 
 export type Conclusion = "success" | "action_required" | "failure" | "neutral";
@@ -183,7 +183,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
     const refusals = groups.map((g) => {
       if (allowedIn(ms, action, g)) return undefined;
       const d = decide(heldRoles(ms, g.file, policy, g.scopes), action, g.file, ctx, undefined, g.cond);
-      return d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`;
+      return refusalText(d.reasons, `no role allows ${action}`);
     });
     if (refusals.every((r) => r === undefined)) return;
     files.forEach((f, i) => {
@@ -252,21 +252,24 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
       roles: req.roles,
     });
   }
-  const policyFiles = files.filter((f) => f.categories.includes("policy"));
-  if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
+  // One guard for the policy itself, decided for this change: a policy-defining file that no
+  // applicable requirement selected needs a repository admin's approval.
+  const covered = new Set(requirements.flatMap((r) => r.selected));
+  const unguarded = files.filter((f) => f.categories.includes("policy") && !covered.has(f.path));
+  if (unguarded.length > 0) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
     requirements.push({
       name: BUILTIN_POLICY_REQUIREMENT,
       index: -1,
       builtin: true,
-      selected: policyFiles.map((f) => f.path),
+      selected: unguarded.map((f) => f.path),
       satisfied: approvedBy.length >= 1,
       approvals: { have: approvedBy.length, need: 1 },
       approvedBy,
       eligible: [...admins].filter((a) => !excluded(a)).sort(),
     });
-    warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
+    warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
 
   const conclusion: Conclusion =

@@ -1,6 +1,7 @@
 import { anyGlobMatches, type ClassifiedFile } from "./classify.js";
 import { holds, type ConditionContext } from "./conditions.js";
 import type { Member, Policy, Role, Rule } from "./policy/types.js";
+import { reason, type Reason } from "./reasons.js";
 import type { ChangeState, TeamData } from "./state.js";
 
 /** The context permissions are judged in: the change, minus its files. */
@@ -37,7 +38,7 @@ export interface Membership {
 
 export interface Decision {
   allowed: boolean;
-  reasons: string[];
+  reasons: Reason[];
 }
 
 export function todayUtc(now: Date): string {
@@ -151,8 +152,8 @@ export function decide(
   concern?: readonly string[],
   cond: ConditionContext = conditionContext(ctx, file),
 ): Decision {
-  const reasons: string[] = [];
-  for (const [role, how] of held) reasons.push(`holds ${role} (${how})`);
+  const reasons: Reason[] = [];
+  for (const [role, how] of held) reasons.push(reason("holds", `holds ${role} (${how})`));
   const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r)!);
   const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
   return { allowed, reasons };
@@ -178,13 +179,13 @@ function judge(
   policy: Policy,
   cond: ConditionContext,
   concern: readonly string[] | undefined,
-  reasons: string[] | undefined,
+  reasons: Reason[] | undefined,
 ): boolean {
   let allowed = true;
   for (const category of file.categories) {
     if (concern && !concern.includes(category)) continue;
     if (!isEnforced(policy, action, category)) {
-      reasons?.push(`${action} is not enforced on ${category}: anyone may`);
+      reasons?.push(reason("not-enforced", `${action} is not enforced on ${category}: anyone may`));
       continue;
     }
     let granted: Rule | undefined;
@@ -198,12 +199,12 @@ function judge(
       }
       if (granted) break;
     }
-    if (granted) reasons?.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
+    if (granted) reasons?.push(reason("grant", `${ruleText(granted, "grants")} (file is level ${file.level})`));
     else {
       if (!reasons) return false;
       allowed = false;
       const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
-      reasons.push(`no held role grants ${action} on ${category} at level ${file.level}${hint}`);
+      reasons.push(reason("no-grant", `no held role grants ${action} on ${category} at level ${file.level}${hint}`));
     }
   }
   for (const role of roles) {
@@ -213,7 +214,7 @@ function judge(
       if (d.when && !holds(d.when, cond)) continue;
       if (!reasons) return false;
       allowed = false;
-      reasons.push(`${ruleText(d, "denies")}: a deny beats every grant`);
+      reasons.push(reason("deny", `${ruleText(d, "denies")}: a deny beats every grant`));
     }
   }
   return allowed;

@@ -3,9 +3,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import { evaluate } from "./evaluate.js";
 import { parsePolicyText, type ParsedFile } from "./policy/parse.js";
 import type { Policy } from "./policy/types.js";
-import { emptyTeams, type ChangedFile, type ChangeState, type Review } from "./state.js";
-
-export const POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
+import { offlineChangeState } from "./offline-change.js";
+import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
 
 /**
  * Declarative policy tests (`.github/rolegate.tests.yml`): cases of a change and who did what,
@@ -113,35 +112,26 @@ export interface TestsRun {
   diagnostics: Diagnostic[];
 }
 
-function logins(list: string[] | undefined): string[] {
-  return (list ?? []).map((l) => l.replace(/^@/, ""));
-}
-
 function caseState(c: RawCase, teams: ChangeState["teams"], fallbackNow: Date): ChangeState {
-  const reviews: Review[] = [
-    ...logins(c.stale_approved_by).map((user) => ({ user, state: "APPROVED" as const, onHead: false, afterBaseChange: true, order: 1 })),
-    ...logins(c.approved_by).map((user) => ({ user, state: "APPROVED" as const, onHead: true, afterBaseChange: true, order: 2 })),
-    ...logins(c.changes_requested_by).map((user) => ({ user, state: "CHANGES_REQUESTED" as const, onHead: true, afterBaseChange: true, order: 3 })),
-  ];
-  return {
+  return offlineChangeState({
     files: c.files.map((f) =>
       typeof f === "string"
         ? { path: f, status: "modified" }
         : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path },
     ),
-    filesComplete: true,
-    author: c.author?.replace(/^@/, ""),
-    committers: logins(c.committers),
-    reviews,
-    labels: c.labels ?? [],
-    targetBranch: c.target_branch ?? "main",
-    draft: c.draft ?? false,
-    mergedBy: c.merged_by?.replace(/^@/, ""),
-    admins: logins(c.admins),
-    writers: "all",
-    teams,
+    author: c.author,
+    approvedBy: c.approved_by,
+    staleApprovedBy: c.stale_approved_by,
+    changesRequestedBy: c.changes_requested_by,
+    committers: c.committers,
+    mergedBy: c.merged_by,
+    admins: c.admins,
+    labels: c.labels,
+    targetBranch: c.target_branch,
+    draft: c.draft,
     now: c.now ? new Date(c.now) : fallbackNow,
-  };
+    teams,
+  });
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => {

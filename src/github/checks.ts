@@ -1,8 +1,8 @@
 import type { Result } from "../core/evaluate.js";
+import { CHECK_NAME } from "../core/names.js";
+import { verdictMarkdown } from "../core/render/check.js";
+import type { Verdict } from "../core/verdict.js";
 import type { GitHubApi, RepoRef } from "./api.js";
-import type { Judgement } from "./judge.js";
-
-export const CHECK_NAME = "rolegate";
 /** GitHub accepts at most 50 annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 const MAX_ANNOTATIONS = 500;
@@ -60,21 +60,22 @@ export function annotationsFor(result: Result | undefined): Annotation[] {
  * Posts the `rolegate` check run on the judged head commit: created complete with the
  * first 50 annotations, then updated with the rest, 50 at a time.
  */
-export async function postCheckRun(api: GitHubApi, repo: RepoRef, judgement: Judgement, detailsUrl?: string): Promise<number> {
-  if (!judgement.headSha) throw new Error("no head commit to post the check on");
-  const annotations = annotationsFor(judgement.result);
+export async function postCheckRun(api: GitHubApi, repo: RepoRef, verdict: Verdict, detailsUrl?: string): Promise<number> {
+  if (!verdict.headSha) throw new Error("no head commit to post the check on");
+  const annotations = annotationsFor(verdict.result);
+  const summary = verdictMarkdown(verdict);
   const output = (batch: Annotation[]) => ({
-    title: judgement.title.slice(0, 250),
-    summary: judgement.summary,
+    title: verdict.title.slice(0, 250),
+    summary,
     ...(batch.length ? { annotations: batch } : {}),
   });
   const created = await api.request("POST /repos/{owner}/{repo}/check-runs", {
     owner: repo.owner,
     repo: repo.repo,
     name: CHECK_NAME,
-    head_sha: judgement.headSha,
+    head_sha: verdict.headSha,
     status: "completed",
-    conclusion: judgement.conclusion,
+    conclusion: verdict.conclusion,
     completed_at: new Date().toISOString(),
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
     output: output(annotations.slice(0, ANNOTATIONS_PER_REQUEST)),

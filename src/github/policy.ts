@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
+import type { BasePolicyInput } from "../core/judge-change.js";
+import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
 import { loadComposed, type ExtendsRef, type ParentReader, type PolicyText } from "../core/policy/compose.js";
-import type { LoadedPolicy } from "../core/policy/load.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
 import { TtlCache } from "./cache.js";
 import { fetchBlob, type PolicyBlob, type PolicyTexts } from "./pull-request.js";
@@ -11,17 +13,21 @@ const PRESETS_DIR = fileURLToPath(new URL("../../policies/", import.meta.url));
 /** Parents change independently of the repository: keep them only briefly. */
 const PARENT_TTL_MS = 60 * 1000;
 
-export type BasePolicy =
-  | { kind: "none" }
-  | { kind: "error"; message: string }
-  | { kind: "loaded"; file: string; sha: string; loaded: LoadedPolicy; fromOrg: boolean };
+/** A text and the blob it came from. */
+type Blob = PolicyText & { sha: string };
 
 /**
  * Loads policies through the API: parents by `extends`, the organisation default, presets
- * from the package. Loaded results are cached by blob SHA (a blob never changes).
+ * from the package.
  */
 export class PolicyLoader {
-  readonly parents = new TtlCache<string, PolicyText | { error: string }>(2_000, PARENT_TTL_MS);
+  readonly parents = new TtlCache<string, (PolicyText & { sha?: string }) | { error: string }>(2_000, PARENT_TTL_MS);
+  /**
+   * Policies that extend nothing, by file name, blob SHA and day: such a result depends on
+   * nothing else, so repositories sharing a text share it. A policy that extends a parent is
+   * never kept here: its result depends on what composition read (the organisation, each
+   * parent), so it is composed again, from parents cached briefly by repository.
+   */
   readonly loaded = new TtlCache<string, LoadedPolicy>(2_000, 10 * 60 * 1000);
   /** Policy texts by blob SHA (content-addressed, so shared by every repository), and each repository's last one. */
   private readonly textsByOid = new TtlCache<string, string>(2_000, 10 * 60 * 1000);
@@ -42,7 +48,8 @@ export class PolicyLoader {
 
   constructor(private readonly presetsDir = PRESETS_DIR) {}
 
-  reader(api: GitHubApi, repo: RepoRef, baseTip: string): ParentReader {
+  /** Reads parents: presets from the package, this repository at `revision`, other repositories at their default branch. */
+  reader(api: GitHubApi, repo: RepoRef, revision: string): ParentReader {
     return async (ref: ExtendsRef) => {
       if (ref.kind === "preset") {
         try {
@@ -53,9 +60,9 @@ export class PolicyLoader {
       }
       // A parent in this very repository is read at the same commit as the policy.
       const sameRepo = ref.kind === "repo" && ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase();
-      const target = ref.kind === "org" ? { owner: ref.key.split("/")[0]!, repo: ".github" } : { owner: ref.owner, repo: ref.repo };
-      const path = ref.kind === "org" ? ".github/rolegate.yml" : ref.path;
-      const expression = `${sameRepo ? baseTip : "HEAD"}:${path}`;
+      const target = ref.kind === "org" ? { owner: ref.key.split("/")[0]!, repo: ORG_POLICY_REPO } : { owner: ref.owner, repo: ref.repo };
+      const path = ref.kind === "org" ? ORG_POLICY_FILE : ref.path;
+      const expression = `${sameRepo ? revision : "HEAD"}:${path}`;
       const key = `${target.owner}/${target.repo}|${expression}`.toLowerCase();
       const cached = this.parents.get(key);
       if (cached && !sameRepo) return cached;
@@ -71,55 +78,62 @@ export class PolicyLoader {
     };
   }
 
-  async load(api: GitHubApi, repo: RepoRef, blob: PolicyText & { sha: string }, baseTip: string, now: Date): Promise<LoadedPolicy> {
-    const usesParents = /^\s*extends\s*:/m.test(blob.text);
+  /**
+   * Loads a repository's policy with its parents, in-repository ones read at `revision`.
+   * `sourcePath` is the file's path in the repository when it is not one of the default names.
+   */
+  async load(api: GitHubApi, repo: RepoRef, blob: Blob, revision: string, now: Date): Promise<LoadedPolicy> {
     const day = now.toISOString().slice(0, 10); // lint findings depend on the date
-    // Without parents the result depends only on the text (the blob SHA), the file name and the
-    // day, so repositories sharing a policy text share one parsed policy.
     const key = `${blob.file}|${blob.sha}|${day}`.toLowerCase();
-    if (!usesParents) {
-      const cached = this.loaded.get(key);
-      if (cached) return cached;
-    }
-    const loaded = await loadComposed(blob, this.reader(api, repo, baseTip), now, repo.owner ? { owner: repo.owner, repo: repo.repo } : {});
-    // The parsed YAML document (with its positions, about half the memory) is only needed for
-    // the diagnostics, which are already made.
-    if (!usesParents) this.loaded.set(key, { ...(loaded.policy ? { policy: loaded.policy } : {}), diagnostics: loaded.diagnostics });
+    const cached = this.loaded.get(key);
+    if (cached) return cached;
+    const loaded = await loadComposed(blob, this.reader(api, repo, revision), now, { owner: repo.owner, repo: repo.repo, sourcePath: blob.file });
+    // Only a policy that read nothing but its own text may be shared. The parsed YAML document
+    // (with its positions, about half the memory) is left out: its diagnostics are already made.
+    if (loaded.chain.length === 1) this.loaded.set(key, { ...(loaded.policy ? { policy: loaded.policy } : {}), diagnostics: loaded.diagnostics });
     return loaded;
   }
 
-  /** The policy that judges a pull request: the base branch's, else the organisation default. */
-  async basePolicy(api: GitHubApi, repo: RepoRef, atBase: PolicyBlob[], baseTip: string, now: Date): Promise<BasePolicy> {
-    if (atBase.length > 1)
-      return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
+  /**
+   * The policy that judges a pull request: the repository's own at the base (both names at
+   * once is an error), else the organisation default, else none. An organisation default that
+   * cannot be read for another reason than its absence makes the change unjudgeable.
+   */
+  async basePolicy(api: GitHubApi, repo: RepoRef, atBase: PolicyBlob[], baseTip: string, now: Date, revisionName?: string): Promise<BasePolicyInput> {
+    if (atBase.length > 1) {
+      const [a, b] = atBase as [PolicyBlob, PolicyBlob];
+      return { kind: "loaded", source: { file: a.path, fromOrg: false, revision: revisionName }, loaded: { diagnostics: [twoPolicyFiles(a.path, b.path)] } };
+    }
     if (atBase.length === 1) {
       const b = atBase[0]!;
-      return {
-        kind: "loaded",
-        file: b.path,
-        sha: b.oid,
-        loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now),
-        fromOrg: false,
-      };
+      const loaded = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded };
     }
-    if (repo.repo.toLowerCase() === ".github") return { kind: "none" };
-    const orgKey = `${repo.owner}/.github|HEAD:.github/rolegate.yml`.toLowerCase();
-    let org = this.parents.get(orgKey);
-    if (!org) {
-      try {
-        const blob = await fetchBlob(api, { owner: repo.owner, repo: ".github" }, "HEAD:.github/rolegate.yml");
-        org = blob ? { file: `${repo.owner}/.github:.github/rolegate.yml`, text: blob.text } : { error: "not found" };
-      } catch (e) {
-        const message = describeApiError(e);
-        // No `.github` repository (or no access to it) means no organisation default.
-        if (/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) org = { error: "not found" };
-        else return { kind: "error", message: `cannot read the organisation default policy: ${message}` };
-      }
-      this.parents.set(orgKey, org);
+    if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };
+    const org = await this.orgDefault(api, repo.owner);
+    if ("unreadable" in org) return { kind: "unreadable", message: `cannot read the organisation default policy: ${org.unreadable}` };
+    if (!org.text) return { kind: "none" };
+    const orgRepo = { owner: repo.owner, repo: ORG_POLICY_REPO };
+    const loaded = await loadComposed(org.text, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
+    return { kind: "loaded", source: { file: org.text.file, sha: org.text.sha, fromOrg: true }, loaded };
+  }
+
+  /** The organisation default's text, or none, or why it could not be read. */
+  private async orgDefault(api: GitHubApi, owner: string): Promise<{ text?: PolicyText & { sha?: string } } | { unreadable: string }> {
+    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}`.toLowerCase();
+    const cached = this.parents.get(key);
+    if (cached) return "error" in cached ? {} : { text: cached };
+    let answer: (PolicyText & { sha?: string }) | { error: string };
+    try {
+      const blob = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
+      answer = blob ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob.text, sha: blob.oid } : { error: "not found" };
+    } catch (e) {
+      const message = describeApiError(e);
+      // No `.github` repository (or no access to it) means no organisation default.
+      if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) return { unreadable: message };
+      answer = { error: "not found" };
     }
-    if ("error" in org) return { kind: "none" };
-    const orgRepo = { owner: repo.owner, repo: ".github" };
-    const loaded = await loadComposed(org, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
-    return { kind: "loaded", file: org.file, sha: "HEAD", loaded, fromOrg: true };
+    this.parents.set(key, answer);
+    return "error" in answer ? {} : { text: answer };
   }
 }

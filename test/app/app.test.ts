@@ -45,6 +45,7 @@ function pipelineWorld(overrides: Parameters<typeof world>[0] = {}): World {
   return world({
     trees: { base000: { ".github/rolegate.yml": POLICY } },
     teams: { "acme/devops": ["olga", "omar"], "acme/developers": ["dev3"] },
+    permissions: { dev1: "write", dev2: "write", dev3: "write", olga: "write", omar: "write" },
     ...overrides,
     pr: { files: [{ filename: ".github/workflows/deploy.yml", status: "modified" }], ...(overrides.pr ?? {}) },
   });
@@ -383,7 +384,7 @@ describe("other events", () => {
     await probot.receive(prPayload(w));
     const check = lastCheck(w);
     expect(check.conclusion).toBe("action_required");
-    expect(check.output.summary).toContain("policy `acme/.github:.github/rolegate.yml (organisation default)`");
+    expect(check.output.summary).toContain("policy `acme/.github:.github/rolegate.yml` (organisation default)");
   });
 
   it("is neutral, saying it counts as passing, when neither the repository nor the organisation has a policy", async () => {

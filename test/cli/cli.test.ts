@@ -274,7 +274,7 @@ describe("rolegate explain, matrix, diff", () => {
     );
     const r = await run(dir, "diff", ".github/rolegate.yml", "new.yml", "--format", "json");
     expect(r.code).toBe(0);
-    const summaries = JSON.parse(r.stdout).changes.map((c: { summary: string }) => c.summary);
+    const summaries = JSON.parse(r.stdout).permissions.map((c: { summary: string }) => c.summary);
     expect(summaries).toContain("dev1 gains approve on infrastructure at levels 0-3");
     expect((await run(dir, "diff", ".github/rolegate.yml", ".github/rolegate.yml")).stdout).toBe("No permission changes.\n");
   });

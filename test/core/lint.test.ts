@@ -1023,17 +1023,24 @@ describe("no requirement covering the policy category", () => {
     expectNone(policy({ require: "require:\n  - name: Everything needs a review" }), "no-policy-requirement");
   });
 
-  it("a requirement whose paths match a policy file silences it", () => {
+  it("a requirement whose paths match every policy file silences it; one that misses some names those", () => {
     expectNone(policy({ require: 'require:\n  - paths: [".github/**"]' }), "no-policy-requirement");
-    expectNone(policy({ require: 'require:\n  - paths: ["rolegate.yml"]' }), "no-policy-requirement");
+    const partial = withCode(policy({ require: 'require:\n  - paths: ["rolegate.yml"]' }), "no-policy-requirement");
+    expect(partial).toHaveLength(1);
+    expect(partial[0]!.message).toContain("policy files .github/rolegate.yaml, .github/rolegate.tests.yml:");
+    expect(partial[0]!.message).not.toContain(".github/rolegate.yml,");
   });
 
-  it("a requirement on an environment selected by target branch silences it", () => {
+  it("a requirement on an environment selected only by target branch still warns: on other branches nothing selects the policy", () => {
     const text = policy({
       environments: 'environments:\n  prod: { level: 5, branches: ["main"] }',
       require: "require:\n  - environments: [prod]",
     });
-    expectNone(text, "no-policy-requirement");
+    expect(withCode(text, "no-policy-requirement")).toHaveLength(1);
+  });
+
+  it("a conditional requirement still warns: when its condition fails nothing selects the policy", () => {
+    expect(withCode(policy({ require: "require:\n  - categories: [policy]\n    when: { labels: [infra] }" }), "no-policy-requirement")).toHaveLength(1);
   });
 });
 

@@ -16,8 +16,9 @@ import {
 } from "../../src/core/evaluate.js";
 import { matchBranch, matchPath } from "../../src/core/glob.js";
 import { decide, heldRoles, isExpired, judgeContext, membershipsOf, unresolvedTeams, type JudgeContext, type Membership } from "../../src/core/permissions.js";
-import { policyCouldBeSelected } from "../../src/core/policy/selectable.js";
-import { POLICY_FILE_NAMES, type Policy, type Requirement } from "../../src/core/policy/types.js";
+import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES } from "../../src/core/names.js";
+import type { Policy, Requirement } from "../../src/core/policy/types.js";
+import { refusalText } from "../../src/core/reasons.js";
 import type { ChangeState, FileStatus, Review } from "../../src/core/state.js";
 
 /** Shape numbers are the classifier's own: the comparison leaves them out. */
@@ -84,8 +85,7 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
   const judgeAction = (user: string, action: string) => {
     for (const f of files) {
       const d = decide(heldRoles(memberships(user), f, policy), action, f, ctx);
-      if (!d.allowed)
-        violations.push({ action, user, path: f.path, reason: d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}` });
+      if (!d.allowed) violations.push({ action, user, path: f.path, reason: refusalText(d.reasons, `no role allows ${action}`) });
     }
   };
   const unique = (list: readonly string[]) => [...new Set(list.map((l) => l.toLowerCase()))];
@@ -150,8 +150,9 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
       roles: req.roles,
     });
   }
-  const policyFiles = files.filter((f) => f.categories.includes("policy"));
-  if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
+  const covered = new Set(requirements.flatMap((r) => r.selected));
+  const policyFiles = files.filter((f) => f.categories.includes("policy") && !covered.has(f.path));
+  if (policyFiles.length > 0) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
     requirements.push({
@@ -164,7 +165,7 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result {
       approvedBy,
       eligible: [...admins].filter((a) => !excluded(a)).sort(),
     });
-    warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
+    warnings.push(`no requirement selects ${policyFiles.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
   const conclusion: Conclusion =
     errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";

@@ -1,9 +1,21 @@
 import { describeChange, diffPolicies } from "../../core/diff.js";
+import { describePolicyChange, policyChanges } from "../../core/policy-changes.js";
+import { cell } from "../../core/render/escape.js";
+import type { Parsed } from "../args.js";
 import { parseNow } from "../context.js";
+import { treePaths } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
 import { readTeamsFile } from "../teams.js";
-import type { Parsed } from "../main.js";
+
+/** Paths of the repository the command runs in, as examples of what moves; none outside a repository. */
+function examplePaths(cwd: string): string[] {
+  try {
+    return treePaths(cwd, "HEAD");
+  } catch {
+    return [];
+  }
+}
 
 export async function runDiff(io: CliIo, args: Parsed): Promise<number> {
   const [oldPath, newPath] = args.positionals;
@@ -15,17 +27,30 @@ export async function runDiff(io: CliIo, args: Parsed): Promise<number> {
   const opts = extendsOptions(args.values);
   const before = (await loadUsable(io.cwd, findPolicy(io.cwd, oldPath)!, now, opts)).policy;
   const after = (await loadUsable(io.cwd, findPolicy(io.cwd, newPath)!, now, opts)).policy;
-  const changes = diffPolicies(before, after, now, teams);
+  const permissions = diffPolicies(before, after, now, teams);
+  const changes = policyChanges(before, after, examplePaths(io.cwd), (args.values["target-branch"] as string | undefined) ?? "main");
   if (format === "json") {
-    io.stdout(JSON.stringify({ changed: changes.length > 0, changes: changes.map((c) => ({ ...c, summary: describeChange(c) })) }, null, 2) + "\n");
+    const json = { changed: permissions.length + changes.length > 0, permissions: permissions.map((c) => ({ ...c, summary: describeChange(c) })), changes };
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else if (format === "markdown") {
-    io.stdout(
-      changes.length === 0
-        ? "No permission changes.\n"
-        : `| Who | Change | Action | Category | Levels |\n|---|---|---|---|---|\n${changes.map((c) => `| ${c.principal} | ${c.before} → ${c.after} | ${c.action} | ${c.category} | ${c.levels.join(", ")} |`).join("\n")}\n`,
-    );
+    const lines: string[] = [];
+    if (changes.length > 0)
+      lines.push(
+        "| Effect | Kind | Name | Detail |",
+        "|---|---|---|---|",
+        ...changes.map((c) => `| ${c.effect} | ${c.kind} | ${cell(c.name)} | ${cell(c.detail)} |`),
+        "",
+      );
+    if (permissions.length > 0) {
+      lines.push("| Who | Change | Action | Category | Levels |", "|---|---|---|---|---|");
+      lines.push(
+        ...permissions.map((c) => `| ${cell(c.principal)} | ${c.before} → ${c.after} | ${cell(c.action)} | ${cell(c.category)} | ${c.levels.join(", ")} |`),
+      );
+    }
+    io.stdout(lines.length === 0 ? "No permission changes.\n" : `${lines.join("\n")}\n`);
   } else {
-    io.stdout(changes.length === 0 ? "No permission changes.\n" : changes.map((c) => describeChange(c)).join("\n") + "\n");
+    const lines = [...changes.map(describePolicyChange), ...permissions.map(describeChange)];
+    io.stdout(lines.length === 0 ? "No permission changes.\n" : `${lines.join("\n")}\n`);
   }
   return EXIT.ok;
 }

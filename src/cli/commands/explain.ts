@@ -1,9 +1,8 @@
-import { Classifier } from "../../core/classify.js";
-import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams } from "../../core/permissions.js";
+import { explainAction, isDeclaredAction } from "../../core/explain.js";
+import type { Parsed } from "../args.js";
 import { stateFromFlags } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
-import type { Parsed } from "../main.js";
 
 export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   const v = args.values as Record<string, string | undefined>;
@@ -15,27 +14,14 @@ export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   const source = findPolicy(io.cwd, args.positionals[0]);
   if (!source) throw new InputError("no policy file: expected .github/rolegate.yml (or .yaml) in this repository");
   const { policy } = await loadUsable(io.cwd, source, state.now, extendsOptions(args.values));
-
-  const classifier = new Classifier(policy);
-  const file = { ...classifier.classifyPath(path, classifier.branchEnvironments(state.targetBranch)), status: "modified" as const };
-  // When judging authorship, the user asking is the author unless --author says otherwise.
-  const ctx = judgeContext(policy, { ...state, author: state.author ?? (action === "author" ? user : undefined) });
-  const unresolved = unresolvedTeams(policy, state.teams);
-  let allowed: boolean;
-  let reasons: string[];
-  if (unresolved.length > 0) {
-    allowed = false;
-    reasons = unresolved.map((u) => `team @${u.team} could not be resolved (${u.why}): not allowed, since membership cannot be known`);
-  } else {
-    const d = decide(heldRoles(membershipsOf(user, ctx), file, policy), action, file, ctx);
-    allowed = d.allowed;
-    reasons = [
-      `${path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`,
-      ...d.reasons,
-    ];
-    if (!d.reasons.some((r) => r.startsWith("holds "))) reasons.splice(1, 0, `${user} holds no role for this file`);
+  if (!isDeclaredAction(policy, action)) {
+    throw new InputError(
+      `--action: "${action}" is not an action of this policy (author, approve, merge, deploy${policy.privileges.length ? `, ${policy.privileges.join(", ")}` : ""})`,
+    );
   }
-  if (args.values.format === "json") io.stdout(JSON.stringify({ allowed, reasons }, null, 2) + "\n");
-  else io.stdout(`${allowed ? "ALLOWED" : "NOT ALLOWED"}: ${user} ${action} ${path}\n${reasons.map((r) => `  - ${r}`).join("\n")}\n`);
+  const { allowed, reasons } = explainAction(policy, state, user, action, path);
+  const texts = reasons.map((r) => r.text);
+  if (args.values.format === "json") io.stdout(`${JSON.stringify({ allowed, reasons: texts }, null, 2)}\n`);
+  else io.stdout(`${allowed ? "ALLOWED" : "NOT ALLOWED"}: ${user} ${action} ${path}\n${texts.map((r) => `  - ${r}`).join("\n")}\n`);
   return allowed ? EXIT.ok : EXIT.notAllowed;
 }

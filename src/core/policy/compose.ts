@@ -1,3 +1,4 @@
+import { POLICY_DEFINING_FILES } from "../names.js";
 import { sortDiagnostics, START, type Diagnostic, type Position } from "../diagnostics.js";
 import { lintPolicy } from "./lint.js";
 import type { LoadedPolicy } from "./load.js";
@@ -32,7 +33,10 @@ export function parseExtends(value: string, owner?: string): ExtendsRef | { erro
   const repo = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9_.-]+):(.+)$/.exec(value);
   if (repo) {
     const path = repo[3]!.replace(/^\//, "");
-    if (path.split("/").some((s) => s === ".." || s === "")) return { error: `invalid path in extends "${value}"` };
+    // One spelling per file: `./`, `..`, `//` and a trailing `/` would let a parent hide from the `policy` category.
+    if (path.split("/").some((s) => s === ".." || s === "." || s === "")) {
+      return { error: `invalid path in extends "${value}": write the path from the repository root, without "./", "..", "//" or a trailing "/"` };
+    }
     return { kind: "repo", owner: repo[1]!, repo: repo[2]!, path, key: `${repo[1]!.toLowerCase()}/${repo[2]!.toLowerCase()}:${path}` };
   }
   return { error: `invalid extends "${value}": use ".github", "OWNER/REPO:PATH" or "preset:NAME"` };
@@ -64,7 +68,7 @@ export async function loadComposed(
   source: PolicyText,
   readParent: ParentReader,
   now: Date,
-  context: { owner?: string; repo?: string } = {},
+  context: { owner?: string; repo?: string; sourcePath?: string } = {},
 ): Promise<LoadedPolicy & { chain: string[] }> {
   const layers: Layer[] = [];
   const chain: string[] = [];
@@ -115,9 +119,10 @@ export async function loadComposed(
       else if (top !== "require") origins.set(top, parsed);
     }
     for (const index of (raw.require ?? []).keys()) requireOrigins.push({ parsed, index });
-    locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed }))];
+    locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed })), ...selectedByLockedRequire(raw, merged, parsed)];
   }
   delete merged.extends;
+  diagnostics.push(...lockedHolders(merged, locked, origins, layers));
   if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), chain };
 
   const child = layers[0]!.parsed;
@@ -142,10 +147,69 @@ export async function loadComposed(
         `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase(),
     )
     .map(({ ref }) => (ref as { path: string }).path);
+  // The file the policy was read from defines it, whatever its name (the Action's `policy-path`).
+  if (context.sourcePath !== undefined && !(POLICY_DEFINING_FILES as readonly string[]).includes(context.sourcePath)) policyPaths.unshift(context.sourcePath);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0]!.raw.extends;
   if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain };
   return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain };
+}
+
+/**
+ * A locked `require` also locks what its requirements select: a child that could redefine a
+ * category or environment named there could empty the requirement without touching it.
+ */
+function selectedByLockedRequire(raw: RawPolicy, merged: RawPolicy, from: ParsedFile): { key: string; from: ParsedFile }[] {
+  if (!(raw.locked ?? []).includes("require")) return [];
+  const keys = new Set<string>();
+  for (const req of merged.require ?? []) {
+    for (const c of req.categories ?? []) keys.add(`categories.${c}`);
+    for (const e of req.environments ?? []) keys.add(`environments.${e}`);
+  }
+  return [...keys].map((key) => ({ key, from }));
+}
+
+/**
+ * Locks cover holders: who holds a locked role is decided by the policy that locked it. A
+ * role defined below that policy (in a child) may not inherit the locked role, directly or
+ * through other roles.
+ */
+function lockedHolders(merged: RawPolicy, locked: { key: string; from: ParsedFile }[], origins: Map<string, ParsedFile>, layers: Layer[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const roles = merged.roles ?? {};
+  const depthOf = (p: ParsedFile | undefined) => layers.findIndex((l) => l.parsed === p);
+  const inheritsFrom = (start: string, target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [...(roles[start]?.inherits ?? [])];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      if (r === target) return true;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      stack.push(...(roles[r]?.inherits ?? []));
+    }
+    return false;
+  };
+  for (const lock of locked) {
+    const m = /^roles\.(.+)$/s.exec(lock.key);
+    if (!m || m[1] === "*") continue;
+    const name = m[1]!;
+    const lockDepth = depthOf(lock.from);
+    for (const role of Object.keys(roles)) {
+      if (role === name) continue;
+      const definedIn = origins.get(`roles.${role}`);
+      if (!definedIn || depthOf(definedIn) >= lockDepth || !inheritsFrom(role, name)) continue;
+      out.push(
+        diag(
+          definedIn.file,
+          definedIn.locate(["roles", role, "inherits"], true),
+          `role "${role}" inherits "${name}", which ${lock.from.file} locks: who holds a locked role is decided by the policy that locks it`,
+          "locked",
+        ),
+      );
+    }
+  }
+  return out;
 }
 
 function keyOfSource(source: PolicyText, context: { owner?: string; repo?: string }): string | undefined {

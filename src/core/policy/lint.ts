@@ -1,13 +1,21 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { isExpired, todayUtc } from "../permissions.js";
 import type { ParsedFile, ValuePath } from "./parse.js";
-import { policyCouldBeSelected } from "./selectable.js";
+import { unguardedPolicyFiles } from "./selectable.js";
 import type { Environment, Member, Policy, Requirement, Role, Rule } from "./types.js";
 
 type Locate = ParsedFile["locate"];
 
-/** Diagnostic codes for findings a pull request's check shows as warnings, so the fix can always merge. */
-export const MEMBERSHIP_FINDINGS = new Set(["min-members", "recommended-members", "expired-member"]);
+/**
+ * Diagnostic codes for findings that exist only because of who is a member (counts, expiry).
+ * A pull request's check shows them as warnings, so the fix can always merge.
+ */
+export const MEMBERSHIP_FINDINGS = new Set(["min-members", "recommended-members", "expired-member", "never-met-expired"]);
+
+/** The findings that stop a check or an offline command: every error but membership counts and expiry. */
+export function blockingDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
+}
 
 /**
  * Lint rules beyond the schema and name resolution. `now` is the clock for expiry
@@ -66,12 +74,13 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
       );
   }
 
-  if (!policyCouldBeSelected(policy)) {
+  const unguarded = unguardedPolicyFiles(policy);
+  if (unguarded.length > 0) {
     at(
       "warning",
       "no-policy-requirement",
       policy.requirements.length > 0 ? ["require"] : [],
-      "no requirement covers the policy file: a change to it needs one approval from a repository admin",
+      `no requirement always selects the policy files ${unguarded.join(", ")}: where none selects a change to them, it needs one approval from a repository admin`,
       policy.requirements.length > 0,
     );
   }
@@ -106,10 +115,11 @@ interface Principal {
   entries: Member[];
 }
 
-function principals(policy: Policy, now: Date): Principal[] {
+/** Who could approve: logins and teams with live entries (or every entry, expired ones too, when `now` is undefined). */
+function principals(policy: Policy, now: Date | undefined): Principal[] {
   const out: Principal[] = [];
   for (const entries of policy.directRoles.values()) {
-    const live = entries.filter((m: Member) => !isExpired(m, now));
+    const live = now === undefined ? entries : entries.filter((m: Member) => !isExpired(m, now));
     if (live.length > 0) out.push({ display: live[0]!.display, entries: live });
   }
   return out;

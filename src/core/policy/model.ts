@@ -1,8 +1,10 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { compileBranchGlob, compilePathGlob, GlobError, type BranchGlob, type PathGlob } from "../glob.js";
 import type { ParsedFile, ValuePath } from "./parse.js";
+import { nearest } from "../nearest.js";
 import {
   BUILTIN_CATEGORIES,
+  KNOWN_ACTIONS,
   type Category,
   type Condition,
   type Environment,
@@ -51,6 +53,7 @@ export interface RawPolicy {
   version: 1;
   extends?: string;
   locked?: string[];
+  privileges?: string[];
   categories?: Record<string, { paths: string[]; description?: string }>;
   environments?: Record<string, { level: number; paths?: string[]; branches?: string[] }>;
   roles?: Record<string, RawRole>;
@@ -185,9 +188,24 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
     return items.length === 1 ? items[0]! : { kind: "all", items };
   };
 
+  // Action names are declared: a typo (`merg`) must never become a privilege nobody enforces.
+  const privileges = raw.privileges ?? [];
+  privileges.forEach((name, i) => {
+    if ((KNOWN_ACTIONS as readonly string[]).includes(name))
+      fail(["privileges", i], `"${name}" is a built-in action; list only other privileges here`, "builtin-privilege");
+  });
+  const actionNames = new Set<string>([...KNOWN_ACTIONS, ...privileges]);
+  const checkAction = (action: string, at: ValuePath) => {
+    if (actionNames.has(action)) return;
+    const guess = nearest(action, actionNames);
+    const hint = guess ? `: did you mean \`${guess}\`?` : `: the actions are ${KNOWN_ACTIONS.join(", ")}; declare any other privilege in \`privileges:\``;
+    fail(at, `unknown action \`${action}\`${hint}`, "unknown-action", true);
+  };
+
   const compileRules = (roleName: string, kind: "grants" | "denies", map: Record<string, RawRef[]> | undefined): Rule[] => {
     const rules: Rule[] = [];
     for (const [action, refs] of Object.entries(map ?? {})) {
+      checkAction(action, ["roles", roleName, kind, action]);
       refs.forEach((ref, i) => {
         const at: ValuePath = ["roles", roleName, kind, action, i];
         const r = typeof ref === "string" ? { category: ref } : ref;
@@ -312,6 +330,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
     extends: raw.extends,
     locked: raw.locked ?? [],
     policyPaths: [],
+    privileges,
     enforced,
     teams,
     directRoles,

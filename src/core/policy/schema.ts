@@ -56,6 +56,12 @@ export const policySchema = {
       items: { type: "string", pattern: "^[A-Za-z0-9_.*-]+$" },
       description: "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`.",
     },
+    privileges: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", pattern: "^[a-z][a-z0-9_-]*$" },
+      description: "Action names beyond author, approve, merge and deploy that grants and denies may use.",
+    },
     categories: {
       type: "object",
       propertyNames: { pattern: NAME },

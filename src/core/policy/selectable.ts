@@ -1,31 +1,32 @@
 import { matchPath } from "../glob.js";
-import { POLICY_FILE_NAMES, type Environment, type Policy, type Requirement } from "./types.js";
+import { POLICY_DEFINING_FILES } from "../names.js";
+import type { Policy, Requirement } from "./types.js";
 
-function policyFileNames(policy: Policy): string[] {
-  return [...POLICY_FILE_NAMES, ...policy.policyPaths];
-}
-
-/** Could a policy file ever be in this environment (by path, or by a target-branch rule)? */
-function environmentCouldHoldPolicyFile(env: Environment, names: readonly string[]): boolean {
-  return env.branches.length > 0 || env.paths.some((g) => names.some((n) => matchPath(g, n)));
+/** Every in-repository file that defines this policy: the default names and the policy's own extra paths. */
+export function policyDefiningFiles(policy: Policy): string[] {
+  return [...new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths])];
 }
 
 /**
- * Could this requirement select a policy file? Statically, ignoring `when`: its
- * `categories:` absent or listing `policy`, and each other selector able to match
- * a policy file name.
+ * Does this requirement select this policy-defining file on every pull request, whatever its
+ * branch, labels or author? Only then may lint stay silent: the check decides per pull request,
+ * and a change that no applicable requirement selects needs a repository admin.
  */
-export function requirementCouldSelectPolicy(policy: Policy, req: Requirement): boolean {
-  const names = policyFileNames(policy);
-  if (req.categories && !req.categories.includes("policy")) return false;
-  if (req.paths && !req.paths.some((g) => names.some((n) => matchPath(g, n)))) return false;
-  const envs = policy.environments.filter((e) => environmentCouldHoldPolicyFile(e, names));
-  if (req.environments && !envs.some((e) => req.environments!.includes(e.name))) return false;
-  if (req.minLevel !== undefined && req.minLevel > 0 && !envs.some((e) => e.level >= req.minLevel!)) return false;
+function alwaysSelects(policy: Policy, req: Requirement, name: string): boolean {
+  if (req.when) return false;
+  if (req.categories && !req.categories.includes("policy")) {
+    const inListed = policy.categories.some((c) => req.categories!.includes(c.name) && c.globs.some((g) => matchPath(g, name)));
+    if (!inListed) return false;
+  }
+  if (req.paths && !req.paths.some((g) => matchPath(g, name))) return false;
+  // Environments by path hold the file on every branch; environments by branch only on some.
+  const byPath = policy.environments.filter((e) => e.paths.some((g) => matchPath(g, name)));
+  if (req.environments && !byPath.some((e) => req.environments!.includes(e.name))) return false;
+  if (req.minLevel !== undefined && req.minLevel > 0 && !byPath.some((e) => e.level >= req.minLevel!)) return false;
   return true;
 }
 
-/** When false, the built-in rule applies: a policy change needs a repository admin's approval. */
-export function policyCouldBeSelected(policy: Policy): boolean {
-  return policy.requirements.some((r) => requirementCouldSelectPolicy(policy, r));
+/** Policy-defining files that some pull request could change with no requirement selecting them. */
+export function unguardedPolicyFiles(policy: Policy): string[] {
+  return policyDefiningFiles(policy).filter((name) => !policy.requirements.some((r) => alwaysSelects(policy, r, name)));
 }

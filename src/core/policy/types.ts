@@ -2,8 +2,10 @@ import type { BranchGlob, PathGlob } from "../glob.js";
 import type { ValuePath } from "./parse.js";
 
 export const BUILTIN_CATEGORIES = ["policy", "other"] as const;
-export const POLICY_FILE_NAMES = [".github/rolegate.yml", ".github/rolegate.yaml", ".github/rolegate.tests.yml"] as const;
+/** The actions every matrix shows a row for. */
 export const CORE_ACTIONS = ["author", "approve", "merge"] as const;
+/** Actions rolegate knows without a `privileges:` declaration. */
+export const KNOWN_ACTIONS = [...CORE_ACTIONS, "deploy"] as const;
 
 /** Where a model element came from, so lint findings can point at it. */
 export interface Origin {
@@ -89,13 +91,15 @@ export interface Requirement {
   minLevel?: number;
   roles?: string[];
   approvals: number;
+  /** One person counts toward at most one exclusive requirement (a bipartite matching decides). */
+  exclusive?: boolean;
   when?: Condition;
   whenText?: string;
   origin: Origin;
 }
 
 export interface Options {
-  staleApprovals: "dismiss" | "keep";
+  staleApprovals: "dismiss" | "unless_changed" | "keep";
   authorCanApprove: boolean;
   committersCanApprove: boolean;
   checkCommitAuthors: boolean;
@@ -113,8 +117,13 @@ export interface Policy {
   review?: { lastReviewed: string; intervalDays: number; origin: Origin };
   extends?: string;
   locked: string[];
-  /** Extra in-repository paths in the built-in `policy` category (files `extends` names). */
+  /**
+   * In-repository paths in the built-in `policy` category besides the default names: the file
+   * the policy was read from when it has another name, and every in-repository `extends` parent.
+   */
   policyPaths: string[];
+  /** Declared privileges: action names beyond `KNOWN_ACTIONS`. */
+  privileges: string[];
   /** For each action, the categories it is enforced on; `*` when a grant names every category. */
   enforced: Map<string, Set<string>>;
   /** Every team named anywhere, lower-cased `org/team`. */

@@ -1,5 +1,9 @@
 import type { ClassifiedFile } from "../classify.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { describeChange } from "../diff.js";
 import type { Result } from "../evaluate.js";
+import { describePolicyChange } from "../policy-changes.js";
+import type { Verdict } from "../verdict.js";
 import { buildMatrix, categoriesOf } from "../matrix.js";
 import type { Policy } from "../policy/types.js";
 import { cell, code, shortList } from "./escape.js";
@@ -9,13 +13,6 @@ import { matrixMarkdown } from "./matrix.js";
 export const SUMMARY_LIMIT = 60_000;
 
 const ICON: Record<string, string> = { success: "✅", action_required: "⏳", failure: "❌", neutral: "➖" };
-
-/** Extra context a front end may show: where the policy came from, and what a policy change would do. */
-export interface RenderExtras {
-  policyFile?: string;
-  targetBranch?: string;
-  policyChange?: { diff: string[]; findings: string[] };
-}
 
 interface FileGroup {
   category: string;
@@ -88,24 +85,39 @@ function touchedMatrix(policy: Policy, categories: readonly string[]): string {
     .join("\n");
 }
 
-function build(result: Result, policy: Policy | undefined, extras: RenderExtras, perGroup: number, maxPeople: number, maxRows: number): string {
-  const lines: string[] = [];
-  lines.push(`## ${ICON[result.conclusion]} rolegate: ${cell(result.title)}`, "");
-  const meta = [`**Conclusion:** \`${result.conclusion}\``];
-  if (extras.policyFile) meta.push(`policy ${code(extras.policyFile)}`);
-  if (extras.targetBranch) meta.push(`target ${code(extras.targetBranch)}`);
-  meta.push(`${result.files.length} changed path${result.files.length === 1 ? "" : "s"}`);
-  lines.push(meta.join(" · "), "");
-  if (result.errors.length > 0) {
-    lines.push("### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "");
-    for (const e of result.errors) lines.push(`- ${cell(e)}`);
-    lines.push("");
-  }
-  lines.push("### Requirements", "", ...requirementsSection(result, maxPeople), "");
+interface Limits {
+  perGroup: number;
+  maxPeople: number;
+  maxRows: number;
+}
+
+/** Up to `max` bullet lines of a list, then "and N more". */
+function bullets(items: readonly string[], max: number): string[] {
+  const out = items.slice(0, max).map((i) => `- ${cell(i)}`);
+  if (items.length > max) out.push(`- … and ${items.length - max} more`);
+  return out;
+}
+
+function header(v: Verdict, fileCount: number): string[] {
+  const meta = [`**Conclusion:** \`${v.conclusion}\``];
+  if (v.source) meta.push(`policy ${code(v.source.file)}${v.source.fromOrg ? " (organisation default)" : ""}`);
+  if (v.targetBranch) meta.push(`target ${code(v.targetBranch)}`);
+  if (v.kind !== "merge-group") meta.push(`${fileCount} changed path${fileCount === 1 ? "" : "s"}`);
+  return [`## ${ICON[v.conclusion]} rolegate: ${cell(v.title)}`, "", meta.join(" · "), ""];
+}
+
+function errorsSection(v: Verdict, max: number): string[] {
+  if (v.errors.length === 0) return [];
+  return ["### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "", ...bullets(v.errors, max), ""];
+}
+
+/** The evaluation: requirements, violations, blocking reviews, files and the matrix slice. */
+function evaluationSections(result: Result, policy: Policy | undefined, limits: Limits): string[] {
+  const lines: string[] = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), ""];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
-    for (const v of result.violations.slice(0, maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
-    if (result.violations.length > maxRows) lines.push(`| … | | | and ${result.violations.length - maxRows} more |`);
+    for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
+    if (result.violations.length > limits.maxRows) lines.push(`| … | | | and ${result.violations.length - limits.maxRows} more |`);
     lines.push("");
   }
   if (result.blocking.length > 0) {
@@ -113,25 +125,61 @@ function build(result: Result, policy: Policy | undefined, extras: RenderExtras,
     for (const b of result.blocking) lines.push(`- ${cell(b.reason)}: dismiss or replace the review to continue`);
     lines.push("");
   }
-  lines.push("### Changed files", "", ...filesSection(result, perGroup), "");
+  lines.push("### Changed files", "", ...filesSection(result, limits.perGroup), "");
   if (policy && result.touchedCategories.length > 0) {
     lines.push("### Permission matrix for the touched categories", "", touchedMatrix(policy, result.touchedCategories));
   }
-  if (extras.policyChange) {
-    lines.push("### This pull request changes the policy", "", "It is judged by the policy on the base branch. Under the proposed policy:", "");
-    const diff = extras.policyChange.diff;
-    if (diff.length === 0) lines.push("- no permission changes");
-    for (const d of diff.slice(0, maxRows)) lines.push(`- ${cell(d)}`);
-    if (diff.length > maxRows) lines.push(`- … and ${diff.length - maxRows} more`);
-    for (const f of extras.policyChange.findings.slice(0, maxRows)) lines.push(`- lint: ${cell(f)}`);
-    lines.push("");
+  return lines;
+}
+
+const EFFECT_ICON = { weakens: "🔻", strengthens: "🔺", reshapes: "🔀" } as const;
+
+function policyChangeSection(v: Verdict, max: number): string[] {
+  const report = v.policyChange;
+  if (!report) return [];
+  const lines = ["### This pull request changes the policy", ""];
+  if (v.kind === "evaluated") lines.push("It is judged by the policy on the base branch. Under the proposed policy:", "");
+  if (report.removed) lines.push("- 🔻 it removes the policy file: once merged, nothing is enforced");
+  const weakening = report.changes.filter((c) => c.effect === "weakens").length;
+  if (weakening > 0) lines.push(`- **${weakening} change${weakening === 1 ? " weakens" : "s weaken"} protection** (marked 🔻)`);
+  for (const c of report.changes.slice(0, max)) lines.push(`- ${EFFECT_ICON[c.effect]} ${cell(describePolicyChange(c))}`);
+  if (report.changes.length > max) lines.push(`- … and ${report.changes.length - max} more policy changes`);
+  const permissions = report.permissions.map(describeChange);
+  if (permissions.length === 0 && report.changes.length === 0 && !report.removed && v.kind === "evaluated") lines.push("- no permission changes");
+  lines.push(...bullets(permissions, max));
+  for (const f of report.findings.slice(0, max)) lines.push(`- lint: ${cell(formatDiagnostic(f))}`);
+  lines.push("");
+  return lines;
+}
+
+function testsSection(v: Verdict, max: number): string[] {
+  const t = v.tests;
+  if (!t || (t.failures.length === 0 && t.diagnostics.length === 0)) return [];
+  const lines = ["### Policy tests", "", `${t.passed} passed, ${t.failures.length} failed (${code(t.file)})`, ""];
+  for (const d of t.diagnostics) lines.push(`- ${cell(formatDiagnostic(d))}`);
+  for (const f of t.failures.slice(0, max)) lines.push(`- ❌ ${cell(f.name)}: ${cell(f.diff.join("; "))}`);
+  lines.push("");
+  return lines;
+}
+
+function mergeGroupSection(v: Verdict): string[] {
+  const rows = (v.members ?? []).map((m) => `| #${m.number} | \`${m.verdict.conclusion}\` | ${cell(m.verdict.title)} |`);
+  if (rows.length === 0) return [];
+  return ["Each pull request in the group must pass on its own.", "", "| Pull request | Conclusion | Why |", "|---|---|---|", ...rows, ""];
+}
+
+function build(v: Verdict, limits: Limits): string {
+  const lines = header(v, v.files.length);
+  lines.push(...errorsSection(v, limits.maxRows));
+  if (v.kind === "invalid-policy") {
+    lines.push(`The policy ${v.source ? code(v.source.file) : ""} has errors, so no change can be judged until it is fixed:`, "");
+    lines.push(...bullets(v.diagnostics.map(formatDiagnostic), limits.maxRows), "");
   }
-  if (result.warnings.length > 0) {
-    lines.push("### Warnings", "");
-    for (const w of result.warnings.slice(0, maxRows)) lines.push(`- ${cell(w)}`);
-    if (result.warnings.length > maxRows) lines.push(`- … and ${result.warnings.length - maxRows} more`);
-    lines.push("");
-  }
+  if (v.kind === "merge-group") lines.push(...mergeGroupSection(v));
+  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits));
+  lines.push(...policyChangeSection(v, limits.maxRows), ...testsSection(v, limits.maxRows));
+  if (v.notes.length > 0) lines.push(...v.notes, "");
+  if (v.warnings.length > 0) lines.push("### Warnings", "", ...bullets(v.warnings, limits.maxRows), "");
   return lines.join("\n");
 }
 
@@ -139,16 +187,16 @@ function build(result: Result, policy: Policy | undefined, extras: RenderExtras,
  * The check-run body. Shrinks the long lists step by step until it fits GitHub's
  * limit; the requirement table always stays complete.
  */
-export function checkMarkdown(result: Result, policy: Policy | undefined, extras: RenderExtras = {}): string {
-  const attempts: [number, number, number][] = [
-    [20, 20, 100],
-    [5, 10, 30],
-    [1, 5, 10],
-    [0, 3, 5],
+export function verdictMarkdown(v: Verdict): string {
+  const attempts: Limits[] = [
+    { perGroup: 20, maxPeople: 20, maxRows: 100 },
+    { perGroup: 5, maxPeople: 10, maxRows: 30 },
+    { perGroup: 1, maxPeople: 5, maxRows: 10 },
+    { perGroup: 0, maxPeople: 3, maxRows: 5 },
   ];
   let text = "";
-  for (const [perGroup, maxPeople, maxRows] of attempts) {
-    text = build(result, policy, extras, perGroup, maxPeople, maxRows);
+  for (const limits of attempts) {
+    text = build(v, limits);
     if (text.length <= SUMMARY_LIMIT) return text;
   }
   return text.slice(0, SUMMARY_LIMIT - 80) + "\n\n… (truncated to fit GitHub's check-run limit; run `rolegate check` for everything)";

@@ -1,51 +1,120 @@
-import type { Result } from "../evaluate.js";
+import type { ClassifiedFile } from "../classify.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { describeChange } from "../diff.js";
+import type { RequirementResult } from "../evaluate.js";
+import { describePolicyChange } from "../policy-changes.js";
+import type { Verdict } from "../verdict.js";
 
-/** The CLI's JSON shape (see the CLI contract), extended with details. */
-export function resultJson(result: Result): unknown {
+function fileJson(f: ClassifiedFile) {
   return {
-    conclusion: result.conclusion,
-    title: result.title,
-    files: result.files.map((f) => ({
-      path: f.path,
-      status: f.status,
-      categories: f.categories,
-      level: f.level,
-      environments: f.environments,
-      ...(f.previousPath !== undefined ? { previous_path: f.previousPath } : {}),
-      ...(f.renamedTo !== undefined ? { renamed_to: f.renamedTo } : {}),
-    })),
-    requirements: result.requirements.map((r) => ({
-      name: r.name,
-      satisfied: r.satisfied,
-      approvals: r.approvals,
-      eligible: r.eligible,
-      approved_by: r.approvedBy,
-      files: r.selected,
-      builtin: r.builtin,
-      ...(r.roles ? { roles: r.roles } : {}),
-    })),
-    violations: result.violations,
-    blocking_reviews: result.blocking,
-    errors: result.errors,
-    warnings: result.warnings,
+    path: f.path,
+    status: f.status,
+    categories: f.categories,
+    level: f.level,
+    environments: f.environments,
+    ...(f.previousPath !== undefined ? { previous_path: f.previousPath } : {}),
+    ...(f.renamedTo !== undefined ? { renamed_to: f.renamedTo } : {}),
+  };
+}
+
+function requirementJson(r: RequirementResult) {
+  return {
+    name: r.name,
+    satisfied: r.satisfied,
+    approvals: r.approvals,
+    eligible: r.eligible,
+    approved_by: r.approvedBy,
+    files: r.selected,
+    builtin: r.builtin,
+    ...(r.roles ? { roles: r.roles } : {}),
+  };
+}
+
+/** The CLI's JSON shape (see the CLI contract), extended with details; the Action's report too. */
+export function verdictJson(v: Verdict): unknown {
+  const r = v.result;
+  return {
+    conclusion: v.conclusion,
+    title: v.title,
+    kind: v.kind,
+    ...(v.source
+      ? {
+          policy: {
+            file: v.source.file,
+            ...(v.source.revision ? { revision: v.source.revision } : {}),
+            ...(v.source.sha ? { sha: v.source.sha } : {}),
+            from_organisation: v.source.fromOrg,
+          },
+        }
+      : {}),
+    ...(v.targetBranch ? { target_branch: v.targetBranch } : {}),
+    files: v.files.map(fileJson),
+    requirements: (r?.requirements ?? []).map(requirementJson),
+    violations: r?.violations ?? [],
+    blocking_reviews: r?.blocking ?? [],
+    errors: v.errors,
+    warnings: v.warnings,
+    ...(v.notes.length > 0 ? { notes: v.notes } : {}),
+    ...(v.kind === "invalid-policy" ? { diagnostics: v.diagnostics } : {}),
+    ...(v.policyChange
+      ? {
+          policy_change: {
+            removed: v.policyChange.removed,
+            invalid: v.policyChange.invalid,
+            permissions: v.policyChange.permissions.map((c) => ({ ...c, summary: describeChange(c) })),
+            changes: v.policyChange.changes,
+            findings: v.policyChange.findings,
+          },
+        }
+      : {}),
+    ...(v.tests ? { tests: v.tests } : {}),
+    ...(v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {}),
   };
 }
 
 /** Plain text for terminals. */
-export function resultText(result: Result): string {
-  const out: string[] = [`${result.conclusion.toUpperCase()}: ${result.title}`, ""];
-  for (const e of result.errors) out.push(`error: ${e}`);
-  if (result.requirements.length === 0) out.push("No requirement applies.");
-  for (const r of result.requirements) {
-    out.push(`[${r.satisfied ? "met" : "waiting"}] ${r.name}: ${r.approvals.have}/${r.approvals.need} approvals`);
-    out.push(`    files: ${r.selected.length > 5 ? `${r.selected.slice(0, 5).join(", ")} and ${r.selected.length - 5} more` : r.selected.join(", ")}`);
-    if (r.approvedBy.length > 0) out.push(`    approved by: ${r.approvedBy.join(", ")}`);
-    if (!r.satisfied) out.push(`    can approve: ${r.eligible.map((e) => (e === "*" ? "anyone with write access" : e)).join(", ") || "nobody"}`);
+export function verdictText(v: Verdict): string {
+  const out: string[] = [`${v.conclusion.toUpperCase()}: ${v.title}`, ""];
+  if (v.source)
+    out.push(
+      `policy: ${v.source.file}${v.source.revision ? ` at ${v.source.revision}` : ""}${v.targetBranch ? ` · target branch: ${v.targetBranch}` : ""}`,
+      "",
+    );
+  for (const e of v.errors) out.push(`error: ${e}`);
+  if (v.kind === "invalid-policy") for (const d of v.diagnostics) out.push(formatDiagnostic(d));
+  for (const m of v.members ?? []) out.push(`#${m.number}: ${m.verdict.conclusion}: ${m.verdict.title}`);
+  const r = v.result;
+  if (r) {
+    if (r.requirements.length === 0) out.push("No requirement applies.");
+    for (const q of r.requirements) {
+      out.push(`[${q.satisfied ? "met" : "waiting"}] ${q.name}: ${q.approvals.have}/${q.approvals.need} approvals`);
+      out.push(`    files: ${q.selected.length > 5 ? `${q.selected.slice(0, 5).join(", ")} and ${q.selected.length - 5} more` : q.selected.join(", ")}`);
+      if (q.approvedBy.length > 0) out.push(`    approved by: ${q.approvedBy.join(", ")}`);
+      if (!q.satisfied) out.push(`    can approve: ${q.eligible.map((e) => (e === "*" ? "anyone with write access" : e)).join(", ") || "nobody"}`);
+    }
+    for (const x of r.violations) out.push(`violation: ${x.user} may not ${x.action} ${x.path}: ${x.reason}`);
+    for (const b of r.blocking) out.push(`blocking: ${b.reason}`);
   }
-  for (const v of result.violations) out.push(`violation: ${v.user} may not ${v.action} ${v.path}: ${v.reason}`);
-  for (const b of result.blocking) out.push(`blocking: ${b.reason}`);
-  out.push("", "Files:");
-  for (const f of result.files) out.push(`  ${f.path}  [${f.categories.join(", ")}] level ${f.level}${f.status !== "modified" ? ` (${f.status})` : ""}`);
-  for (const w of result.warnings) out.push(`warning: ${w}`);
-  return out.join("\n") + "\n";
+  if (v.files.length > 0) {
+    out.push("", "Files:");
+    for (const f of v.files)
+      out.push(`  ${f.path}  [${f.categories.join(", ") || "not classified"}] level ${f.level}${f.status !== "modified" ? ` (${f.status})` : ""}`);
+  }
+  const change = v.policyChange;
+  if (change) {
+    out.push("", v.kind === "evaluated" ? "This change edits the policy. Under the new policy:" : "This change brings a policy:");
+    if (change.removed) out.push("  it removes the policy file: once merged, nothing is enforced");
+    for (const c of change.changes) out.push(`  ${describePolicyChange(c)}`);
+    for (const p of change.permissions) out.push(`  ${describeChange(p)}`);
+    if (!change.removed && change.changes.length === 0 && change.permissions.length === 0 && v.kind === "evaluated") out.push("  no permission changes");
+    for (const f of change.findings) out.push(`  lint: ${formatDiagnostic(f)}`);
+  }
+  if (v.tests) {
+    out.push("", `policy tests (${v.tests.file}): ${v.tests.passed} passed, ${v.tests.failures.length} failed`);
+    for (const d of v.tests.diagnostics) out.push(`  ${formatDiagnostic(d)}`);
+    for (const f of v.tests.failures) out.push(`  FAIL ${f.name}: ${f.diff.join("; ")}`);
+  }
+  for (const n of v.notes) out.push(`note: ${n}`);
+  for (const w of v.warnings) out.push(`warning: ${w}`);
+  return `${out.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
 /** The words for each finding: a sentence for the import's notes, a short line for the comment above a requirement. */
-import { POLICY_FILE_NAMES } from "../../core/policy/types.js";
+import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES } from "../../core/names.js";
 import type { ImportFinding } from "./findings.js";
 import type { Line } from "./parse.js";
 import { code, q } from "./text.js";

@@ -3,7 +3,7 @@
  * on `policy` for the owners of the policy files. Each keeps the parts ("components") it selects
  * files through, so the analysis can say where it asks for more than CODEOWNERS.
  */
-import { POLICY_FILE_NAMES } from "../../core/policy/types.js";
+import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES } from "../../core/names.js";
 import type { Language } from "./automata.js";
 import type { OwnerSet } from "./owners.js";
 import { type Line, mayMatch } from "./parse.js";

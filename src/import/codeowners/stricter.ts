@@ -3,7 +3,7 @@
  * requirements select (they need both approvals), files whose last matching line has no owners
  * (rolegate cannot subtract) and files no line matches (a widened glob).
  */
-import { POLICY_FILE_NAMES } from "../../core/policy/types.js";
+import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES } from "../../core/names.js";
 import { Language, literalPath, surelyDisjoint, union } from "./automata.js";
 import type { ImportFinding } from "./findings.js";
 import { type Line, mayMatch } from "./parse.js";

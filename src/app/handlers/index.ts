@@ -1,0 +1,11 @@
+import { onComment } from "./comment.js";
+import type { HandlerContext } from "./context.js";
+import { onForgery } from "./forgery.js";
+import { onMergeGroup } from "./merge-group.js";
+import { onMerged } from "./merged.js";
+import { onPullRequestChange } from "./pull-request.js";
+import { onPush } from "./push.js";
+import { onRerun } from "./rerun.js";
+
+/** Every event the app handles, one handler each. */
+export const HANDLERS: ((h: HandlerContext) => void)[] = [onPullRequestChange, onMerged, onRerun, onMergeGroup, onPush, onComment, onForgery];

@@ -1,0 +1,26 @@
+import { combineVerdicts } from "../../core/verdict.js";
+import type { RepoRef } from "../../github/api.js";
+import { postCheckRun } from "../../github/checks.js";
+import type { HandlerContext } from "./context.js";
+import { installationOf } from "./context.js";
+
+/** A merge queue's group: every pull request in it judged on its own, one combined check on the group's head. */
+export function onMergeGroup(h: HandlerContext): void {
+  h.on("merge_group.checks_requested", async (context) => {
+    const group = context.payload.merge_group;
+    const repo = context.repo() as RepoRef;
+    const api = h.apiOf(context);
+    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
+    const numbers = [...String(group.head_ref).matchAll(/pr-(\d+)-/g)].map((m) => Number(m[1]));
+    const members = [];
+    for (const number of numbers) {
+      const { verdict } = await h.service.judgeOrFail(
+        api,
+        { repo, number, baseRef, installation: installationOf(context) },
+        `rolegate could not judge pull request #${number}`,
+      );
+      members.push({ number, verdict });
+    }
+    await postCheckRun(api, repo, combineVerdicts(members, group.head_sha));
+  });
+}

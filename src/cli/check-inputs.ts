@@ -1,0 +1,103 @@
+import { addsPolicyFile, touchesPolicy, type BasePolicyInput, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
+import { POLICY_TESTS_FILE } from "../core/names.js";
+import type { ChangedFile } from "../core/state.js";
+import type { Parsed } from "./args.js";
+import { stateFromFlags } from "./context.js";
+import { branchOf, changedFiles, repoRoot, showFile, treePaths, uncommittedFiles, verifyRevision } from "./git.js";
+import { InputError } from "./io.js";
+import { extendsOptions, findOrgDefault, findPolicy, loadWithParents, policyAtRevision, type PolicySource } from "./policy-source.js";
+import { withUnresolvedTeams } from "./teams.js";
+
+/** The change `check` judges: from git (`--base`/`--head`) or a list of paths (`--files`). */
+interface LocalChange {
+  files: ChangedFile[];
+  base?: string;
+  head?: string;
+  /** The branch `--base` names, if it names one: the change's target branch. */
+  baseBranch?: string;
+}
+
+function localChange(cwd: string, v: Record<string, string | undefined>): LocalChange {
+  if (v.base !== undefined) {
+    if (v.files !== undefined) throw new InputError("give either --base or --files, not both");
+    const base = verifyRevision(cwd, v.base);
+    const head = verifyRevision(cwd, v.head ?? "HEAD");
+    return { files: changedFiles(cwd, base, head), base, head, baseBranch: branchOf(cwd, v.base) };
+  }
+  if (v.files !== undefined) {
+    if (v.head !== undefined) throw new InputError("--head needs --base");
+    const files = v.files
+      .split(",")
+      .map((p) => p.trim().replace(/^\//, ""))
+      .filter(Boolean)
+      .map((path) => ({ path, status: "modified" as const }));
+    return { files };
+  }
+  throw new InputError("check needs the change: --base REV [--head REV], or --files P1,P2,...");
+}
+
+const short = (rev: string) => rev.slice(0, 12);
+
+/**
+ * Gathers what `rolegate check` judges, as the App gathers a pull request: the policy at the
+ * base revision (or the working tree, or POLICY), the organisation default under
+ * --extends-root when the repository has none, the policy and tests the change brings, and
+ * notes on what was not judged.
+ */
+export async function gatherCheck(cwd: string, args: Parsed): Promise<JudgeInputs> {
+  const v = args.values as Record<string, string | undefined>;
+  const change = localChange(cwd, v);
+  const policyArg = args.positionals[0];
+  const opts = extendsOptions(args.values);
+  const flags = stateFromFlags(cwd, args.values, change.baseBranch);
+  const notes: string[] = [];
+  if (v["target-branch"] === undefined && change.baseBranch === undefined)
+    notes.push(`target branch assumed to be ${flags.targetBranch} (pass --target-branch, or a branch as --base)`);
+
+  const repoPolicy = findPolicy(cwd, policyArg, policyArg === undefined ? change.base : undefined);
+  const source: PolicySource | undefined = repoPolicy ?? (policyArg === undefined ? findOrgDefault(cwd, opts) : undefined);
+  let base: BasePolicyInput = { kind: "none" };
+  if (source) {
+    const loaded = await loadWithParents(cwd, source, flags.now, opts);
+    if (loaded.policy) withUnresolvedTeams(flags.teams, loaded.policy.teams, v.teams);
+    const revision = source.revision === undefined ? (source.fromOrg ? undefined : "the working tree") : (change.baseBranch ?? short(source.revision));
+    base = { kind: "loaded", source: { file: source.file, fromOrg: source.fromOrg ?? false, ...(revision ? { revision } : {}) }, loaded };
+  }
+
+  const basePolicy = base.kind === "loaded" ? base.loaded.policy : undefined;
+  const inputs: JudgeInputs = { base, state: { ...flags, files: change.files, filesComplete: true, headSha: change.head } };
+  if (change.base !== undefined && change.head !== undefined && policyArg === undefined) {
+    const head = change.head;
+    if (!repoPolicy) {
+      const there = policyAtRevision(cwd, head) ?? policyAtRevision(cwd, undefined);
+      if (there) {
+        notes.push(
+          `the base revision ${short(change.base)} has no policy, but ${there.revision ? `the head ${short(head)}` : "the working tree"} has ${there.file}: a change is judged by the policy at its base, as the App judges a pull request by its base branch; to judge with that one, pass it: rolegate check ${there.file} --base …`,
+        );
+      }
+    }
+    const touched = basePolicy ? touchesPolicy(basePolicy, change.files) : addsPolicyFile(change.files);
+    const touchesTests = change.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
+    if (touched) {
+      const proposed = policyAtRevision(cwd, head);
+      inputs.proposed = proposed
+        ? ({ kind: "loaded", file: proposed.file, loaded: await loadWithParents(cwd, proposed, flags.now, opts) } satisfies ProposedPolicy)
+        : { kind: "removed", file: source?.file ?? ".github/rolegate.yml" };
+      inputs.examplePaths = treePaths(cwd, head);
+    }
+    if (touched || touchesTests) {
+      const text = showFile(repoRoot(cwd), head, POLICY_TESTS_FILE);
+      if (text !== undefined) inputs.tests = { file: POLICY_TESTS_FILE, text };
+    }
+    if (v.head === undefined) {
+      const pending = uncommittedFiles(cwd);
+      if (pending.length > 0) {
+        notes.push(
+          `${pending.length} uncommitted change${pending.length === 1 ? "" : "s"} to tracked files ${pending.length === 1 ? "is" : "are"} not judged (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}): commit them, or pass --files`,
+        );
+      }
+    }
+  }
+  inputs.notes = notes;
+  return inputs;
+}

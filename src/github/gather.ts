@@ -1,0 +1,125 @@
+import { addsPolicyFile, touchesPolicy, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
+import { POLICY_FILES, POLICY_TESTS_FILE } from "../core/names.js";
+import { twoPolicyFiles } from "../core/policy/load.js";
+import type { Policy } from "../core/policy/types.js";
+import type { ChangeState, Review } from "../core/state.js";
+import type { GitHubApi, RepoRef } from "./api.js";
+import type { Directory } from "./directory.js";
+import type { PolicyLoader } from "./policy.js";
+import { fetchBlob, fetchPullRequest, type PullRequestData } from "./pull-request.js";
+
+export interface GatherDeps {
+  directory: Directory;
+  policies: PolicyLoader;
+  now: () => Date;
+}
+
+export interface GatherOptions {
+  /** Judge `merge` for this user too. */
+  mergedBy?: string;
+  /** Read the policy at this commit instead of the base branch's tip (a merged change is judged by the policy it merged under). */
+  policyRevision?: string;
+  /** The Action's `policy-path`: the policy is this file instead of the default names. */
+  policyPath?: string;
+  /** Read memberships and permissions anew, bypassing caches (before a merge). */
+  fresh?: boolean;
+}
+
+function reviewsOf(pr: PullRequestData): Review[] {
+  return pr.reviews.map((r) => {
+    const submitted = Date.parse(r.submittedAt);
+    return {
+      user: r.user,
+      state: r.state as Review["state"],
+      onHead: r.commitOid === pr.headOid,
+      afterBaseChange: pr.baseChangedAt === undefined || r.submittedAt > pr.baseChangedAt,
+      order: Number.isNaN(submitted) ? 0 : submitted,
+    };
+  });
+}
+
+/** Users whose write access matters: reviewers who hold no role through their login or a resolved team. */
+function reviewersToCheck(pr: PullRequestData, policy: Policy, teams: ChangeState["teams"]): string[] {
+  const inPolicy = (login: string) => {
+    const l = login.toLowerCase();
+    if (policy.directRoles.has(`user:${l}`)) return true;
+    for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
+    return false;
+  };
+  const users = new Set<string>();
+  for (const r of pr.reviews) if ((r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") && !inPolicy(r.user)) users.add(r.user.toLowerCase());
+  return [...users].sort();
+}
+
+/** The policy the pull request brings, read at its head (in-repository parents too). */
+async function proposedPolicy(
+  api: GitHubApi,
+  repo: RepoRef,
+  pr: PullRequestData,
+  deps: GatherDeps,
+  now: Date,
+  paths: readonly string[],
+): Promise<ProposedPolicy> {
+  const found = [];
+  for (const path of paths) {
+    const blob = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
+    if (blob) found.push(blob);
+  }
+  if (found.length === 0) return { kind: "removed", file: paths[0]! };
+  if (found.length > 1) return { kind: "loaded", file: found[1]!.path, loaded: { diagnostics: [twoPolicyFiles(found[0]!.path, found[1]!.path)] } };
+  const b = found[0]!;
+  return { kind: "loaded", file: b.path, loaded: await deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now) };
+}
+
+/**
+ * Everything the core needs to judge one pull request as it is now, read through the API:
+ * the pull request, the base branch's policy (or the organisation default), team members,
+ * reviewers' write access, repository admins when the policy itself changes, and the policy
+ * and tests the pull request brings. Throws only on API failures.
+ */
+export async function gatherPullRequest(
+  api: GitHubApi,
+  deps: GatherDeps,
+  repo: RepoRef,
+  number: number,
+  baseRefHint: string,
+  installation: string,
+  options: GatherOptions = {},
+): Promise<{ inputs: JudgeInputs; pr: PullRequestData }> {
+  const now = deps.now();
+  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
+  const policyPaths = options.policyPath ? [options.policyPath] : [...POLICY_FILES];
+  const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
+  const policy = base.kind === "loaded" ? base.loaded.policy : undefined;
+  const fresh = options.fresh ?? false;
+  const teams = policy ? await deps.directory.resolveTeams(api, installation, policy.teams, fresh) : { members: new Map(), errors: new Map() };
+  const writers = new Set<string>();
+  if (policy) for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
+  const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
+  const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+
+  const state: ChangeState = {
+    files: pr.files,
+    filesComplete: pr.filesComplete,
+    author: pr.author,
+    committers: pr.committers,
+    reviews: reviewsOf(pr),
+    labels: pr.labels,
+    targetBranch: pr.baseRef,
+    draft: pr.draft,
+    admins,
+    writers,
+    teams,
+    now,
+    headSha: pr.headOid,
+    mergedBy: options.mergedBy,
+  };
+  const inputs: JudgeInputs = { base, state, problems: pr.filesProblem ? [pr.filesProblem] : [] };
+  if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
+  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
+  if (touched || touchesTests) {
+    const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
+    if (tests) inputs.tests = { file: POLICY_TESTS_FILE, text: tests.text };
+  }
+  return { inputs, pr };
+}
