@@ -142,8 +142,8 @@ describe("embedding", () => {
     expect(dataText(page)).not.toMatch(/\u2028|<|>/);
     // Outside the data element (JSON, never markup) no quote of the policy's survives unescaped.
     expect(page.replace(dataText(page), "")).not.toContain('"window.__pwned');
-    expect(page).toContain("&lt;/script&gt;&lt;script&gt;window.__pwned = 1&lt;/script&gt;");
-    expect(page).toContain(`<th scope="col" data-role="dev&lt;script&gt;window.__pwned = 3&lt;/script&gt;"`);
+    expect(page).toContain("&lt;/script&gt;&lt;script&gt;alert(&quot;script&quot;); window.__pwned = 1&lt;/script&gt;");
+    expect(page).toContain(`<th scope="col" data-role="dev&lt;script&gt;alert(&quot;role&quot;); window.__pwned = 3&lt;/script&gt;"`);
     expect(page).toContain(`<h3>cat&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</h3>`);
     expect(page).toContain(`<option value="ap&lt;i&gt;prove&lt;/i&gt;">ap&lt;i&gt;prove&lt;/i&gt;</option>`);
     const data = JSON.parse(dataText(page)) as ExplorerData;
@@ -395,6 +395,21 @@ describe("rolegate explore and matrix --format html", () => {
     const unwritable = await run(dir, "explore", SPEC_EXAMPLE, "--output", join(dir, "teams.yml", "page.html"));
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain("cannot write");
+  });
+
+  it("embeds a policy with its extends chain applied, and the page rebuilds the merged model", async () => {
+    writeFileSync(
+      join(dir, "child.yml"),
+      "version: 1\nextends: preset:minimal\nroles:\n  reviewer:\n    members: [rita]\n    grants: { approve: [infrastructure] }\n",
+    );
+    const r = await run(dir, "explore", "child.yml", "--now", NOW.toISOString());
+    expect(r.code).toBe(0);
+    const data = JSON.parse(dataText(r.stdout)) as ExplorerData;
+    expect(data.policy).not.toHaveProperty("extends");
+    const rebuilt = policyOfData(data);
+    expect([...rebuilt.roles.keys()]).toEqual(["maintainer", "reviewer"]);
+    expect(rebuilt.categories.map((c) => c.name)).toEqual(["pipeline", "infrastructure"]);
+    expect(r.stdout).toContain(`<g class="role-node" data-role="maintainer">`);
   });
 
   it("explains itself with --help", async () => {

@@ -38,11 +38,12 @@ export function wireWhoCanBox(doc: Document, c: WhoCanContext): void {
     refused.replaceChildren();
     refusedCount.textContent = "0";
     note.hidden = true;
-    if (path.value.trim() === "") {
+    // The path is judged exactly as typed (as `explain --path` takes it); only an empty box asks for one.
+    if (path.value === "") {
       fileLine.textContent = "Type a path to see who may take the action on it.";
       return;
     }
-    const answer = whoCan(c, { path: path.value.trim(), action: action.value, targetBranch: branch.value.trim() || "main" });
+    const answer = whoCan(c, { path: path.value, action: action.value, targetBranch: branch.value || "main" });
     const f = answer.file;
     fileLine.textContent = `${f.path}: ${f.categories.join(", ")}; level ${f.level}${f.environments.length > 0 ? ` (${f.environments.join(", ")})` : ""}.`;
     if (answer.unresolved.length > 0) {
