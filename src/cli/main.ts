@@ -4,6 +4,7 @@ import { EXIT, InputError, type CliIo } from "./io.js";
 import { runCheck } from "./commands/check.js";
 import { runDiff } from "./commands/diff.js";
 import { runExplain } from "./commands/explain.js";
+import { EXPLORE_OPTIONS, runExplore } from "./commands/explore.js";
 import { runImport } from "./commands/import.js";
 import { runMatrix } from "./commands/matrix.js";
 import { runTest } from "./commands/test.js";
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" }, "target-branch": { type: "string" } }, run: runDiff },
   test: { options: { ...format, now: { type: "string" } }, run: runTest },
   import: { options: { output: { type: "string", short: "o" } }, run: runImport },
+  explore: { options: EXPLORE_OPTIONS, run: runExplore },
 };
 
 export const USAGE = `rolegate: role-based access control for pull requests
