@@ -1297,7 +1297,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -1625,12 +1625,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code: code2, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code2,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -1782,11 +1782,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header2 of headers) {
-              if (!Array.isArray(header2) || header2.length !== 2) {
+            for (const header3 of headers) {
+              if (!Array.isArray(header3) || header3.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header2[0], header2[1]);
+              processHeader(this, header3[0], header3[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -3668,8 +3668,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural = context.types.length === 1 ? "" : " one of";
-      const message2 = `${context.argument} could not be converted to${plural}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message2 = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message: message2
@@ -4183,9 +4183,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header2 = null;
-      header2 = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header2, true);
+      let header3 = null;
+      header3 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header3, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -5588,7 +5588,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -6537,22 +6537,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header3 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header2 += `host: ${host}\r
+        header3 += `host: ${host}\r
 `;
       } else {
-        header2 += client[kHostHeader];
+        header3 += client[kHostHeader];
       }
       if (upgrade) {
-        header2 += `connection: upgrade\r
+        header3 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header2 += "connection: keep-alive\r\n";
+        header3 += "connection: keep-alive\r\n";
       } else {
-        header2 += "connection: close\r\n";
+        header3 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6560,41 +6560,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header2 += `${key}: ${val[i]}\r
+              header3 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header2 += `${key}: ${val}\r
+            header3 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header3, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header3, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6660,22 +6660,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header2}content-length: ${contentLength}\r
+          socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6691,7 +6691,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6699,7 +6699,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header2}content-length: ${contentLength}\r
+        socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6714,7 +6714,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header3, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6733,7 +6733,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6751,19 +6751,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header3 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header2;
+        this.header = header3;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header3 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6786,10 +6786,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header2}transfer-encoding: chunked\r
+            socket.write(`${header3}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header2}content-length: ${contentLength}\r
+            socket.write(`${header3}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6813,7 +6813,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header3, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6824,11 +6824,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header3}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header2}\r
+            socket.write(`${header3}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7558,15 +7558,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
-      if (header2.length === 4) {
-        return util.headerNameToString(header2) === "host";
+    function shouldRemoveHeader(header3, removeContent, unknownOrigin) {
+      if (header3.length === 4) {
+        return util.headerNameToString(header3) === "host";
       }
-      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header3).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name = util.headerNameToString(header2);
+      if (unknownOrigin && (header3.length === 13 || header3.length === 6 || header3.length === 19)) {
+        const name = util.headerNameToString(header3);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -9145,12 +9145,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11565,9 +11565,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -11954,14 +11954,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header2 = object[i];
-          if (header2.length !== 2) {
+          const header3 = object[i];
+          if (header3.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header2.length}.`
+              message: `expected name/value pair to be length 2, found ${header3.length}.`
             });
           }
-          appendHeader(headers, header2[0], header2[1]);
+          appendHeader(headers, header3[0], header3[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -12594,13 +12594,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13582,13 +13582,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error3) {
@@ -13867,7 +13867,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14345,9 +14345,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14358,8 +14358,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14409,7 +14409,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14420,7 +14420,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -15405,10 +15405,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header2) {
-      assert(header2 !== null);
+    function getFieldValues(header3) {
+      assert(header3 !== null);
       const values = [];
-      for (let value of header2.split(",")) {
+      for (let value of header3.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16307,20 +16307,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header2) {
-      if (isCTLExcludingHtab(header2)) {
+    function parseSetCookie(header3) {
+      if (isCTLExcludingHtab(header3)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header2.includes(";")) {
+      if (header3.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
-        unparsedAttributes = header2.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header3, position);
+        unparsedAttributes = header3.slice(position.position);
       } else {
-        nameValuePair = header2;
+        nameValuePair = header3;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -16996,16 +16996,16 @@ var require_util7 = __commonJS({
       }
       return code2 >= 3e3 && code2 <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17263,7 +17263,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17271,13 +17271,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+        } else if (code2 !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code2, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17302,11 +17302,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code2 = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code2 = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code2 = 1006;
       }
@@ -17314,13 +17314,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code: code2,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code: code2,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17444,9 +17444,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code2, reason2) {
+      closeWebSocketConnection(ws, code2, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17726,16 +17726,16 @@ var require_receiver = __commonJS({
         if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code: code2, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17750,9 +17750,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code: code2, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17989,14 +17989,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code2 = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code2 !== void 0) {
           code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code2 !== void 0) {
           if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
@@ -18004,8 +18004,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18013,7 +18013,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -27917,9 +27917,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header3 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -27934,11 +27934,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header3}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header3}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -31041,10 +31041,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header2)
+      const header3 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header3)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -31055,26 +31055,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header3.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header3.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header2.indent;
-      let offset = scalar.offset + header2.length;
+      let trimIndent = scalar.indent + header3.indent;
+      let offset = scalar.offset + header3.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header3.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message2);
           }
-          if (header2.indent === 0)
+          if (header3.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -31101,7 +31101,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header3.indent ? "explicit indentation indicator" : "first line";
           const message2 = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
@@ -31128,7 +31128,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header3.chomp) {
         case "-":
           break;
         case "+":
@@ -31140,8 +31140,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start + header3.length + scalar.source.length;
+      return { value, type, comment: header3.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -31980,10 +31980,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header3 = token.props[0];
+            if (header3.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -32015,10 +32015,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header3 = token.props[0];
+        if (header3.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header3.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -34303,8 +34303,8 @@ var Summary = class {
         if (typeof cell2 === "string") {
           return this.wrap("td", cell2);
         }
-        const { header: header2, data, colspan, rowspan } = cell2;
-        const tag = header2 ? "th" : "td";
+        const { header: header3, data, colspan, rowspan } = cell2;
+        const tag = header3 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -34926,11 +34926,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header2, options) {
+function parse2(header3, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header2.length;
+  const len = header3.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header3.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -34938,7 +34938,7 @@ function parse2(header2, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header2.charCodeAt(index);
+    const code2 = header3.charCodeAt(index);
     const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -34954,25 +34954,25 @@ function parse2(header2, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header2.slice(valueStart, valueEnd);
+  const value = header3.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header2, type, index, len, stopFlags);
+  return parseParameters(header3, type, index, len, stopFlags);
 }
-function parseParameters(header2, type, index, len, stopFlags) {
+function parseParameters(header3, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header3.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header2.charCodeAt(index);
+      const code2 = header3.charCodeAt(index);
       const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -34981,25 +34981,25 @@ function parseParameters(header2, type, index, len, stopFlags) {
       }
       if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header2.slice(keyStart, keyEnd);
+        const value = header3.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header3.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header2.charCodeAt(index) === DQUOTE) {
+        if (index < len && header3.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header2.charCodeAt(index);
+            const code3 = header3.charCodeAt(index);
             if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header3, quotedStart, index) : header3.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header2.charCodeAt(index);
+                const code4 = header3.charCodeAt(index);
                 const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -35024,7 +35024,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header2.charCodeAt(index);
+          const code3 = header3.charCodeAt(index);
           const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -35040,7 +35040,7 @@ function parseParameters(header2, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header2.slice(valueStart, valueEnd);
+          parameters[key] = header3.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -38509,259 +38509,6 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 import { mkdirSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// src/core/render/result.ts
-function resultJson(result) {
-  return {
-    conclusion: result.conclusion,
-    title: result.title,
-    files: result.files.map((f) => ({
-      path: f.path,
-      status: f.status,
-      categories: f.categories,
-      level: f.level,
-      environments: f.environments,
-      ...f.previousPath !== void 0 ? { previous_path: f.previousPath } : {},
-      ...f.renamedTo !== void 0 ? { renamed_to: f.renamedTo } : {}
-    })),
-    requirements: result.requirements.map((r) => ({
-      name: r.name,
-      satisfied: r.satisfied,
-      approvals: r.approvals,
-      eligible: r.eligible,
-      approved_by: r.approvedBy,
-      files: r.selected,
-      builtin: r.builtin,
-      ...r.roles ? { roles: r.roles } : {}
-    })),
-    violations: result.violations,
-    blocking_reviews: result.blocking,
-    errors: result.errors,
-    warnings: result.warnings
-  };
-}
-
-// src/github/api.ts
-function describeApiError(e) {
-  const err = e;
-  if (Array.isArray(err.errors) && err.errors.length > 0) return `GraphQL error: ${err.errors.map((x) => x.message).join("; ")}`;
-  const message2 = err.response?.data?.message ?? err.message ?? String(e);
-  return err.status ? `HTTP ${err.status}: ${message2}` : message2;
-}
-function statusOf(e) {
-  return e.status;
-}
-
-// src/github/checks.ts
-var CHECK_NAME = "rolegate";
-var ANNOTATIONS_PER_REQUEST = 50;
-var MAX_ANNOTATIONS = 500;
-function annotationsFor(result) {
-  if (!result) return [];
-  const annotatable = new Set(result.files.filter((f) => f.status !== "removed" && f.renamedTo === void 0).map((f) => f.path));
-  const findings = /* @__PURE__ */ new Map();
-  const add = (path, level, title, message2) => {
-    if (!annotatable.has(path)) return;
-    const list = findings.get(path);
-    if (list) list.push({ level, title, message: message2 });
-    else findings.set(path, [{ level, title, message: message2 }]);
-  };
-  for (const v of result.violations) add(v.path, "failure", `${v.user} may not ${v.action} this file`, v.reason);
-  for (const r of result.requirements) {
-    if (r.satisfied) continue;
-    const who = r.eligible.map((e) => e === "*" ? "anyone with write access" : e).slice(0, 10).join(", ") || "nobody";
-    for (const path of r.selected) add(path, "warning", `Needs approval: ${r.name}`, `${r.approvals.have}/${r.approvals.need} approvals. Can approve: ${who}`);
-  }
-  const out = [];
-  for (const [path, list] of findings) {
-    const first = list[0];
-    out.push({
-      path,
-      start_line: 1,
-      end_line: 1,
-      annotation_level: list.some((f) => f.level === "failure") ? "failure" : "warning",
-      title: (list.length === 1 ? first.title : `${first.title} (and ${list.length - 1} more)`).slice(0, 255),
-      message: list.length === 1 ? first.message : list.map((f) => `${f.title}: ${f.message}`).join("\n")
-    });
-  }
-  return out.slice(0, MAX_ANNOTATIONS);
-}
-async function postCheckRun(api, repo, judgement, detailsUrl) {
-  if (!judgement.headSha) throw new Error("no head commit to post the check on");
-  const annotations = annotationsFor(judgement.result);
-  const output = (batch) => ({
-    title: judgement.title.slice(0, 250),
-    summary: judgement.summary,
-    ...batch.length ? { annotations: batch } : {}
-  });
-  const created = await api.request("POST /repos/{owner}/{repo}/check-runs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    name: CHECK_NAME,
-    head_sha: judgement.headSha,
-    status: "completed",
-    conclusion: judgement.conclusion,
-    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-    ...detailsUrl ? { details_url: detailsUrl } : {},
-    output: output(annotations.slice(0, ANNOTATIONS_PER_REQUEST))
-  });
-  const id = created.data.id;
-  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    await api.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-      owner: repo.owner,
-      repo: repo.repo,
-      check_run_id: id,
-      output: output(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST))
-    });
-  }
-  return id;
-}
-
-// src/github/store.ts
-var MemoryStore = class {
-  values = /* @__PURE__ */ new Map();
-  async get(key) {
-    const e = this.values.get(key);
-    if (!e) return void 0;
-    if (e.expires <= Date.now()) {
-      this.values.delete(key);
-      return void 0;
-    }
-    return e.value;
-  }
-  async set(key, value, ttlMs) {
-    this.values.set(key, { value, expires: Date.now() + ttlMs });
-    if (this.values.size > 1e5) this.values.delete(this.values.keys().next().value);
-  }
-  async del(key) {
-    this.values.delete(key);
-  }
-  async acquire(key, token, ttlMs) {
-    if (await this.get(key) !== void 0) return false;
-    await this.set(key, token, ttlMs);
-    return true;
-  }
-  async release(key, token) {
-    if (await this.get(key) === token) this.values.delete(key);
-  }
-  async ping() {
-    return true;
-  }
-  async close() {
-  }
-};
-
-// src/github/directory.ts
-var DIRECTORY_TTL_MS = 5 * 60 * 1e3;
-var Directory = class {
-  constructor(store = new MemoryStore(), onLookup = () => {
-  }) {
-    this.store = store;
-    this.onLookup = onLookup;
-  }
-  store;
-  onLookup;
-  /**
-   * The last decoded value per key, reused while the stored text is the same: a warm evaluation
-   * reads every team of its policy, and decoding them anew each time was measurable under load.
-   * It also gives evaluation the same member sets for the same teams, which its caches key on.
-   */
-  decoded = /* @__PURE__ */ new Map();
-  decode(storeKey, text, build2 = (v) => v) {
-    const hit = this.decoded.get(storeKey);
-    if (hit && hit.text === text) return hit.value;
-    const value = build2(JSON.parse(text));
-    this.keepDecoded(storeKey, text, value);
-    return value;
-  }
-  keepDecoded(storeKey, text, value) {
-    this.decoded.delete(storeKey);
-    if (this.decoded.size >= 2e4) this.decoded.delete(this.decoded.keys().next().value);
-    this.decoded.set(storeKey, { text, value });
-  }
-  async cached(cache, key, fresh, build2) {
-    if (fresh) return void 0;
-    const storeKey = `${cache}:${key}`;
-    const text = await this.store.get(storeKey);
-    this.onLookup(cache, text !== void 0);
-    return text === void 0 ? void 0 : this.decode(storeKey, text, build2);
-  }
-  /** Stores `value`; `decodedAs` is what a later read decodes it to (the same object, for the caches keyed on it). */
-  remember(cache, key, value, decodedAs = value) {
-    const text = JSON.stringify(value);
-    this.keepDecoded(`${cache}:${key}`, text, decodedAs);
-    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
-  }
-  /** Members of every named team (lower-case `org/team`), each listed in full. */
-  async resolveTeams(api, installation, names, fresh = false) {
-    const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
-    for (const name of names) {
-      const key = `${installation}|${name}`;
-      const cached = await this.cached("team", key, fresh, (logins2) => new Set(logins2));
-      if (cached) {
-        data.members.set(name, cached);
-        continue;
-      }
-      const [org, slug] = name.split("/");
-      try {
-        const members = /* @__PURE__ */ new Set();
-        for (let page = 1; ; page++) {
-          const res = await api.request("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100, page });
-          for (const m of res.data) members.add(m.login.toLowerCase());
-          if (res.data.length < 100) break;
-        }
-        await this.remember("team", key, [...members], members);
-        data.members.set(name, members);
-      } catch (e) {
-        const status = statusOf(e);
-        const hint = status === 403 || status === 404 ? " (the team does not exist, or the app lacks the organization permission members:read)" : "";
-        data.errors.set(name, `${describeApiError(e)}${hint}`);
-      }
-    }
-    return data;
-  }
-  /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
-  async permission(api, repo, login, fresh = false) {
-    const key = `${repo.owner}/${repo.repo}|${login}`.toLowerCase();
-    const cached = await this.cached("permission", key, fresh);
-    if (cached) return cached;
-    try {
-      const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login });
-      const permission = String(res.data.role_name ?? res.data.permission);
-      await this.remember("permission", key, permission);
-      return permission;
-    } catch (e) {
-      if (statusOf(e) === 404) {
-        await this.remember("permission", key, "none");
-        return "none";
-      }
-      throw e;
-    }
-  }
-  async hasWriteAccess(api, repo, login, fresh = false) {
-    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login, fresh));
-  }
-  /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
-  async repositoryAdmins(api, repo, fresh = false) {
-    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = await this.cached("admins", key, fresh);
-    if (cached) return [...cached];
-    const admins = [];
-    for (let page = 1; ; page++) {
-      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", {
-        owner: repo.owner,
-        repo: repo.repo,
-        permission: "admin",
-        per_page: 100,
-        page
-      });
-      for (const u of res.data) admins.push(u.login.toLowerCase());
-      if (res.data.length < 100) break;
-    }
-    await this.remember("admins", key, admins, [...admins]);
-    return admins;
-  }
-};
-
 // src/core/diagnostics.ts
 var START = { line: 1, col: 1 };
 function formatDiagnostic(d) {
@@ -39139,10 +38886,13 @@ function push(map, key, value) {
   else map.set(key, [value]);
 }
 
-// src/core/policy/types.ts
-var BUILTIN_CATEGORIES = ["policy", "other"];
-var POLICY_FILE_NAMES = [".github/rolegate.yml", ".github/rolegate.yaml", ".github/rolegate.tests.yml"];
-var CORE_ACTIONS = ["author", "approve", "merge"];
+// src/core/names.ts
+var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
+var POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
+var POLICY_DEFINING_FILES = [...POLICY_FILES, POLICY_TESTS_FILE];
+var ORG_POLICY_REPO = ".github";
+var ORG_POLICY_FILE = ".github/rolegate.yml";
+var CHECK_NAME = "rolegate";
 
 // src/core/classify.ts
 var Classifier = class {
@@ -39157,7 +38907,7 @@ var Classifier = class {
         for (const g of member.paths) this.index.add(g, tag);
       }
     }
-    this.policyPaths = /* @__PURE__ */ new Set([...POLICY_FILE_NAMES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
+    this.policyPaths = /* @__PURE__ */ new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
   }
   policy;
   index = new GlobIndex();
@@ -39343,6 +39093,14 @@ function holds(c, ctx) {
   }
 }
 
+// src/core/reasons.ts
+function reason(kind, text) {
+  return { kind, text };
+}
+function refusalText(reasons, fallback) {
+  return reasons.filter((r) => r.kind !== "holds" && r.kind !== "file").map((r) => r.text).join("; ") || fallback;
+}
+
 // src/core/permissions.ts
 function judgeContext(policy, state) {
   return {
@@ -39362,9 +39120,9 @@ function isExpired(member, now) {
   return member.expires !== void 0 && todayUtc(now) > member.expires;
 }
 function teamsOf(user, teams) {
-  const login = user.toLowerCase();
+  const login2 = user.toLowerCase();
   const out = [];
-  for (const [team, members] of teams.members) if (members.has(login)) out.push(team);
+  for (const [team, members] of teams.members) if (members.has(login2)) out.push(team);
   return out;
 }
 function membershipsOf(user, ctx) {
@@ -39435,7 +39193,7 @@ function ruleText(rule, kind) {
 }
 function decide(held, action, file, ctx, concern, cond = conditionContext(ctx, file)) {
   const reasons = [];
-  for (const [role, how] of held) reasons.push(`holds ${role} (${how})`);
+  for (const [role, how] of held) reasons.push(reason("holds", `holds ${role} (${how})`));
   const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r));
   const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
   return { allowed, reasons };
@@ -39448,7 +39206,7 @@ function judge(roles, action, file, policy, cond, concern, reasons) {
   for (const category of file.categories) {
     if (concern && !concern.includes(category)) continue;
     if (!isEnforced(policy, action, category)) {
-      reasons?.push(`${action} is not enforced on ${category}: anyone may`);
+      reasons?.push(reason("not-enforced", `${action} is not enforced on ${category}: anyone may`));
       continue;
     }
     let granted;
@@ -39462,12 +39220,12 @@ function judge(roles, action, file, policy, cond, concern, reasons) {
       }
       if (granted) break;
     }
-    if (granted) reasons?.push(`${ruleText(granted, "grants")} (file is level ${file.level})`);
+    if (granted) reasons?.push(reason("grant", `${ruleText(granted, "grants")} (file is level ${file.level})`));
     else {
       if (!reasons) return false;
       allowed = false;
       const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
-      reasons.push(`no held role grants ${action} on ${category} at level ${file.level}${hint}`);
+      reasons.push(reason("no-grant", `no held role grants ${action} on ${category} at level ${file.level}${hint}`));
     }
   }
   for (const role of roles) {
@@ -39477,7 +39235,7 @@ function judge(roles, action, file, policy, cond, concern, reasons) {
       if (d.when && !holds(d.when, cond)) continue;
       if (!reasons) return false;
       allowed = false;
-      reasons.push(`${ruleText(d, "denies")}: a deny beats every grant`);
+      reasons.push(reason("deny", `${ruleText(d, "denies")}: a deny beats every grant`));
     }
   }
   return allowed;
@@ -39492,429 +39250,10 @@ function unresolvedTeams(policy, teams) {
   return out;
 }
 
-// src/core/policy/selectable.ts
-function policyFileNames(policy) {
-  return [...POLICY_FILE_NAMES, ...policy.policyPaths];
-}
-function environmentCouldHoldPolicyFile(env, names) {
-  return env.branches.length > 0 || env.paths.some((g) => names.some((n) => matchPath(g, n)));
-}
-function requirementCouldSelectPolicy(policy, req) {
-  const names = policyFileNames(policy);
-  if (req.categories && !req.categories.includes("policy")) return false;
-  if (req.paths && !req.paths.some((g) => names.some((n) => matchPath(g, n)))) return false;
-  const envs = policy.environments.filter((e) => environmentCouldHoldPolicyFile(e, names));
-  if (req.environments && !envs.some((e) => req.environments.includes(e.name))) return false;
-  if (req.minLevel !== void 0 && req.minLevel > 0 && !envs.some((e) => e.level >= req.minLevel)) return false;
-  return true;
-}
-function policyCouldBeSelected(policy) {
-  return policy.requirements.some((r) => requirementCouldSelectPolicy(policy, r));
-}
-
-// src/core/evaluate.ts
-var MAX_CANDIDATE_LOGINS = 200;
-var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
-function standings(reviews) {
-  const byUser = /* @__PURE__ */ new Map();
-  for (const r of reviews) {
-    if (r.state === "COMMENTED") continue;
-    const key = r.user.toLowerCase();
-    const list = byUser.get(key);
-    if (list) list.push(r);
-    else byUser.set(key, [r]);
-  }
-  const result = /* @__PURE__ */ new Map();
-  for (const [user, list] of byUser) {
-    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
-    const latest = list[list.length - 1];
-    const approvals = [];
-    for (let i = list.length - 1; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
-    result.set(user, { latest, approvals });
-  }
-  return result;
-}
-function rank(r) {
-  const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
-  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
-}
-function groupFiles(files, classes, ctx) {
-  const indexOf = /* @__PURE__ */ new Map();
-  const groups = [];
-  const groupOf = new Uint32Array(files.length);
-  for (let i = 0; i < files.length; i++) {
-    const c = classes[i];
-    let g = indexOf.get(c);
-    if (g === void 0) {
-      indexOf.set(c, g = groups.length);
-      groups.push({ index: g, file: files[i], scopes: c.scopes, cond: conditionContext(ctx, files[i], c.scopes) });
-    }
-    groupOf[i] = g;
-  }
-  return { groups, groupOf };
-}
-function evaluate(policy, state, classifier = classifierFor(policy)) {
-  if (classifier.policy !== policy) classifier = classifierFor(policy);
-  const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
-  const ctx = judgeContext(policy, state);
-  const errors = [];
-  const warnings = [];
-  if (!state.filesComplete) errors.push("the list of changed files is incomplete, so the change cannot be fully judged");
-  for (const { team, why } of unresolvedTeams(policy, state.teams)) {
-    errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
-  }
-  const sameMemberships = new MembershipInterner();
-  const membershipCache = /* @__PURE__ */ new Map();
-  const memberships = (user) => {
-    const key = user.toLowerCase();
-    let m = membershipCache.get(key);
-    if (!m) membershipCache.set(key, m = sameMemberships.intern(membershipsOf(user, ctx)));
-    return m;
-  };
-  const holdsAnyRole = (user) => memberships(user).length > 0;
-  const canWrite = (user) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
-  const { groups, groupOf } = groupFiles(files, classes, ctx);
-  const rolesCache = /* @__PURE__ */ new Map();
-  const rolesIn = (ms, g) => {
-    let byGroup = rolesCache.get(ms);
-    if (!byGroup) rolesCache.set(ms, byGroup = []);
-    return byGroup[g.index] ??= heldRoleList(ms, g.file, policy, g.scopes);
-  };
-  const teamMembershipCache = /* @__PURE__ */ new Map();
-  const teamMemberships = (team) => {
-    let m = teamMembershipCache.get(team);
-    if (!m) teamMembershipCache.set(team, m = sameMemberships.intern(directMemberships(policy, `team:${team}`, `@${team}`, ctx.now)));
-    return m;
-  };
-  const allowedIn = (ms, action, g) => allows(rolesIn(ms, g), action, g.file, ctx, g.cond);
-  const violations = [];
-  const judgeAction = (user, action) => {
-    const ms = memberships(user);
-    const refusals = groups.map((g) => {
-      if (allowedIn(ms, action, g)) return void 0;
-      const d = decide(heldRoles(ms, g.file, policy, g.scopes), action, g.file, ctx, void 0, g.cond);
-      return d.reasons.filter((r) => !r.startsWith("holds ")).join("; ") || `no role allows ${action}`;
-    });
-    if (refusals.every((r) => r === void 0)) return;
-    files.forEach((f, i) => {
-      const reason = refusals[groupOf[i]];
-      if (reason !== void 0) violations.push({ action, user, path: f.path, reason });
-    });
-  };
-  if (state.author) judgeAction(state.author, "author");
-  if (policy.options.checkCommitAuthors) {
-    for (const c of uniqueLogins(state.committers)) if (c !== state.author?.toLowerCase()) judgeAction(c, "author");
-  }
-  if (state.mergedBy) judgeAction(state.mergedBy, "merge");
-  const author = state.author?.toLowerCase();
-  const committers = new Set(uniqueLogins(state.committers));
-  const approvers = [];
-  const blocking = [];
-  const keepStale = policy.options.staleApprovals === "keep";
-  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (review.state === "CHANGES_REQUESTED") {
-      if (!canWrite(user)) continue;
-      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      continue;
-    }
-    if (review.state !== "APPROVED") continue;
-    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
-    if (!canWrite(user)) continue;
-    if (user === author && !policy.options.authorCanApprove) continue;
-    if (committers.has(user) && !policy.options.committersCanApprove) continue;
-    approvers.push(user);
-  }
-  const excluded = (login) => login === author && !policy.options.authorCanApprove || committers.has(login) && !policy.options.committersCanApprove;
-  const requirements = [];
-  let pool;
-  for (const req of policy.requirements) {
-    const { selected, representatives } = selection(req, files, groupOf, groups);
-    if (selected.length === 0) continue;
-    const eligibility = /* @__PURE__ */ new Map();
-    const eligibleFor = (ms) => {
-      let known = eligibility.get(ms);
-      if (known === void 0) eligibility.set(ms, known = eligibleIn(ms));
-      return known;
-    };
-    const eligibleIn = (ms) => representatives.every((g) => {
-      const roles = rolesIn(ms, g);
-      if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
-      return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
-    });
-    const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
-    requirements.push({
-      name: req.name,
-      index: req.index,
-      builtin: false,
-      selected: selected.map((f) => f.path),
-      satisfied: approvedBy.length >= req.approvals,
-      approvals: { have: approvedBy.length, need: req.approvals },
-      approvedBy,
-      eligible: candidates(pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
-      roles: req.roles
-    });
-  }
-  const policyFiles = files.filter((f) => f.categories.includes("policy"));
-  if (policyFiles.length > 0 && !policyCouldBeSelected(policy)) {
-    const admins = new Set(state.admins.map((a) => a.toLowerCase()));
-    const approvedBy = approvers.filter((u) => admins.has(u));
-    requirements.push({
-      name: BUILTIN_POLICY_REQUIREMENT,
-      index: -1,
-      builtin: true,
-      selected: policyFiles.map((f) => f.path),
-      satisfied: approvedBy.length >= 1,
-      approvals: { have: approvedBy.length, need: 1 },
-      approvedBy,
-      eligible: [...admins].filter((a) => !excluded(a)).sort()
-    });
-    warnings.push("no requirement covers the policy file, so a change to it needs one approval from a repository admin");
-  }
-  const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
-  const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
-  return {
-    conclusion,
-    title: titleFor(conclusion, requirements, violations, blocking, errors),
-    files,
-    requirements,
-    violations,
-    blocking,
-    errors,
-    warnings,
-    touchedCategories
-  };
-}
-function selection(req, files, groupOf, groups) {
-  const chosen = groups.map((g) => selects(req, g));
-  if (!chosen.includes(true)) return { selected: [], representatives: [] };
-  const selected = [];
-  const hit = new Uint8Array(groups.length);
-  for (let i = 0; i < files.length; i++) {
-    const g = groupOf[i];
-    if (!chosen[g] || req.paths && !anyGlobMatches(req.paths, files[i].path)) continue;
-    selected.push(files[i]);
-    hit[g] = 1;
-  }
-  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
-}
-function directMemberships(policy, key, via, now) {
-  return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
-}
-function uniqueLogins(list) {
-  return [...new Set(list.map((l) => l.toLowerCase()))];
-}
-function selects(req, g) {
-  const f = g.file;
-  if (req.categories && !req.categories.some((c) => f.categories.includes(c))) return false;
-  if (req.environments && !req.environments.some((e) => f.environments.includes(e))) return false;
-  if (req.minLevel !== void 0 && f.level < req.minLevel) return false;
-  if (req.when && !holds(req.when, g.cond)) return false;
-  return true;
-}
-var pools = /* @__PURE__ */ new WeakMap();
-function sharedCandidatePool(policy, ctx, build2) {
-  const day = todayUtc(ctx.now);
-  const teams = [];
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
-  const kept = pools.get(policy);
-  if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
-  const pool = build2();
-  pools.set(policy, { day, teams, pool });
-  return pool;
-}
-function candidatePool(policy, ctx, memberships, teamMemberships) {
-  const logins2 = /* @__PURE__ */ new Set();
-  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins2.add(key.slice(5));
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) {
-    for (const m of members) if (logins2.size < MAX_CANDIDATE_LOGINS) logins2.add(m);
-  }
-  const teams = [];
-  for (const key of policy.directRoles.keys())
-    if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
-  return {
-    logins: [...logins2].map((login) => ({ login, display: policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login, memberships: memberships(login) })),
-    teams
-  };
-}
-function candidates(pool, eligibleFor, excluded) {
-  const out = /* @__PURE__ */ new Set();
-  for (const { login, display, memberships } of pool.logins) if (!excluded(login) && eligibleFor(memberships)) out.add(display);
-  for (const team of pool.teams) if (eligibleFor(team.memberships)) out.add(team.name);
-  const list = [...out].sort((a, b) => a.localeCompare(b));
-  if (eligibleFor([])) list.push("*");
-  return list;
-}
-var MembershipInterner = class {
-  ids = /* @__PURE__ */ new Map();
-  lists = /* @__PURE__ */ new Map();
-  intern(list) {
-    const key = list.map((m) => this.idOf(m.member)).join(",");
-    const known = this.lists.get(key);
-    if (known) return known;
-    this.lists.set(key, list);
-    return list;
-  }
-  idOf(member) {
-    let id = this.ids.get(member);
-    if (id === void 0) this.ids.set(member, id = this.ids.size);
-    return id;
-  }
-};
-function titleFor(c, reqs, violations, blocking, errors) {
-  if (errors.length > 0) return "Could not fully evaluate this change";
-  if (violations.length > 0) return `${violations.length} permission violation${violations.length === 1 ? "" : "s"}`;
-  if (blocking.length > 0) return `Changes requested by ${blocking.map((b) => b.user).join(", ")}`;
-  if (c === "success") return reqs.length === 0 ? "No approvals required" : "All requirements met";
-  const missing = reqs.filter((r) => !r.satisfied);
-  return `Waiting for approval: ${missing.length} of ${reqs.length} requirement${reqs.length === 1 ? "" : "s"} not met`;
-}
-
-// src/core/policy/lint.ts
-var MEMBERSHIP_FINDINGS = /* @__PURE__ */ new Set(["min-members", "recommended-members", "expired-member"]);
-function lintPolicy(policy, locate, now) {
-  const out = [];
-  const at = (severity, code2, path, message2, onKey = false) => {
-    const pos = locate(path, onKey);
-    out.push({ severity, code: code2, message: message2, file: pos.file ?? policy.file, line: pos.line, col: pos.col });
-  };
-  const today = todayUtc(now);
-  for (const role of policy.roles.values()) {
-    const live = role.members.filter((m) => !isExpired(m, now));
-    for (const m of role.members) {
-      if (isExpired(m, now))
-        at(
-          "warning",
-          "expired-member",
-          [...m.origin.path, "expires"],
-          `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`
-        );
-    }
-    if (role.minMembers !== void 0 && live.length < role.minMembers) {
-      at(
-        "error",
-        "min-members",
-        ["roles", role.name, "min_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`
-      );
-    }
-    if (role.recommendedMembers !== void 0 && live.length < role.recommendedMembers) {
-      at(
-        "warning",
-        "recommended-members",
-        ["roles", role.name, "recommended_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`
-      );
-    }
-    lintShadowedGrants(policy, role, at);
-  }
-  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
-  if (policy.review) {
-    const due = /* @__PURE__ */ new Date(`${policy.review.lastReviewed}T00:00:00Z`);
-    due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
-    const dueDay = due.toISOString().slice(0, 10);
-    if (dueDay < today)
-      at(
-        "warning",
-        "review-overdue",
-        ["review", "last_reviewed"],
-        `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`
-      );
-  }
-  if (!policyCouldBeSelected(policy)) {
-    at(
-      "warning",
-      "no-policy-requirement",
-      policy.requirements.length > 0 ? ["require"] : [],
-      "no requirement covers the policy file: a change to it needs one approval from a repository admin",
-      policy.requirements.length > 0
-    );
-  }
-  return out;
-}
-function coversCategory(rule, category) {
-  return rule.category === "*" || rule.category === category;
-}
-function lintShadowedGrants(policy, role, at) {
-  const closure = role.closure.map((r) => policy.roles.get(r));
-  const denies = closure.flatMap((r) => r.denies).filter((d) => !d.when && d.level === 0);
-  if (denies.length === 0) return;
-  for (const g of closure.flatMap((r) => r.grants)) {
-    const d = denies.find((x) => x.action === g.action && (x.category === "*" || x.category === g.category));
-    if (!d) continue;
-    const where = g.role === role.name ? g.origin.path : ["roles", role.name, "inherits"];
-    const through = g.role === role.name ? "" : ` (inherited from ${g.role})`;
-    at(
-      "warning",
-      "shadowed-grant",
-      where,
-      `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`
-    );
-  }
-}
-function principals(policy, now) {
-  const out = [];
-  for (const entries of policy.directRoles.values()) {
-    const live = entries.filter((m) => !isExpired(m, now));
-    if (live.length > 0) out.push({ display: live[0].display, entries: live });
-  }
-  return out;
-}
-function rolesAt(policy, p, place) {
-  const roles = /* @__PURE__ */ new Set();
-  for (const m of p.entries) {
-    if (m.environments) {
-      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments.includes(e.name)))
-        continue;
-    }
-    for (const r of policy.roles.get(m.role).closure) roles.add(r);
-  }
-  return roles;
-}
-function mayApprove(policy, roles, category, level) {
-  const held = [...roles].map((r) => policy.roles.get(r));
-  const enforced = policy.enforced.get("approve");
-  const isEnforced2 = enforced !== void 0 && (enforced.has("*") || enforced.has(category));
-  if (isEnforced2 && !held.some((r) => r.grants.some((g) => g.action === "approve" && coversCategory(g, category) && level <= g.level))) return false;
-  return !held.some((r) => r.denies.some((d) => d.action === "approve" && coversCategory(d, category) && level >= d.level && !d.when));
-}
-function selectablePlaces(policy, req) {
-  let places;
-  if (req.environments) places = policy.environments.filter((e) => req.environments.includes(e.name)).map((e) => ({ level: e.level, environment: e }));
-  else places = [{ level: 0 }, ...[...new Set(policy.environments.map((e) => e.level))].map((level) => ({ level }))];
-  if (req.minLevel !== void 0) places = places.filter((p) => p.level >= req.minLevel);
-  return places;
-}
-function lintRequirement(policy, req, now, at) {
-  const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
-  const people = principals(policy, now);
-  const enforced = policy.enforced.get("approve");
-  let fewest;
-  for (const category of categories) {
-    const open2 = !req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)));
-    for (const place of selectablePlaces(policy, req)) {
-      const level = place.level;
-      const count = open2 ? Infinity : people.filter((p) => {
-        const roles = rolesAt(policy, p, place);
-        return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, level);
-      }).length;
-      if (count === 0) {
-        const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
-        at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
-        return;
-      }
-      if (!fewest || count < fewest.count) fewest = { count, category, level };
-    }
-  }
-  if (fewest && fewest.count < req.approvals) {
-    at(
-      "warning",
-      "few-approvers",
-      [...req.origin.path, "approvals"],
-      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
-    );
-  }
-}
+// src/core/policy/types.ts
+var BUILTIN_CATEGORIES = ["policy", "other"];
+var CORE_ACTIONS = ["author", "approve", "merge"];
+var KNOWN_ACTIONS = [...CORE_ACTIONS, "deploy"];
 
 // src/core/matrix.ts
 function actionsOf(policy) {
@@ -39971,8 +39310,8 @@ function entriesOf(policy, principal, teams, now) {
   const direct = policy.directRoles.get(principal) ?? [];
   const viaTeams = [];
   if (principal.startsWith("user:") && teams) {
-    const login = principal.slice(5);
-    for (const [team, members] of teams.members) if (members.has(login)) viaTeams.push(...policy.directRoles.get(`team:${team}`) ?? []);
+    const login2 = principal.slice(5);
+    for (const [team, members] of teams.members) if (members.has(login2)) viaTeams.push(...policy.directRoles.get(`team:${team}`) ?? []);
   }
   return [...direct, ...viaTeams].filter((m) => !isExpired(m, now));
 }
@@ -39999,7 +39338,7 @@ function access2(policy, entries, action, category, level) {
 function principalsOf(policies, teams) {
   const keys = /* @__PURE__ */ new Set();
   for (const p of policies) for (const k of p.directRoles.keys()) keys.add(k);
-  if (teams) for (const members of teams.members.values()) for (const login of members) keys.add(`user:${login}`);
+  if (teams) for (const members of teams.members.values()) for (const login2 of members) keys.add(`user:${login2}`);
   return [...keys].sort();
 }
 function displayOf(key) {
@@ -40041,18 +39380,985 @@ function describeChange(c) {
   return `${c.principal} ${verb} ${c.action} on ${c.category} at ${levelText(c.levels)}`;
 }
 
-// src/core/policy-change.ts
-function applyPolicyChange(result, base, proposed, now, teams) {
-  const findings = proposed.diagnostics.map(formatDiagnostic);
-  const blocking = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
-  const diff = proposed.policy ? diffPolicies(base, proposed.policy, now, teams).map(describeChange) : [];
-  if (blocking.length === 0 && proposed.policy) return { result, report: { diff, findings } };
-  const errors = [...result.errors, ...blocking.map((d) => `the proposed policy is invalid: ${formatDiagnostic(d)}`)];
-  if (blocking.length === 0) errors.push("the proposed policy could not be loaded");
+// src/core/policy-changes.ts
+var MAX_EXAMPLES = 5;
+var sources = (globs) => (globs ?? []).map((g) => g.source);
+var missingFrom = (a, b) => a.filter((x) => !b.includes(x));
+var quoted = (list) => list.map((x) => `\`${x}\``).join(", ");
+function examples(paths) {
+  const shown = paths.slice(0, MAX_EXAMPLES).map((p) => `\`${p}\``);
+  return paths.length > MAX_EXAMPLES ? `${shown.join(", ")} and ${paths.length - MAX_EXAMPLES} more` : shown.join(", ");
+}
+function combined(effects) {
+  return effects.every((e) => e === effects[0]) ? effects[0] : "reshapes";
+}
+function guards(policy, category) {
+  if (policy.requirements.some((r) => r.categories?.includes(category))) return true;
+  for (const role of policy.roles.values()) for (const rule of [...role.grants, ...role.denies]) if (rule.category === category) return true;
+  return false;
+}
+function environmentGuards(policy, environment) {
+  return policy.requirements.some((r) => r.environments?.includes(environment) || r.minLevel !== void 0) || [...policy.roles.values()].some((r) => r.denies.some((d) => d.level > 0) || r.grants.some((g) => g.level < 5));
+}
+function placesOf(policy, paths, branch, what) {
+  const classifier = classifierFor(policy);
+  const envs = classifier.branchEnvironments(branch);
+  return new Map(paths.map((p) => [p, classifier.classifyPath(p, envs)[what]]));
+}
+function moves(before, after, name) {
+  const leaving = [];
+  const entering = [];
+  for (const [path, was] of before) {
+    const now = after.get(path) ?? [];
+    if (was.includes(name) && !now.includes(name)) leaving.push(path);
+    if (!was.includes(name) && now.includes(name)) entering.push(path);
+  }
+  return { leaving, entering };
+}
+function effectOfMoves(leaving, entering, removedGlobs, addedGlobs, guarded) {
+  if (!guarded) return "reshapes";
+  const out = leaving > 0 || leaving === 0 && entering === 0 && removedGlobs > 0;
+  const into = entering > 0 || leaving === 0 && entering === 0 && addedGlobs > 0;
+  return out && into ? "reshapes" : out ? "weakens" : into ? "strengthens" : "reshapes";
+}
+function categoryChanges(before, after, paths, branch) {
+  const out = [];
+  const was = placesOf(before, paths, branch, "categories");
+  const now = placesOf(after, paths, branch, "categories");
+  const names = [.../* @__PURE__ */ new Set([...before.categories.map((c) => c.name), ...after.categories.map((c) => c.name)])];
+  for (const name of names) {
+    const b = before.categories.find((c) => c.name === name);
+    const a = after.categories.find((c) => c.name === name);
+    const removed = missingFrom(sources(b?.globs), sources(a?.globs));
+    const added = missingFrom(sources(a?.globs), sources(b?.globs));
+    if (b && a && removed.length === 0 && added.length === 0) continue;
+    const { leaving, entering } = moves(was, now, name);
+    const guarded = guards(before, name) || guards(after, name);
+    const parts = [];
+    if (!a) parts.push("removed");
+    else if (!b) parts.push("added");
+    if (a && b && removed.length > 0) parts.push(`globs removed: ${quoted(removed)}`);
+    if (a && b && added.length > 0) parts.push(`globs added: ${quoted(added)}`);
+    if (leaving.length > 0) parts.push(`${examples(leaving)} ${leaving.length === 1 ? "leaves" : "leave"} ${name}`);
+    if (entering.length > 0) parts.push(`${examples(entering)} ${entering.length === 1 ? "enters" : "enter"} ${name}`);
+    const effect = !a ? guarded ? "weakens" : "reshapes" : effectOfMoves(leaving.length, entering.length, removed.length, added.length, guarded);
+    out.push({ kind: "category", name, effect, detail: parts.join("; ") });
+  }
+  return out;
+}
+function environmentChanges(before, after, paths, branch) {
+  const out = [];
+  const was = placesOf(before, paths, branch, "environments");
+  const now = placesOf(after, paths, branch, "environments");
+  const names = [.../* @__PURE__ */ new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
+  for (const name of names) {
+    const b = before.environments.find((e) => e.name === name);
+    const a = after.environments.find((e) => e.name === name);
+    const guarded = environmentGuards(before, name) || environmentGuards(after, name);
+    if (!a || !b) {
+      out.push({
+        kind: "environment",
+        name,
+        effect: guarded ? a ? "strengthens" : "weakens" : "reshapes",
+        detail: a ? `added at level ${a.level}` : `removed (was level ${b.level})`
+      });
+      continue;
+    }
+    const effects = [];
+    const parts = [];
+    if (a.level !== b.level) {
+      parts.push(`level ${b.level} \u2192 ${a.level}`);
+      effects.push(a.level < b.level ? "weakens" : "strengthens");
+    }
+    const removed = [...missingFrom(sources(b.paths), sources(a.paths)), ...missingFrom(sources(b.branches), sources(a.branches)).map((x) => `branch ${x}`)];
+    const added = [...missingFrom(sources(a.paths), sources(b.paths)), ...missingFrom(sources(a.branches), sources(b.branches)).map((x) => `branch ${x}`)];
+    if (removed.length > 0) parts.push(`globs removed: ${quoted(removed)}`);
+    if (added.length > 0) parts.push(`globs added: ${quoted(added)}`);
+    if (removed.length > 0 || added.length > 0) {
+      const { leaving, entering } = moves(was, now, name);
+      if (leaving.length > 0) parts.push(`${examples(leaving)} ${leaving.length === 1 ? "leaves" : "leave"} ${name}`);
+      if (entering.length > 0) parts.push(`${examples(entering)} ${entering.length === 1 ? "enters" : "enter"} ${name}`);
+      effects.push(effectOfMoves(leaving.length, entering.length, removed.length, added.length, guarded));
+    }
+    if (parts.length > 0) out.push({ kind: "environment", name, effect: combined(effects), detail: parts.join("; ") });
+  }
+  return out;
+}
+function requirementChanges(before, after) {
+  const out = [];
+  const afterByName = new Map(after.requirements.map((r) => [r.name, r]));
+  const beforeNames = new Set(before.requirements.map((r) => r.name));
+  for (const b of before.requirements) {
+    const a = afterByName.get(b.name);
+    if (!a) {
+      out.push({ kind: "requirement", name: b.name, effect: "weakens", detail: "removed" });
+      continue;
+    }
+    out.push(...compareRequirement(b, a));
+  }
+  for (const a of after.requirements) {
+    if (!beforeNames.has(a.name))
+      out.push({ kind: "requirement", name: a.name, effect: "strengthens", detail: `added (${a.approvals} approval${a.approvals === 1 ? "" : "s"})` });
+  }
+  return out;
+}
+function selectorChange(label, before, after) {
+  const b = before ?? [];
+  const a = after ?? [];
+  if (before === void 0 && after === void 0) return void 0;
+  if (before === void 0) return { effect: "weakens", detail: `now limited to ${label} ${quoted(a)}` };
+  if (after === void 0) return { effect: "strengthens", detail: `no longer limited to ${label} ${quoted(b)}` };
+  const removed = missingFrom(b, a);
+  const added = missingFrom(a, b);
+  if (removed.length === 0 && added.length === 0) return void 0;
+  const detail = [removed.length ? `${label} removed: ${quoted(removed)}` : "", added.length ? `${label} added: ${quoted(added)}` : ""].filter(Boolean).join("; ");
+  return { effect: removed.length && added.length ? "reshapes" : removed.length ? "weakens" : "strengthens", detail };
+}
+function compareRequirement(b, a) {
+  const out = [];
+  const add = (effect, detail) => out.push({ kind: "requirement", name: a.name, effect, detail });
+  for (const [label, x, y] of [
+    ["categories", b.categories, a.categories],
+    ["environments", b.environments, a.environments],
+    ["paths", b.paths && sources(b.paths), a.paths && sources(a.paths)]
+  ]) {
+    const c = selectorChange(label, x, y);
+    if (c) add(c.effect, c.detail);
+  }
+  if (a.minLevel !== b.minLevel)
+    add((a.minLevel ?? 0) > (b.minLevel ?? 0) ? "weakens" : "strengthens", `min_level ${b.minLevel ?? "none"} \u2192 ${a.minLevel ?? "none"}`);
+  if (a.approvals !== b.approvals) add(a.approvals > b.approvals ? "strengthens" : "weakens", `approvals ${b.approvals} \u2192 ${a.approvals}`);
+  if (b.roles || a.roles) {
+    const removed = missingFrom(b.roles ?? [], a.roles ?? []);
+    const added = missingFrom(a.roles ?? [], b.roles ?? []);
+    if (!b.roles) add("strengthens", `now only ${quoted(a.roles)} may approve`);
+    else if (!a.roles) add("weakens", `no longer limited to the roles ${quoted(b.roles)}`);
+    else if (removed.length || added.length) {
+      const detail = [removed.length ? `roles removed: ${quoted(removed)}` : "", added.length ? `roles added: ${quoted(added)}` : ""].filter(Boolean).join("; ");
+      add(removed.length && added.length ? "reshapes" : added.length ? "weakens" : "strengthens", detail);
+    }
+  }
+  if ((a.whenText ?? "") !== (b.whenText ?? "")) {
+    if (!b.whenText) add("weakens", `now applies only when ${a.whenText}`);
+    else if (!a.whenText) add("strengthens", `no longer conditional (was: when ${b.whenText})`);
+    else add("reshapes", `condition changed: when ${b.whenText} \u2192 when ${a.whenText}`);
+  }
+  if (Boolean(a.exclusive) !== Boolean(b.exclusive)) add(a.exclusive ? "strengthens" : "weakens", a.exclusive ? "now exclusive" : "no longer exclusive");
+  return out;
+}
+var STALE_ORDER = ["dismiss", "unless_changed", "keep"];
+function optionChanges(before, after) {
+  const out = [];
+  if (before.staleApprovals !== after.staleApprovals) {
+    const looser = STALE_ORDER.indexOf(after.staleApprovals) > STALE_ORDER.indexOf(before.staleApprovals);
+    out.push({
+      kind: "option",
+      name: "stale_approvals",
+      effect: looser ? "weakens" : "strengthens",
+      detail: `${before.staleApprovals} \u2192 ${after.staleApprovals}`
+    });
+  }
+  for (const [name, key, looserWhenTrue] of [
+    ["author_can_approve", "authorCanApprove", true],
+    ["committers_can_approve", "committersCanApprove", true],
+    ["check_commit_authors", "checkCommitAuthors", false]
+  ]) {
+    if (before[key] === after[key]) continue;
+    out.push({ kind: "option", name, effect: after[key] === looserWhenTrue ? "weakens" : "strengthens", detail: `${before[key]} \u2192 ${after[key]}` });
+  }
+  return out;
+}
+function listChange(kind, name, before, after, what) {
+  const removed = missingFrom(before, after);
+  const added = missingFrom(after, before);
+  if (removed.length === 0 && added.length === 0) return [];
+  const detail = [removed.length ? `${what} removed: ${quoted(removed)}` : "", added.length ? `${what} added: ${quoted(added)}` : ""].filter(Boolean).join("; ");
+  return [{ kind, name, effect: removed.length && added.length ? "reshapes" : removed.length ? "weakens" : "strengthens", detail }];
+}
+function policyChanges(before, after, paths = [], branch = "main") {
+  const examplePaths = [...new Set(paths)];
+  return [
+    ...categoryChanges(before, after, examplePaths, branch),
+    ...environmentChanges(before, after, examplePaths, branch),
+    ...requirementChanges(before, after),
+    ...optionChanges(before.options, after.options),
+    ...listChange("notify", "violations", before.notifyViolations, after.notifyViolations, "roles"),
+    ...listChange("locked", "locked", before.locked, after.locked, "keys"),
+    ...before.extends !== after.extends ? [{ kind: "extends", name: "extends", effect: "reshapes", detail: `${before.extends ?? "nothing"} \u2192 ${after.extends ?? "nothing"}` }] : []
+  ];
+}
+function describePolicyChange(c) {
+  return `${c.effect === "weakens" ? "weakens" : c.effect === "strengthens" ? "strengthens" : "reshapes"}: ${c.kind} ${c.name}: ${c.detail}`;
+}
+
+// src/core/render/escape.ts
+function cell(text) {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function code(text) {
+  return "`" + text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ") + "`";
+}
+function shortList(items, max, fmt = (s) => s) {
+  if (items.length === 0) return "\u2014";
+  const shown = items.slice(0, max).map(fmt).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+// src/core/render/matrix.ts
+var NOT_ENFORCED = "not enforced: anyone may, unless denied";
+function matrixMarkdown(m) {
+  const out = [];
+  for (const block of m.blocks) {
+    out.push(`#### ${cell(block.category)}`, "");
+    out.push(`| Action | ${m.roles.map(cell).join(" | ")} |`);
+    out.push(`|---|${m.roles.map(() => "---").join("|")}|`);
+    for (const row of block.rows) {
+      const name = row.enforced ? row.action : `${row.action} (${NOT_ENFORCED})`;
+      out.push(`| ${cell(name)} | ${row.cells.map(cell).join(" | ")} |`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+// src/core/render/check.ts
+var SUMMARY_LIMIT = 6e4;
+var ICON = { success: "\u2705", action_required: "\u23F3", failure: "\u274C", neutral: "\u2796" };
+function groupFiles(result) {
+  const needs = /* @__PURE__ */ new Map();
+  for (const r of result.requirements) for (const p of r.selected) needs.set(p, [...needs.get(p) ?? [], r.name]);
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of result.files) {
+    const category = f.categories.join(" + ");
+    const key = `${category}\0${f.level}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { category, level: f.level, files: [], needs: [] });
+    g.files.push(f);
+    for (const n of needs.get(f.path) ?? []) if (!g.needs.includes(n)) g.needs.push(n);
+  }
+  return [...groups.values()].sort((a, b) => b.level - a.level || a.category.localeCompare(b.category));
+}
+function fileLabel(f) {
+  if (f.renamedTo) return `${code(f.path)} (renamed to ${code(f.renamedTo)})`;
+  if (f.previousPath) return `${code(f.path)} (renamed from ${code(f.previousPath)})`;
+  return f.status === "removed" ? `${code(f.path)} (deleted)` : code(f.path);
+}
+function requirementsSection(result, maxPeople) {
+  if (result.requirements.length === 0) return ["No requirement applies to this change."];
+  const out = ["| | Requirement | Files | Approvals | Approved by | Can approve |", "|---|---|---|---|---|---|"];
+  for (const r of result.requirements) {
+    const can = r.eligible.map((e) => e === "*" ? "anyone with write access" : e);
+    out.push(
+      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
+    );
+  }
+  return out;
+}
+function filesSection(result, perGroup) {
+  const out = ["| Category | Level | Files | Needs |", "|---|---|---|---|"];
+  for (const g of groupFiles(result)) {
+    const shown = g.files.slice(0, perGroup).map(fileLabel).join("<br>");
+    const more = g.files.length > perGroup ? `<br>\u2026 and ${g.files.length - perGroup} more` : "";
+    out.push(`| ${cell(g.category)} | ${g.level} | ${shown}${more} | ${cell(g.needs.join("; ") || "nothing")} |`);
+  }
+  return out;
+}
+var matrixBlocks = /* @__PURE__ */ new WeakMap();
+function touchedMatrix(policy, categories) {
+  let blocks = matrixBlocks.get(policy);
+  if (!blocks) matrixBlocks.set(policy, blocks = /* @__PURE__ */ new Map());
+  return categoriesOf(policy).filter((category) => categories.includes(category)).map((category) => {
+    let text = blocks.get(category);
+    if (text === void 0) blocks.set(category, text = matrixMarkdown(buildMatrix(policy, [category])));
+    return text;
+  }).join("\n");
+}
+function bullets(items, max) {
+  const out = items.slice(0, max).map((i) => `- ${cell(i)}`);
+  if (items.length > max) out.push(`- \u2026 and ${items.length - max} more`);
+  return out;
+}
+function header(v, fileCount) {
+  const meta = [`**Conclusion:** \`${v.conclusion}\``];
+  if (v.source) meta.push(`policy ${code(v.source.file)}${v.source.fromOrg ? " (organisation default)" : ""}`);
+  if (v.targetBranch) meta.push(`target ${code(v.targetBranch)}`);
+  if (v.kind !== "merge-group") meta.push(`${fileCount} changed path${fileCount === 1 ? "" : "s"}`);
+  return [`## ${ICON[v.conclusion]} rolegate: ${cell(v.title)}`, "", meta.join(" \xB7 "), ""];
+}
+function errorsSection(v, max) {
+  if (v.errors.length === 0) return [];
+  return ["### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "", ...bullets(v.errors, max), ""];
+}
+function evaluationSections(result, policy, limits) {
+  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), ""];
+  if (result.violations.length > 0) {
+    lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
+    for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
+    if (result.violations.length > limits.maxRows) lines.push(`| \u2026 | | | and ${result.violations.length - limits.maxRows} more |`);
+    lines.push("");
+  }
+  if (result.blocking.length > 0) {
+    lines.push("### Blocking reviews", "");
+    for (const b of result.blocking) lines.push(`- ${cell(b.reason)}: dismiss or replace the review to continue`);
+    lines.push("");
+  }
+  lines.push("### Changed files", "", ...filesSection(result, limits.perGroup), "");
+  if (policy && result.touchedCategories.length > 0) {
+    lines.push("### Permission matrix for the touched categories", "", touchedMatrix(policy, result.touchedCategories));
+  }
+  return lines;
+}
+var EFFECT_ICON = { weakens: "\u{1F53B}", strengthens: "\u{1F53A}", reshapes: "\u{1F500}" };
+function policyChangeSection(v, max) {
+  const report = v.policyChange;
+  if (!report) return [];
+  const lines = ["### This pull request changes the policy", ""];
+  if (v.kind === "evaluated") lines.push("It is judged by the policy on the base branch. Under the proposed policy:", "");
+  if (report.removed) lines.push("- \u{1F53B} it removes the policy file: once merged, nothing is enforced");
+  const weakening = report.changes.filter((c) => c.effect === "weakens").length;
+  if (weakening > 0) lines.push(`- **${weakening} change${weakening === 1 ? " weakens" : "s weaken"} protection** (marked \u{1F53B})`);
+  for (const c of report.changes.slice(0, max)) lines.push(`- ${EFFECT_ICON[c.effect]} ${cell(describePolicyChange(c))}`);
+  if (report.changes.length > max) lines.push(`- \u2026 and ${report.changes.length - max} more policy changes`);
+  const permissions = report.permissions.map(describeChange);
+  if (permissions.length === 0 && report.changes.length === 0 && !report.removed && v.kind === "evaluated") lines.push("- no permission changes");
+  lines.push(...bullets(permissions, max));
+  for (const f of report.findings.slice(0, max)) lines.push(`- lint: ${cell(formatDiagnostic(f))}`);
+  lines.push("");
+  return lines;
+}
+function testsSection(v, max) {
+  const t = v.tests;
+  if (!t || t.failures.length === 0 && t.diagnostics.length === 0) return [];
+  const lines = ["### Policy tests", "", `${t.passed} passed, ${t.failures.length} failed (${code(t.file)})`, ""];
+  for (const d of t.diagnostics) lines.push(`- ${cell(formatDiagnostic(d))}`);
+  for (const f of t.failures.slice(0, max)) lines.push(`- \u274C ${cell(f.name)}: ${cell(f.diff.join("; "))}`);
+  lines.push("");
+  return lines;
+}
+function mergeGroupSection(v) {
+  const rows = (v.members ?? []).map((m) => `| #${m.number} | \`${m.verdict.conclusion}\` | ${cell(m.verdict.title)} |`);
+  if (rows.length === 0) return [];
+  return ["Each pull request in the group must pass on its own.", "", "| Pull request | Conclusion | Why |", "|---|---|---|", ...rows, ""];
+}
+function build(v, limits) {
+  const lines = header(v, v.files.length);
+  lines.push(...errorsSection(v, limits.maxRows));
+  if (v.kind === "invalid-policy") {
+    lines.push(`The policy ${v.source ? code(v.source.file) : ""} has errors, so no change can be judged until it is fixed:`, "");
+    lines.push(...bullets(v.diagnostics.map(formatDiagnostic), limits.maxRows), "");
+  }
+  if (v.kind === "merge-group") lines.push(...mergeGroupSection(v));
+  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits));
+  lines.push(...policyChangeSection(v, limits.maxRows), ...testsSection(v, limits.maxRows));
+  if (v.notes.length > 0) lines.push(...v.notes, "");
+  if (v.warnings.length > 0) lines.push("### Warnings", "", ...bullets(v.warnings, limits.maxRows), "");
+  return lines.join("\n");
+}
+function verdictMarkdown(v) {
+  const attempts = [
+    { perGroup: 20, maxPeople: 20, maxRows: 100 },
+    { perGroup: 5, maxPeople: 10, maxRows: 30 },
+    { perGroup: 1, maxPeople: 5, maxRows: 10 },
+    { perGroup: 0, maxPeople: 3, maxRows: 5 }
+  ];
+  let text = "";
+  for (const limits of attempts) {
+    text = build(v, limits);
+    if (text.length <= SUMMARY_LIMIT) return text;
+  }
+  return text.slice(0, SUMMARY_LIMIT - 80) + "\n\n\u2026 (truncated to fit GitHub's check-run limit; run `rolegate check` for everything)";
+}
+
+// src/core/render/result.ts
+function fileJson(f) {
   return {
-    result: { ...result, conclusion: "failure", title: "The proposed policy is invalid", errors },
-    report: { diff, findings }
+    path: f.path,
+    status: f.status,
+    categories: f.categories,
+    level: f.level,
+    environments: f.environments,
+    ...f.previousPath !== void 0 ? { previous_path: f.previousPath } : {},
+    ...f.renamedTo !== void 0 ? { renamed_to: f.renamedTo } : {}
   };
+}
+function requirementJson(r) {
+  return {
+    name: r.name,
+    satisfied: r.satisfied,
+    approvals: r.approvals,
+    eligible: r.eligible,
+    approved_by: r.approvedBy,
+    files: r.selected,
+    builtin: r.builtin,
+    ...r.roles ? { roles: r.roles } : {}
+  };
+}
+function verdictJson(v) {
+  const r = v.result;
+  return {
+    conclusion: v.conclusion,
+    title: v.title,
+    kind: v.kind,
+    ...v.source ? {
+      policy: {
+        file: v.source.file,
+        ...v.source.revision ? { revision: v.source.revision } : {},
+        ...v.source.sha ? { sha: v.source.sha } : {},
+        from_organisation: v.source.fromOrg
+      }
+    } : {},
+    ...v.targetBranch ? { target_branch: v.targetBranch } : {},
+    files: v.files.map(fileJson),
+    requirements: (r?.requirements ?? []).map(requirementJson),
+    violations: r?.violations ?? [],
+    blocking_reviews: r?.blocking ?? [],
+    errors: v.errors,
+    warnings: v.warnings,
+    ...v.notes.length > 0 ? { notes: v.notes } : {},
+    ...v.kind === "invalid-policy" ? { diagnostics: v.diagnostics } : {},
+    ...v.policyChange ? {
+      policy_change: {
+        removed: v.policyChange.removed,
+        invalid: v.policyChange.invalid,
+        permissions: v.policyChange.permissions.map((c) => ({ ...c, summary: describeChange(c) })),
+        changes: v.policyChange.changes,
+        findings: v.policyChange.findings
+      }
+    } : {},
+    ...v.tests ? { tests: v.tests } : {},
+    ...v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {}
+  };
+}
+
+// src/core/verdict.ts
+var NEUTRAL_NOTE = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
+function concludeVerdict(v) {
+  if (v.errors.length > 0) return "failure";
+  switch (v.kind) {
+    case "no-policy":
+      return "neutral";
+    case "invalid-policy":
+    case "not-evaluated":
+      return "failure";
+    case "merge-group": {
+      const list = (v.members ?? []).map((m) => m.verdict.conclusion);
+      if (list.length === 0 || list.some((c) => c !== "success" && c !== "neutral")) return "failure";
+      return list.every((c) => c === "neutral") ? "neutral" : "success";
+    }
+    case "evaluated":
+      return v.result.conclusion;
+  }
+}
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function titleOf(v, conclusion) {
+  if (v.kind === "merge-group") {
+    const n = v.members?.length ?? 0;
+    if (n === 0) return "Could not tell which pull requests are in the merge group";
+    if (conclusion === "neutral") return `No rolegate policy for the ${plural(n, "pull request")} in the merge group`;
+    return conclusion === "success" ? `All ${plural(n, "pull request")} in the merge group pass` : "A pull request in the merge group does not pass";
+  }
+  if (v.kind === "invalid-policy") return "The policy that judges this change is invalid";
+  if (v.kind === "not-evaluated") return "rolegate could not evaluate this change";
+  if (v.policyChange?.invalid) return "The proposed policy is invalid";
+  if (v.tests && (v.tests.failures.length > 0 || v.tests.diagnostics.length > 0)) return "Policy tests fail";
+  if (v.kind === "no-policy") {
+    if (conclusion === "failure") return "Could not fully evaluate this change";
+    return v.policyChange ? "No policy yet; the proposed policy is valid" : "No rolegate policy";
+  }
+  if (v.errors.length > 0) return "Could not fully evaluate this change";
+  return v.result.title;
+}
+function verdictOf(parts) {
+  const conclusion = concludeVerdict(parts);
+  return { ...parts, conclusion, title: titleOf(parts, conclusion) };
+}
+function failedVerdict(why, headSha, files = []) {
+  return verdictOf({ kind: "not-evaluated", headSha, diagnostics: [], files, errors: [why], warnings: [], notes: [] });
+}
+function combineVerdicts(members, headSha, problem) {
+  const errors = problem !== void 0 ? [problem] : members.length === 0 ? ["the pull requests in this merge group could not be identified"] : [];
+  return verdictOf({ kind: "merge-group", headSha, diagnostics: [], files: [], errors, warnings: [], notes: [], members });
+}
+
+// src/github/api.ts
+function describeApiError(e) {
+  const err = e;
+  if (Array.isArray(err.errors) && err.errors.length > 0) return `GraphQL error: ${err.errors.map((x) => x.message).join("; ")}`;
+  const message2 = err.response?.data?.message ?? err.message ?? String(e);
+  return err.status ? `HTTP ${err.status}: ${message2}` : message2;
+}
+function statusOf(e) {
+  return e.status;
+}
+
+// src/github/checks.ts
+var ANNOTATIONS_PER_REQUEST = 50;
+var MAX_ANNOTATIONS = 500;
+function annotationsFor(result) {
+  if (!result) return [];
+  const annotatable = new Set(result.files.filter((f) => f.status !== "removed" && f.renamedTo === void 0).map((f) => f.path));
+  const findings = /* @__PURE__ */ new Map();
+  const add = (path, level, title, message2) => {
+    if (!annotatable.has(path)) return;
+    const list = findings.get(path);
+    if (list) list.push({ level, title, message: message2 });
+    else findings.set(path, [{ level, title, message: message2 }]);
+  };
+  for (const v of result.violations) add(v.path, "failure", `${v.user} may not ${v.action} this file`, v.reason);
+  for (const r of result.requirements) {
+    if (r.satisfied) continue;
+    const who = r.eligible.map((e) => e === "*" ? "anyone with write access" : e).slice(0, 10).join(", ") || "nobody";
+    for (const path of r.selected) add(path, "warning", `Needs approval: ${r.name}`, `${r.approvals.have}/${r.approvals.need} approvals. Can approve: ${who}`);
+  }
+  const out = [];
+  for (const [path, list] of findings) {
+    const first = list[0];
+    out.push({
+      path,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: list.some((f) => f.level === "failure") ? "failure" : "warning",
+      title: (list.length === 1 ? first.title : `${first.title} (and ${list.length - 1} more)`).slice(0, 255),
+      message: list.length === 1 ? first.message : list.map((f) => `${f.title}: ${f.message}`).join("\n")
+    });
+  }
+  return out.slice(0, MAX_ANNOTATIONS);
+}
+async function postCheckRun(api, repo, verdict, detailsUrl) {
+  if (!verdict.headSha) throw new Error("no head commit to post the check on");
+  const annotations = annotationsFor(verdict.result);
+  const summary2 = verdictMarkdown(verdict);
+  const output = (batch) => ({
+    title: verdict.title.slice(0, 250),
+    summary: summary2,
+    ...batch.length ? { annotations: batch } : {}
+  });
+  const created = await api.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    name: CHECK_NAME,
+    head_sha: verdict.headSha,
+    status: "completed",
+    conclusion: verdict.conclusion,
+    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+    ...detailsUrl ? { details_url: detailsUrl } : {},
+    output: output(annotations.slice(0, ANNOTATIONS_PER_REQUEST))
+  });
+  const id = created.data.id;
+  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+    await api.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner: repo.owner,
+      repo: repo.repo,
+      check_run_id: id,
+      output: output(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST))
+    });
+  }
+  return id;
+}
+
+// src/github/store.ts
+var MemoryStore = class {
+  values = /* @__PURE__ */ new Map();
+  async get(key) {
+    const e = this.values.get(key);
+    if (!e) return void 0;
+    if (e.expires <= Date.now()) {
+      this.values.delete(key);
+      return void 0;
+    }
+    return e.value;
+  }
+  async set(key, value, ttlMs) {
+    this.values.set(key, { value, expires: Date.now() + ttlMs });
+    if (this.values.size > 1e5) this.values.delete(this.values.keys().next().value);
+  }
+  async del(key) {
+    this.values.delete(key);
+  }
+  async acquire(key, token, ttlMs) {
+    if (await this.get(key) !== void 0) return false;
+    await this.set(key, token, ttlMs);
+    return true;
+  }
+  async release(key, token) {
+    if (await this.get(key) === token) this.values.delete(key);
+  }
+  async ping() {
+    return true;
+  }
+  async close() {
+  }
+};
+
+// src/github/directory.ts
+var DIRECTORY_TTL_MS = 5 * 60 * 1e3;
+var Directory = class {
+  constructor(store = new MemoryStore(), onLookup = () => {
+  }) {
+    this.store = store;
+    this.onLookup = onLookup;
+  }
+  store;
+  onLookup;
+  /**
+   * The last decoded value per key, reused while the stored text is the same: a warm evaluation
+   * reads every team of its policy, and decoding them anew each time was measurable under load.
+   * It also gives evaluation the same member sets for the same teams, which its caches key on.
+   */
+  decoded = /* @__PURE__ */ new Map();
+  decode(storeKey, text, build2 = (v) => v) {
+    const hit = this.decoded.get(storeKey);
+    if (hit && hit.text === text) return hit.value;
+    const value = build2(JSON.parse(text));
+    this.keepDecoded(storeKey, text, value);
+    return value;
+  }
+  keepDecoded(storeKey, text, value) {
+    this.decoded.delete(storeKey);
+    if (this.decoded.size >= 2e4) this.decoded.delete(this.decoded.keys().next().value);
+    this.decoded.set(storeKey, { text, value });
+  }
+  async cached(cache, key, fresh, build2) {
+    if (fresh) return void 0;
+    const storeKey = `${cache}:${key}`;
+    const text = await this.store.get(storeKey);
+    this.onLookup(cache, text !== void 0);
+    return text === void 0 ? void 0 : this.decode(storeKey, text, build2);
+  }
+  /** Stores `value`; `decodedAs` is what a later read decodes it to (the same object, for the caches keyed on it). */
+  remember(cache, key, value, decodedAs = value) {
+    const text = JSON.stringify(value);
+    this.keepDecoded(`${cache}:${key}`, text, decodedAs);
+    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
+  }
+  /** Members of every named team (lower-case `org/team`), each listed in full. */
+  async resolveTeams(api, installation, names, fresh = false) {
+    const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
+    for (const name of names) {
+      const key = `${installation}|${name}`;
+      const cached = await this.cached("team", key, fresh, (logins) => new Set(logins));
+      if (cached) {
+        data.members.set(name, cached);
+        continue;
+      }
+      const [org, slug] = name.split("/");
+      try {
+        const members = /* @__PURE__ */ new Set();
+        for (let page = 1; ; page++) {
+          const res = await api.request("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100, page });
+          for (const m of res.data) members.add(m.login.toLowerCase());
+          if (res.data.length < 100) break;
+        }
+        await this.remember("team", key, [...members], members);
+        data.members.set(name, members);
+      } catch (e) {
+        const status = statusOf(e);
+        const hint = status === 403 || status === 404 ? " (the team does not exist, or the app lacks the organization permission members:read)" : "";
+        data.errors.set(name, `${describeApiError(e)}${hint}`);
+      }
+    }
+    return data;
+  }
+  /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
+  async permission(api, repo, login2, fresh = false) {
+    const key = `${repo.owner}/${repo.repo}|${login2}`.toLowerCase();
+    const cached = await this.cached("permission", key, fresh);
+    if (cached) return cached;
+    try {
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.repo, username: login2 });
+      const permission = String(res.data.role_name ?? res.data.permission);
+      await this.remember("permission", key, permission);
+      return permission;
+    } catch (e) {
+      if (statusOf(e) === 404) {
+        await this.remember("permission", key, "none");
+        return "none";
+      }
+      throw e;
+    }
+  }
+  async hasWriteAccess(api, repo, login2, fresh = false) {
+    return ["admin", "maintain", "write"].includes(await this.permission(api, repo, login2, fresh));
+  }
+  /** Repository admins, for the built-in rule that a policy change nobody's requirement covers needs an admin. */
+  async repositoryAdmins(api, repo, fresh = false) {
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const cached = await this.cached("admins", key, fresh);
+    if (cached) return [...cached];
+    const admins = [];
+    for (let page = 1; ; page++) {
+      const res = await api.request("GET /repos/{owner}/{repo}/collaborators", {
+        owner: repo.owner,
+        repo: repo.repo,
+        permission: "admin",
+        per_page: 100,
+        page
+      });
+      for (const u of res.data) admins.push(u.login.toLowerCase());
+      if (res.data.length < 100) break;
+    }
+    await this.remember("admins", key, admins, [...admins]);
+    return admins;
+  }
+};
+
+// src/core/evaluate.ts
+var MAX_CANDIDATE_LOGINS = 200;
+var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
+function standings(reviews) {
+  const byUser = /* @__PURE__ */ new Map();
+  for (const r of reviews) {
+    if (r.state === "COMMENTED") continue;
+    const key = r.user.toLowerCase();
+    const list = byUser.get(key);
+    if (list) list.push(r);
+    else byUser.set(key, [r]);
+  }
+  const result = /* @__PURE__ */ new Map();
+  for (const [user, list] of byUser) {
+    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
+    const latest = list[list.length - 1];
+    const approvals = [];
+    for (let i = list.length - 1; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
+    result.set(user, { latest, approvals });
+  }
+  return result;
+}
+function rank(r) {
+  const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
+  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
+}
+function groupFiles2(files, classes, ctx) {
+  const indexOf = /* @__PURE__ */ new Map();
+  const groups = [];
+  const groupOf = new Uint32Array(files.length);
+  for (let i = 0; i < files.length; i++) {
+    const c = classes[i];
+    let g = indexOf.get(c);
+    if (g === void 0) {
+      indexOf.set(c, g = groups.length);
+      groups.push({ index: g, file: files[i], scopes: c.scopes, cond: conditionContext(ctx, files[i], c.scopes) });
+    }
+    groupOf[i] = g;
+  }
+  return { groups, groupOf };
+}
+function evaluate(policy, state, classifier = classifierFor(policy)) {
+  if (classifier.policy !== policy) classifier = classifierFor(policy);
+  const { files, classes } = classifier.classifyChange(state.files, state.targetBranch);
+  const ctx = judgeContext(policy, state);
+  const errors = [];
+  const warnings = [];
+  if (!state.filesComplete) errors.push("the list of changed files is incomplete, so the change cannot be fully judged");
+  for (const { team, why } of unresolvedTeams(policy, state.teams)) {
+    errors.push(`team @${team} could not be resolved (${why}); rolegate fails closed rather than guess its members`);
+  }
+  const sameMemberships = new MembershipInterner();
+  const membershipCache = /* @__PURE__ */ new Map();
+  const memberships = (user) => {
+    const key = user.toLowerCase();
+    let m = membershipCache.get(key);
+    if (!m) membershipCache.set(key, m = sameMemberships.intern(membershipsOf(user, ctx)));
+    return m;
+  };
+  const holdsAnyRole = (user) => memberships(user).length > 0;
+  const canWrite = (user) => state.writers === "all" || state.writers.has(user.toLowerCase()) || holdsAnyRole(user);
+  const { groups, groupOf } = groupFiles2(files, classes, ctx);
+  const rolesCache = /* @__PURE__ */ new Map();
+  const rolesIn = (ms, g) => {
+    let byGroup = rolesCache.get(ms);
+    if (!byGroup) rolesCache.set(ms, byGroup = []);
+    return byGroup[g.index] ??= heldRoleList(ms, g.file, policy, g.scopes);
+  };
+  const teamMembershipCache = /* @__PURE__ */ new Map();
+  const teamMemberships = (team) => {
+    let m = teamMembershipCache.get(team);
+    if (!m) teamMembershipCache.set(team, m = sameMemberships.intern(directMemberships(policy, `team:${team}`, `@${team}`, ctx.now)));
+    return m;
+  };
+  const allowedIn = (ms, action, g) => allows(rolesIn(ms, g), action, g.file, ctx, g.cond);
+  const violations = [];
+  const judgeAction = (user, action) => {
+    const ms = memberships(user);
+    const refusals = groups.map((g) => {
+      if (allowedIn(ms, action, g)) return void 0;
+      const d = decide(heldRoles(ms, g.file, policy, g.scopes), action, g.file, ctx, void 0, g.cond);
+      return refusalText(d.reasons, `no role allows ${action}`);
+    });
+    if (refusals.every((r) => r === void 0)) return;
+    files.forEach((f, i) => {
+      const reason2 = refusals[groupOf[i]];
+      if (reason2 !== void 0) violations.push({ action, user, path: f.path, reason: reason2 });
+    });
+  };
+  if (state.author) judgeAction(state.author, "author");
+  if (policy.options.checkCommitAuthors) {
+    for (const c of uniqueLogins(state.committers)) if (c !== state.author?.toLowerCase()) judgeAction(c, "author");
+  }
+  if (state.mergedBy) judgeAction(state.mergedBy, "merge");
+  const author = state.author?.toLowerCase();
+  const committers = new Set(uniqueLogins(state.committers));
+  const approvers = [];
+  const blocking = [];
+  const keepStale = policy.options.staleApprovals === "keep";
+  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
+    if (review.state === "CHANGES_REQUESTED") {
+      if (!canWrite(user)) continue;
+      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
+      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
+      continue;
+    }
+    if (review.state !== "APPROVED") continue;
+    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
+    if (!canWrite(user)) continue;
+    if (user === author && !policy.options.authorCanApprove) continue;
+    if (committers.has(user) && !policy.options.committersCanApprove) continue;
+    approvers.push(user);
+  }
+  const excluded = (login2) => login2 === author && !policy.options.authorCanApprove || committers.has(login2) && !policy.options.committersCanApprove;
+  const requirements = [];
+  let pool;
+  for (const req of policy.requirements) {
+    const { selected, representatives } = selection(req, files, groupOf, groups);
+    if (selected.length === 0) continue;
+    const eligibility = /* @__PURE__ */ new Map();
+    const eligibleFor = (ms) => {
+      let known = eligibility.get(ms);
+      if (known === void 0) eligibility.set(ms, known = eligibleIn(ms));
+      return known;
+    };
+    const eligibleIn = (ms) => representatives.every((g) => {
+      const roles = rolesIn(ms, g);
+      if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
+      return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
+    });
+    const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
+    requirements.push({
+      name: req.name,
+      index: req.index,
+      builtin: false,
+      selected: selected.map((f) => f.path),
+      satisfied: approvedBy.length >= req.approvals,
+      approvals: { have: approvedBy.length, need: req.approvals },
+      approvedBy,
+      eligible: candidates(pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
+      roles: req.roles
+    });
+  }
+  const covered = new Set(requirements.flatMap((r) => r.selected));
+  const unguarded = files.filter((f) => f.categories.includes("policy") && !covered.has(f.path));
+  if (unguarded.length > 0) {
+    const admins = new Set(state.admins.map((a) => a.toLowerCase()));
+    const approvedBy = approvers.filter((u) => admins.has(u));
+    requirements.push({
+      name: BUILTIN_POLICY_REQUIREMENT,
+      index: -1,
+      builtin: true,
+      selected: unguarded.map((f) => f.path),
+      satisfied: approvedBy.length >= 1,
+      approvals: { have: approvedBy.length, need: 1 },
+      approvedBy,
+      eligible: [...admins].filter((a) => !excluded(a)).sort()
+    });
+    warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
+  }
+  const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
+  const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
+  return {
+    conclusion,
+    title: titleFor(conclusion, requirements, violations, blocking, errors),
+    files,
+    requirements,
+    violations,
+    blocking,
+    errors,
+    warnings,
+    touchedCategories
+  };
+}
+function selection(req, files, groupOf, groups) {
+  const chosen = groups.map((g) => selects(req, g));
+  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const selected = [];
+  const hit = new Uint8Array(groups.length);
+  for (let i = 0; i < files.length; i++) {
+    const g = groupOf[i];
+    if (!chosen[g] || req.paths && !anyGlobMatches(req.paths, files[i].path)) continue;
+    selected.push(files[i]);
+    hit[g] = 1;
+  }
+  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+}
+function directMemberships(policy, key, via, now) {
+  return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
+}
+function uniqueLogins(list) {
+  return [...new Set(list.map((l) => l.toLowerCase()))];
+}
+function selects(req, g) {
+  const f = g.file;
+  if (req.categories && !req.categories.some((c) => f.categories.includes(c))) return false;
+  if (req.environments && !req.environments.some((e) => f.environments.includes(e))) return false;
+  if (req.minLevel !== void 0 && f.level < req.minLevel) return false;
+  if (req.when && !holds(req.when, g.cond)) return false;
+  return true;
+}
+var pools = /* @__PURE__ */ new WeakMap();
+function sharedCandidatePool(policy, ctx, build2) {
+  const day = todayUtc(ctx.now);
+  const teams = [];
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
+  const kept = pools.get(policy);
+  if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
+  const pool = build2();
+  pools.set(policy, { day, teams, pool });
+  return pool;
+}
+function candidatePool(policy, ctx, memberships, teamMemberships) {
+  const logins = /* @__PURE__ */ new Set();
+  for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) {
+    for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  }
+  const teams = [];
+  for (const key of policy.directRoles.keys())
+    if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });
+  return {
+    logins: [...logins].map((login2) => ({ login: login2, display: policy.directRoles.get(`user:${login2}`)?.[0]?.display ?? login2, memberships: memberships(login2) })),
+    teams
+  };
+}
+function candidates(pool, eligibleFor, excluded) {
+  const out = /* @__PURE__ */ new Set();
+  for (const { login: login2, display, memberships } of pool.logins) if (!excluded(login2) && eligibleFor(memberships)) out.add(display);
+  for (const team of pool.teams) if (eligibleFor(team.memberships)) out.add(team.name);
+  const list = [...out].sort((a, b) => a.localeCompare(b));
+  if (eligibleFor([])) list.push("*");
+  return list;
+}
+var MembershipInterner = class {
+  ids = /* @__PURE__ */ new Map();
+  lists = /* @__PURE__ */ new Map();
+  intern(list) {
+    const key = list.map((m) => this.idOf(m.member)).join(",");
+    const known = this.lists.get(key);
+    if (known) return known;
+    this.lists.set(key, list);
+    return list;
+  }
+  idOf(member) {
+    let id = this.ids.get(member);
+    if (id === void 0) this.ids.set(member, id = this.ids.size);
+    return id;
+  }
+};
+function titleFor(c, reqs, violations, blocking, errors) {
+  if (errors.length > 0) return "Could not fully evaluate this change";
+  if (violations.length > 0) return `${violations.length} permission violation${violations.length === 1 ? "" : "s"}`;
+  if (blocking.length > 0) return `Changes requested by ${blocking.map((b) => b.user).join(", ")}`;
+  if (c === "success") return reqs.length === 0 ? "No approvals required" : "All requirements met";
+  const missing = reqs.filter((r) => !r.satisfied);
+  return `Waiting for approval: ${missing.length} of ${reqs.length} requirement${reqs.length === 1 ? "" : "s"} not met`;
 }
 
 // src/core/policy-tests.ts
@@ -40238,13 +40544,40 @@ function parsePolicyText(file, text) {
   return { ok: true, parsed: { file, value, locate } };
 }
 
+// src/core/offline-change.ts
+function login(name) {
+  return name.trim().replace(/^@/, "");
+}
+function offlineChangeState(c) {
+  const reviews = [
+    ...(c.staleApprovedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 })),
+    ...(c.approvedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 })),
+    ...(c.changesRequestedBy ?? []).map((user) => ({ user: login(user), state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 }))
+  ];
+  return {
+    files: c.files,
+    filesComplete: true,
+    author: c.author === void 0 ? void 0 : login(c.author),
+    committers: (c.committers ?? []).map(login),
+    reviews,
+    labels: c.labels ?? [],
+    targetBranch: c.targetBranch ?? "main",
+    draft: c.draft ?? false,
+    mergedBy: c.mergedBy === void 0 ? void 0 : login(c.mergedBy),
+    admins: (c.admins ?? []).map(login),
+    writers: "all",
+    teams: c.teams,
+    now: c.now,
+    headSha: c.headSha
+  };
+}
+
 // src/core/state.ts
 function emptyTeams() {
   return { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
 }
 
 // src/core/policy-tests.ts
-var POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
 var LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
 var testsSchema = {
   type: "object",
@@ -40315,32 +40648,24 @@ var testsSchema = {
   }
 };
 var validator;
-function logins(list) {
-  return (list ?? []).map((l) => l.replace(/^@/, ""));
-}
 function caseState(c, teams, fallbackNow) {
-  const reviews = [
-    ...logins(c.stale_approved_by).map((user) => ({ user, state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 })),
-    ...logins(c.approved_by).map((user) => ({ user, state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 })),
-    ...logins(c.changes_requested_by).map((user) => ({ user, state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 }))
-  ];
-  return {
+  return offlineChangeState({
     files: c.files.map(
       (f) => typeof f === "string" ? { path: f, status: "modified" } : { path: f.path, status: f.status ?? (f.previous_path ? "renamed" : "modified"), previousPath: f.previous_path }
     ),
-    filesComplete: true,
-    author: c.author?.replace(/^@/, ""),
-    committers: logins(c.committers),
-    reviews,
-    labels: c.labels ?? [],
-    targetBranch: c.target_branch ?? "main",
-    draft: c.draft ?? false,
-    mergedBy: c.merged_by?.replace(/^@/, ""),
-    admins: logins(c.admins),
-    writers: "all",
-    teams,
-    now: c.now ? new Date(c.now) : fallbackNow
-  };
+    author: c.author,
+    approvedBy: c.approved_by,
+    staleApprovedBy: c.stale_approved_by,
+    changesRequestedBy: c.changes_requested_by,
+    committers: c.committers,
+    mergedBy: c.merged_by,
+    admins: c.admins,
+    labels: c.labels,
+    targetBranch: c.target_branch,
+    draft: c.draft,
+    now: c.now ? new Date(c.now) : fallbackNow,
+    teams
+  });
 }
 var sameSet = (a, b) => {
   const x = new Set(a.map((s) => s.toLowerCase()));
@@ -40398,554 +40723,324 @@ function runPolicyTests(policy, file, text, now) {
   return { results, diagnostics: [] };
 }
 
-// src/core/render/escape.ts
-function cell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+// src/core/policy/selectable.ts
+function policyDefiningFiles(policy) {
+  return [.../* @__PURE__ */ new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths])];
 }
-function code(text) {
-  return "`" + text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ") + "`";
+function alwaysSelects(policy, req, name) {
+  if (req.when) return false;
+  if (req.categories && !req.categories.includes("policy")) {
+    const inListed = policy.categories.some((c) => req.categories.includes(c.name) && c.globs.some((g) => matchPath(g, name)));
+    if (!inListed) return false;
+  }
+  if (req.paths && !req.paths.some((g) => matchPath(g, name))) return false;
+  const byPath = policy.environments.filter((e) => e.paths.some((g) => matchPath(g, name)));
+  if (req.environments && !byPath.some((e) => req.environments.includes(e.name))) return false;
+  if (req.minLevel !== void 0 && req.minLevel > 0 && !byPath.some((e) => e.level >= req.minLevel)) return false;
+  return true;
 }
-function shortList(items, max, fmt = (s) => s) {
-  if (items.length === 0) return "\u2014";
-  const shown = items.slice(0, max).map(fmt).join(", ");
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+function unguardedPolicyFiles(policy) {
+  return policyDefiningFiles(policy).filter((name) => !policy.requirements.some((r) => alwaysSelects(policy, r, name)));
 }
 
-// src/core/render/matrix.ts
-var NOT_ENFORCED = "not enforced: anyone may, unless denied";
-function matrixMarkdown(m) {
+// src/core/policy/lint.ts
+var MEMBERSHIP_FINDINGS = /* @__PURE__ */ new Set(["min-members", "recommended-members", "expired-member", "never-met-expired"]);
+function blockingDiagnostics(diagnostics) {
+  return diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
+}
+function lintPolicy(policy, locate, now) {
   const out = [];
-  for (const block of m.blocks) {
-    out.push(`#### ${cell(block.category)}`, "");
-    out.push(`| Action | ${m.roles.map(cell).join(" | ")} |`);
-    out.push(`|---|${m.roles.map(() => "---").join("|")}|`);
-    for (const row of block.rows) {
-      const name = row.enforced ? row.action : `${row.action} (${NOT_ENFORCED})`;
-      out.push(`| ${cell(name)} | ${row.cells.map(cell).join(" | ")} |`);
+  const at = (severity, code2, path, message2, onKey = false) => {
+    const pos = locate(path, onKey);
+    out.push({ severity, code: code2, message: message2, file: pos.file ?? policy.file, line: pos.line, col: pos.col });
+  };
+  const today = todayUtc(now);
+  for (const role of policy.roles.values()) {
+    const live = role.members.filter((m) => !isExpired(m, now));
+    for (const m of role.members) {
+      if (isExpired(m, now))
+        at(
+          "warning",
+          "expired-member",
+          [...m.origin.path, "expires"],
+          `membership of ${m.display} in ${role.name} expired on ${m.expires}; it no longer counts`
+        );
     }
-    out.push("");
+    if (role.minMembers !== void 0 && live.length < role.minMembers) {
+      at(
+        "error",
+        "min-members",
+        ["roles", role.name, "min_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`
+      );
+    }
+    if (role.recommendedMembers !== void 0 && live.length < role.recommendedMembers) {
+      at(
+        "warning",
+        "recommended-members",
+        ["roles", role.name, "recommended_members"],
+        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`
+      );
+    }
+    lintShadowedGrants(policy, role, at);
   }
-  return out.join("\n");
-}
-
-// src/core/render/check.ts
-var SUMMARY_LIMIT = 6e4;
-var ICON = { success: "\u2705", action_required: "\u23F3", failure: "\u274C", neutral: "\u2796" };
-function groupFiles2(result) {
-  const needs = /* @__PURE__ */ new Map();
-  for (const r of result.requirements) for (const p of r.selected) needs.set(p, [...needs.get(p) ?? [], r.name]);
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of result.files) {
-    const category = f.categories.join(" + ");
-    const key = `${category}\0${f.level}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, g = { category, level: f.level, files: [], needs: [] });
-    g.files.push(f);
-    for (const n of needs.get(f.path) ?? []) if (!g.needs.includes(n)) g.needs.push(n);
+  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
+  if (policy.review) {
+    const due = /* @__PURE__ */ new Date(`${policy.review.lastReviewed}T00:00:00Z`);
+    due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
+    const dueDay = due.toISOString().slice(0, 10);
+    if (dueDay < today)
+      at(
+        "warning",
+        "review-overdue",
+        ["review", "last_reviewed"],
+        `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`
+      );
   }
-  return [...groups.values()].sort((a, b) => b.level - a.level || a.category.localeCompare(b.category));
-}
-function fileLabel(f) {
-  if (f.renamedTo) return `${code(f.path)} (renamed to ${code(f.renamedTo)})`;
-  if (f.previousPath) return `${code(f.path)} (renamed from ${code(f.previousPath)})`;
-  return f.status === "removed" ? `${code(f.path)} (deleted)` : code(f.path);
-}
-function requirementsSection(result, maxPeople) {
-  if (result.requirements.length === 0) return ["No requirement applies to this change."];
-  const out = ["| | Requirement | Files | Approvals | Approved by | Can approve |", "|---|---|---|---|---|---|"];
-  for (const r of result.requirements) {
-    const can = r.eligible.map((e) => e === "*" ? "anyone with write access" : e);
-    out.push(
-      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
+  const unguarded = unguardedPolicyFiles(policy);
+  if (unguarded.length > 0) {
+    at(
+      "warning",
+      "no-policy-requirement",
+      policy.requirements.length > 0 ? ["require"] : [],
+      `no requirement always selects the policy files ${unguarded.join(", ")}: where none selects a change to them, it needs one approval from a repository admin`,
+      policy.requirements.length > 0
     );
   }
   return out;
 }
-function filesSection(result, perGroup) {
-  const out = ["| Category | Level | Files | Needs |", "|---|---|---|---|"];
-  for (const g of groupFiles2(result)) {
-    const shown = g.files.slice(0, perGroup).map(fileLabel).join("<br>");
-    const more = g.files.length > perGroup ? `<br>\u2026 and ${g.files.length - perGroup} more` : "";
-    out.push(`| ${cell(g.category)} | ${g.level} | ${shown}${more} | ${cell(g.needs.join("; ") || "nothing")} |`);
+function coversCategory(rule, category) {
+  return rule.category === "*" || rule.category === category;
+}
+function lintShadowedGrants(policy, role, at) {
+  const closure = role.closure.map((r) => policy.roles.get(r));
+  const denies = closure.flatMap((r) => r.denies).filter((d) => !d.when && d.level === 0);
+  if (denies.length === 0) return;
+  for (const g of closure.flatMap((r) => r.grants)) {
+    const d = denies.find((x) => x.action === g.action && (x.category === "*" || x.category === g.category));
+    if (!d) continue;
+    const where = g.role === role.name ? g.origin.path : ["roles", role.name, "inherits"];
+    const through = g.role === role.name ? "" : ` (inherited from ${g.role})`;
+    at(
+      "warning",
+      "shadowed-grant",
+      where,
+      `grant of ${g.action} on ${g.category}${through} in role ${role.name} never applies: ${d.role} denies ${d.action} on ${d.category === "*" ? "every category" : d.category} at every level`
+    );
+  }
+}
+function principals(policy, now) {
+  const out = [];
+  for (const entries of policy.directRoles.values()) {
+    const live = now === void 0 ? entries : entries.filter((m) => !isExpired(m, now));
+    if (live.length > 0) out.push({ display: live[0].display, entries: live });
   }
   return out;
 }
-var matrixBlocks = /* @__PURE__ */ new WeakMap();
-function touchedMatrix(policy, categories) {
-  let blocks = matrixBlocks.get(policy);
-  if (!blocks) matrixBlocks.set(policy, blocks = /* @__PURE__ */ new Map());
-  return categoriesOf(policy).filter((category) => categories.includes(category)).map((category) => {
-    let text = blocks.get(category);
-    if (text === void 0) blocks.set(category, text = matrixMarkdown(buildMatrix(policy, [category])));
-    return text;
-  }).join("\n");
+function rolesAt(policy, p, place) {
+  const roles = /* @__PURE__ */ new Set();
+  for (const m of p.entries) {
+    if (m.environments) {
+      if (place.environment ? !m.environments.includes(place.environment.name) : !policy.environments.some((e) => e.level === place.level && place.level > 0 && m.environments.includes(e.name)))
+        continue;
+    }
+    for (const r of policy.roles.get(m.role).closure) roles.add(r);
+  }
+  return roles;
 }
-function build(result, policy, extras, perGroup, maxPeople, maxRows) {
-  const lines = [];
-  lines.push(`## ${ICON[result.conclusion]} rolegate: ${cell(result.title)}`, "");
-  const meta = [`**Conclusion:** \`${result.conclusion}\``];
-  if (extras.policyFile) meta.push(`policy ${code(extras.policyFile)}`);
-  if (extras.targetBranch) meta.push(`target ${code(extras.targetBranch)}`);
-  meta.push(`${result.files.length} changed path${result.files.length === 1 ? "" : "s"}`);
-  lines.push(meta.join(" \xB7 "), "");
-  if (result.errors.length > 0) {
-    lines.push("### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "");
-    for (const e of result.errors) lines.push(`- ${cell(e)}`);
-    lines.push("");
-  }
-  lines.push("### Requirements", "", ...requirementsSection(result, maxPeople), "");
-  if (result.violations.length > 0) {
-    lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
-    for (const v of result.violations.slice(0, maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
-    if (result.violations.length > maxRows) lines.push(`| \u2026 | | | and ${result.violations.length - maxRows} more |`);
-    lines.push("");
-  }
-  if (result.blocking.length > 0) {
-    lines.push("### Blocking reviews", "");
-    for (const b of result.blocking) lines.push(`- ${cell(b.reason)}: dismiss or replace the review to continue`);
-    lines.push("");
-  }
-  lines.push("### Changed files", "", ...filesSection(result, perGroup), "");
-  if (policy && result.touchedCategories.length > 0) {
-    lines.push("### Permission matrix for the touched categories", "", touchedMatrix(policy, result.touchedCategories));
-  }
-  if (extras.policyChange) {
-    lines.push("### This pull request changes the policy", "", "It is judged by the policy on the base branch. Under the proposed policy:", "");
-    const diff = extras.policyChange.diff;
-    if (diff.length === 0) lines.push("- no permission changes");
-    for (const d of diff.slice(0, maxRows)) lines.push(`- ${cell(d)}`);
-    if (diff.length > maxRows) lines.push(`- \u2026 and ${diff.length - maxRows} more`);
-    for (const f of extras.policyChange.findings.slice(0, maxRows)) lines.push(`- lint: ${cell(f)}`);
-    lines.push("");
-  }
-  if (result.warnings.length > 0) {
-    lines.push("### Warnings", "");
-    for (const w of result.warnings.slice(0, maxRows)) lines.push(`- ${cell(w)}`);
-    if (result.warnings.length > maxRows) lines.push(`- \u2026 and ${result.warnings.length - maxRows} more`);
-    lines.push("");
-  }
-  return lines.join("\n");
+function mayApprove(policy, roles, category, level) {
+  const held = [...roles].map((r) => policy.roles.get(r));
+  const enforced = policy.enforced.get("approve");
+  const isEnforced2 = enforced !== void 0 && (enforced.has("*") || enforced.has(category));
+  if (isEnforced2 && !held.some((r) => r.grants.some((g) => g.action === "approve" && coversCategory(g, category) && level <= g.level))) return false;
+  return !held.some((r) => r.denies.some((d) => d.action === "approve" && coversCategory(d, category) && level >= d.level && !d.when));
 }
-function checkMarkdown(result, policy, extras = {}) {
-  const attempts = [
-    [20, 20, 100],
-    [5, 10, 30],
-    [1, 5, 10],
-    [0, 3, 5]
+function selectablePlaces(policy, req) {
+  let places;
+  if (req.environments) places = policy.environments.filter((e) => req.environments.includes(e.name)).map((e) => ({ level: e.level, environment: e }));
+  else places = [{ level: 0 }, ...[...new Set(policy.environments.map((e) => e.level))].map((level) => ({ level }))];
+  if (req.minLevel !== void 0) places = places.filter((p) => p.level >= req.minLevel);
+  return places;
+}
+function lintRequirement(policy, req, now, at) {
+  const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
+  const people = principals(policy, now);
+  const enforced = policy.enforced.get("approve");
+  let fewest;
+  for (const category of categories) {
+    const open2 = !req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)));
+    for (const place of selectablePlaces(policy, req)) {
+      const level = place.level;
+      const count = open2 ? Infinity : people.filter((p) => {
+        const roles = rolesAt(policy, p, place);
+        return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, level);
+      }).length;
+      if (count === 0) {
+        const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
+        at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
+        return;
+      }
+      if (!fewest || count < fewest.count) fewest = { count, category, level };
+    }
+  }
+  if (fewest && fewest.count < req.approvals) {
+    at(
+      "warning",
+      "few-approvers",
+      [...req.origin.path, "approvals"],
+      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
+    );
+  }
+}
+
+// src/core/judge-change.ts
+function countedPaths(files) {
+  return files.flatMap((f) => f.previousPath !== void 0 && f.previousPath !== f.path ? [f.previousPath, f.path] : [f.path]);
+}
+function touchesPolicy(base, files) {
+  const paths = countedPaths(files);
+  if (!base) return paths.some((p) => POLICY_DEFINING_FILES.includes(p));
+  const classifier = classifierFor(base);
+  return paths.some((p) => classifier.classifyPath(p, []).categories.includes("policy"));
+}
+function addsPolicyFile(files) {
+  return countedPaths(files).some((p) => POLICY_FILES.includes(p));
+}
+function unclassified(files) {
+  return files.map((f) => ({ path: f.path, status: f.status, categories: [], environments: [], level: 0, shape: -1 }));
+}
+function testsReport(policy, tests, now) {
+  const run2 = runPolicyTests(policy, tests.file, tests.text, now);
+  return {
+    file: tests.file,
+    passed: run2.results.filter((r) => r.passed).length,
+    failures: run2.results.filter((r) => !r.passed).map((r) => ({ name: r.name, diff: r.diff })),
+    diagnostics: run2.diagnostics
+  };
+}
+function testErrors(report) {
+  if (!report) return [];
+  return [
+    ...report.diagnostics.map((d) => `the policy tests file is invalid: ${formatDiagnostic(d)}`),
+    ...report.failures.map((f) => `policy test "${f.name}" fails: ${f.diff.join("; ")}`)
   ];
-  let text = "";
-  for (const [perGroup, maxPeople, maxRows] of attempts) {
-    text = build(result, policy, extras, perGroup, maxPeople, maxRows);
-    if (text.length <= SUMMARY_LIMIT) return text;
-  }
-  return text.slice(0, SUMMARY_LIMIT - 80) + "\n\n\u2026 (truncated to fit GitHub's check-run limit; run `rolegate check` for everything)";
 }
-
-// src/github/pull-request.ts
-var MAX_FILES = 3e3;
-var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
-var PULL_REQUEST_QUERY = `
-query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
-  repository(owner: $owner, name: $name) {
-    pullRequest(number: $number) {
-      number
-      state
-      isDraft
-      author { login }
-      baseRefName
-      headRefOid
-      mergedBy { login }
-      baseRef { target { oid } }
-      labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
-      reviews(first: 100, after: $reviewsAfter) {
-        nodes { author { login } state submittedAt commit { oid } }
-        pageInfo { hasNextPage endCursor }
-      }
-      commits(first: 100, after: $commitsAfter) {
-        nodes { commit { oid authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
-        pageInfo { hasNextPage endCursor }
-      }
-      changedFiles
-      files(first: 100) @include(if: $withFiles) { nodes { path changeType } pageInfo { hasNextPage } }
-      timelineItems(last: 50, itemTypes: [BASE_REF_CHANGED_EVENT, BASE_REF_FORCE_PUSHED_EVENT]) {
-        nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
-      }
-    }
-    yml: object(expression: $ymlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
-    yaml: object(expression: $yamlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
-  }
-}`;
-var BLOB_QUERY = `
-query RolegateBlob($owner: String!, $name: String!, $expr: String!) {
-  repository(owner: $owner, name: $name) { object(expression: $expr) { ... on Blob { oid text isTruncated } } }
-}`;
-var BLOB_BY_OID_QUERY = `
-query RolegateBlobByOid($owner: String!, $name: String!, $oid: GitObjectID!) {
-  repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Blob { oid text isTruncated } } }
-}`;
-function blob(path, b) {
-  if (!b) return [];
-  if (b.text === void 0) throw new Error(`the text of ${path} was not read`);
-  if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\0 policy file could not be read in full" }];
-  return [{ path, oid: b.oid, text: b.text }];
+function proposedReport(base, proposed, examples2, branch, state) {
+  if (proposed.kind === "removed") return { removed: true, permissions: [], changes: [], findings: [], invalid: false };
+  const loaded = proposed.loaded;
+  const invalid = !loaded.policy || blockingDiagnostics(loaded.diagnostics).length > 0;
+  const after = loaded.policy;
+  return {
+    removed: false,
+    permissions: base && after ? diffPolicies(base, after, state.now, state.teams) : [],
+    changes: base && after ? policyChanges(base, after, examples2, branch) : [],
+    findings: loaded.diagnostics,
+    invalid
+  };
 }
-function filesFromQuery(pr) {
-  const listed = pr.files;
-  if (!listed || listed.pageInfo.hasNextPage || listed.nodes.length !== pr.changedFiles) return void 0;
-  const files = [];
-  for (const f of listed.nodes) {
-    const status = CHANGE_TYPE[f.changeType];
-    if (status === void 0 || status === "renamed") return void 0;
-    files.push({ path: f.path, status });
-  }
-  return files;
+function proposedErrors(report, proposed) {
+  if (!report?.invalid || proposed?.kind !== "loaded") return [];
+  const blocking = blockingDiagnostics(proposed.loaded.diagnostics);
+  return blocking.length > 0 ? blocking.map((d) => `the proposed policy is invalid: ${formatDiagnostic(d)}`) : ["the proposed policy could not be loaded"];
 }
-var CHANGE_TYPE = {
-  ADDED: "added",
-  DELETED: "removed",
-  MODIFIED: "modified",
-  CHANGED: "modified",
-  COPIED: "added",
-  RENAMED: "renamed"
-};
-var STATUS = {
-  added: "added",
-  removed: "removed",
-  modified: "modified",
-  renamed: "renamed",
-  changed: "modified",
-  copied: "added",
-  unchanged: "modified"
-};
-async function fetchFiles(api, ref, number, expected) {
-  const files = [];
-  if (expected > MAX_FILES) {
-    return { files, complete: false, problem: `this pull request changes ${expected} files; GitHub lists at most ${MAX_FILES}, so rolegate cannot judge it` };
-  }
-  for (let page = 1; page <= MAX_FILES / 100; page++) {
-    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
-      owner: ref.owner,
-      repo: ref.repo,
-      pull_number: number,
-      per_page: 100,
-      page
+function judgeChange(inputs) {
+  const { base, state } = inputs;
+  const problems = inputs.problems ?? [];
+  const notes = inputs.notes ?? [];
+  const common = { headSha: state.headSha, targetBranch: state.targetBranch };
+  if (base.kind === "unreadable") {
+    return verdictOf({
+      ...common,
+      kind: "not-evaluated",
+      diagnostics: [],
+      files: unclassified(state.files),
+      errors: [base.message, ...problems],
+      warnings: [],
+      notes
     });
-    const data = res.data;
-    if (!Array.isArray(data)) throw new Error("the files list was not a list");
-    for (const f of data) {
-      const status = STATUS[f.status] ?? "modified";
-      files.push(status === "renamed" && f.previous_filename ? { path: f.filename, status, previousPath: f.previous_filename } : { path: f.filename, status });
-    }
-    if (data.length < 100 || files.length >= expected) break;
   }
-  if (files.length !== expected) {
-    return { files, complete: false, problem: `GitHub reported ${expected} changed files but listed ${files.length}; rolegate cannot judge a partial list` };
+  const examples2 = [...countedPaths(state.files), ...inputs.examplePaths ?? []];
+  if (base.kind === "none") {
+    const policyChange2 = inputs.proposed ? proposedReport(void 0, inputs.proposed, examples2, state.targetBranch, state) : void 0;
+    const proposed2 = inputs.proposed?.kind === "loaded" ? inputs.proposed.loaded.policy : void 0;
+    const tests2 = inputs.tests && proposed2 && !policyChange2?.invalid ? testsReport(proposed2, inputs.tests, state.now) : void 0;
+    return verdictOf({
+      ...common,
+      kind: "no-policy",
+      diagnostics: [],
+      files: unclassified(state.files),
+      errors: [...proposedErrors(policyChange2, inputs.proposed), ...testErrors(tests2)],
+      warnings: [],
+      notes: [...notes, NEUTRAL_NOTE],
+      policyChange: policyChange2,
+      tests: tests2
+    });
   }
-  return { files, complete: true };
-}
-async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath, texts) {
-  const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
-  let baseRef = baseRefHint;
-  for (let attempt2 = 0; ; attempt2++) {
-    const reviews = [];
-    const committers = /* @__PURE__ */ new Set();
-    let reviewsAfter = null;
-    let commitsAfter = null;
-    let first;
-    let more = true;
-    let withText = !texts?.likelyKnown(ref);
-    while (more) {
-      const data = await api.graphql(PULL_REQUEST_QUERY, {
-        owner: ref.owner,
-        name: ref.repo,
-        number,
-        reviewsAfter,
-        commitsAfter,
-        ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
-        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
-        withText,
-        withFiles: first === void 0
-      });
-      const pr2 = data?.repository?.pullRequest;
-      if (!pr2) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
-      if (!first) {
-        first = data;
-        withText = false;
-      }
-      for (const r of pr2.reviews.nodes) {
-        if (!r?.author?.login || r.state === "PENDING") continue;
-        reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
-      }
-      for (const c of pr2.commits.nodes) {
-        for (const a of c.commit.authors?.nodes ?? []) if (a?.user?.login) committers.add(a.user.login);
-        if (c.commit.committer?.user?.login) committers.add(c.commit.committer.user.login);
-      }
-      reviewsAfter = pr2.reviews.pageInfo.hasNextPage ? pr2.reviews.pageInfo.endCursor : null;
-      commitsAfter = pr2.commits.pageInfo.hasNextPage ? pr2.commits.pageInfo.endCursor : null;
-      more = reviewsAfter !== null || commitsAfter !== null;
-      if (reviewsAfter === null && pr2.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
-    }
-    const pr = first.repository.pullRequest;
-    if (pr.baseRefName !== baseRef && policyRevision === void 0) {
-      if (attempt2 > 0) throw new Error("the pull request's base branch keeps changing; try again");
-      baseRef = pr.baseRefName;
-      continue;
-    }
-    if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
-    const changes = pr.timelineItems.nodes.map((n) => n.createdAt).filter(Boolean).sort();
-    const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : void 0;
-    const filesResult = listed ? { files: listed, complete: true, problem: void 0 } : await fetchFiles(api, ref, number, pr.changedFiles);
-    if (!pr.baseRef?.target?.oid && policyRevision === void 0) throw new Error(`base branch ${baseRef} no longer exists`);
-    const yml = await withPolicyText(api, ref, first.repository.yml, texts);
-    const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
-    return {
-      number: pr.number,
-      state: pr.state,
-      draft: pr.isDraft,
-      author: pr.author?.login,
-      baseRef: pr.baseRefName,
-      baseTipOid: policyRevision ?? pr.baseRef.target.oid,
-      headOid: pr.headRefOid,
-      mergedBy: pr.mergedBy?.login,
-      labels: pr.labels.nodes.map((l) => l.name),
-      reviews,
-      committers: [...committers],
-      files: filesResult.files,
-      filesComplete: filesResult.complete,
-      filesProblem: filesResult.problem,
-      changedFiles: pr.changedFiles,
-      baseChangedAt: changes[changes.length - 1],
-      // With a custom path both expressions name the same file: count it once.
-      policyAtBase: [...blob(paths[0], yml), ...blob(paths[1], yaml)]
-    };
+  const { source, loaded } = base;
+  const policy = loaded.policy;
+  const blocking = blockingDiagnostics(loaded.diagnostics);
+  if (!policy || blocking.length > 0) {
+    return verdictOf({
+      ...common,
+      kind: "invalid-policy",
+      source,
+      diagnostics: blocking.length > 0 ? blocking : loaded.diagnostics,
+      files: unclassified(state.files),
+      errors: [],
+      warnings: [],
+      notes
+    });
   }
-}
-async function withPolicyText(api, ref, b, texts) {
-  if (!b) return b;
-  if (b.text === void 0) {
-    const known = texts?.get(b.oid);
-    if (known !== void 0) b = { ...b, text: known };
-    else {
-      const data = await api.graphql(BLOB_BY_OID_QUERY, { owner: ref.owner, name: ref.repo, oid: b.oid });
-      b = data?.repository?.object ?? { oid: b.oid, text: null, isTruncated: false };
-    }
-  }
-  if (typeof b.text === "string" && !b.isTruncated) texts?.remember(ref, b.oid, b.text);
-  return b;
-}
-async function fetchBlob(api, ref, expression) {
-  const data = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
-  return blob(expression.slice(expression.indexOf(":") + 1), data?.repository?.object ?? null)[0];
-}
-
-// src/github/judge.ts
-var POLICY_PATHS = [".github/rolegate.yml", ".github/rolegate.yaml"];
-function failedJudgement(what, error3, headSha) {
-  const why = error3 === void 0 ? what : `${what}: ${describeApiError(error3)}`;
-  return {
-    headSha,
-    conclusion: "failure",
-    title: "rolegate could not evaluate this pull request",
-    summary: `## \u274C rolegate could not evaluate this pull request
-
-${why}
-
-rolegate fails closed: nothing is reported as passing that was not fully judged. Re-run the check once the cause is fixed.`
-  };
-}
-function reviewsOf(pr) {
-  return pr.reviews.map((r) => {
-    const submitted = Date.parse(r.submittedAt);
-    return {
-      user: r.user,
-      state: r.state,
-      onHead: r.commitOid === pr.headOid,
-      afterBaseChange: pr.baseChangedAt === void 0 || r.submittedAt > pr.baseChangedAt,
-      order: Number.isNaN(submitted) ? 0 : submitted
-    };
-  });
-}
-function reviewersToCheck(pr, policy, teams) {
-  const inPolicy = (login) => {
-    const l = login.toLowerCase();
-    if (policy.directRoles.has(`user:${l}`)) return true;
-    for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
-    return false;
-  };
-  const users = /* @__PURE__ */ new Set();
-  for (const r of pr.reviews) if ((r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") && !inPolicy(r.user)) users.add(r.user.toLowerCase());
-  return [...users].sort();
-}
-async function judgePullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
-  const now = deps.now();
-  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
-  const policyPaths = options.policyPath ? [options.policyPath] : POLICY_PATHS;
-  const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now);
-  const touchesPolicy = pr.files.some((f) => policyPaths.includes(f.path) || f.previousPath !== void 0 && policyPaths.includes(f.previousPath));
-  if (base.kind === "error") return { ...failedJudgement(base.message, void 0, pr.headOid), pr };
-  if (base.kind === "none") return neutralJudgement(api, repo, pr, touchesPolicy, deps, now, policyPaths);
-  const blocking = base.loaded.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
-  if (!base.loaded.policy || blocking.length > 0) {
-    const list = (blocking.length > 0 ? blocking : base.loaded.diagnostics).map((d) => `- ${formatDiagnostic(d)}`).join("\n");
-    return {
-      headSha: pr.headOid,
-      conclusion: "failure",
-      title: "The policy on the base branch is invalid",
-      summary: `## \u274C rolegate: the policy on the base branch is invalid
-
-Policy ${base.file} at ${pr.baseRef} has errors, so no change can be judged until it is fixed:
-
-${list}
-`,
-      policyFile: base.file,
-      policySha: base.sha,
-      pr,
-      diagnostics: base.loaded.diagnostics
-    };
-  }
-  const policy = base.loaded.policy;
-  const fresh = options.fresh ?? false;
-  const teams = await deps.directory.resolveTeams(api, installation, policy.teams, fresh);
-  const writers = /* @__PURE__ */ new Set();
-  for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
-  const needsAdmins = touchesPolicy && !policyCouldBeSelected(policy);
-  const admins = needsAdmins ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
-  const state = {
-    files: pr.files,
-    filesComplete: pr.filesComplete,
-    author: pr.author,
-    committers: pr.committers,
-    reviews: reviewsOf(pr),
-    labels: pr.labels,
-    targetBranch: pr.baseRef,
-    draft: pr.draft,
-    admins,
-    writers,
-    teams,
-    now,
-    headSha: pr.headOid,
-    mergedBy: options.mergedBy
-  };
-  let result = evaluate(policy, state);
-  if (pr.filesProblem) result.errors.unshift(pr.filesProblem);
-  result.warnings.push(...base.loaded.diagnostics.map((d) => `${formatDiagnostic(d)}`));
-  let report;
-  let testedPolicy = policy;
-  if (touchesPolicy) {
-    const proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
-    if (proposed === "removed") report = { diff: ["this pull request removes the policy file: once merged, nothing is enforced"], findings: [] };
-    else {
-      const applied = applyPolicyChange(result, policy, proposed, now, teams);
-      result = applied.result;
-      report = applied.report;
-      if (proposed.policy) testedPolicy = proposed.policy;
-    }
-  }
-  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
-  if (touchesPolicy || touchesTests) {
-    const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
-    if (tests) {
-      const run2 = runPolicyTests(testedPolicy, POLICY_TESTS_FILE, tests.text, now);
-      const problems = [
-        ...run2.diagnostics.map((d) => `the policy tests file is invalid: ${formatDiagnostic(d)}`),
-        ...run2.results.filter((r) => !r.passed).map((r) => `policy test "${r.name}" fails: ${r.diff.join("; ")}`)
-      ];
-      if (problems.length > 0) result = { ...result, conclusion: "failure", title: "Policy tests fail", errors: [...result.errors, ...problems] };
-      else result.warnings.push(`all ${run2.results.length} policy tests pass`);
-    }
-  }
-  const summary2 = checkMarkdown(result, policy, {
-    policyFile: `${base.file}${base.fromOrg ? " (organisation default)" : ""}`,
-    targetBranch: pr.baseRef,
-    policyChange: report
-  });
-  return {
-    headSha: pr.headOid,
-    conclusion: result.conclusion,
-    title: result.title,
-    summary: summary2,
-    result,
+  const result = evaluate(policy, state);
+  const policyChange = inputs.proposed ? proposedReport(policy, inputs.proposed, examples2, state.targetBranch, state) : void 0;
+  if (policyChange?.removed) result.warnings.push("this change removes the policy file: once merged, nothing is enforced");
+  const proposed = inputs.proposed?.kind === "loaded" && !policyChange?.invalid ? inputs.proposed.loaded.policy : void 0;
+  const tests = inputs.tests ? testsReport(proposed ?? policy, inputs.tests, state.now) : void 0;
+  const membership = loaded.diagnostics.filter((d) => d.severity === "warning" || MEMBERSHIP_FINDINGS.has(d.code));
+  if (tests && tests.failures.length === 0 && tests.diagnostics.length === 0) result.warnings.push(`all ${tests.passed} policy tests pass`);
+  return verdictOf({
+    ...common,
+    kind: "evaluated",
+    source,
     policy,
-    policyFile: base.file,
-    policySha: base.sha === "HEAD" ? void 0 : base.sha,
-    pr,
-    diagnostics: base.loaded.diagnostics
-  };
+    diagnostics: membership,
+    files: result.files,
+    result,
+    errors: [...problems, ...result.errors, ...proposedErrors(policyChange, inputs.proposed), ...testErrors(tests)],
+    warnings: [...result.warnings, ...membership.map(formatDiagnostic)],
+    notes,
+    policyChange,
+    tests
+  });
 }
-async function proposedPolicy(api, repo, pr, deps, now, paths) {
-  const found = [];
-  for (const path of paths) {
-    const blob2 = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
-    if (blob2) found.push(blob2);
-  }
-  if (found.length === 0) return "removed";
-  if (found.length > 1) {
-    return {
-      diagnostics: [
-        {
-          severity: "error",
-          code: "two-policy-files",
-          message: "two policy files: .github/rolegate.yml and .github/rolegate.yaml; keep exactly one",
-          file: found[1].path,
-          line: 1,
-          col: 1
-        }
-      ]
-    };
-  }
-  const b = found[0];
-  return deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now);
-}
-async function neutralJudgement(api, repo, pr, touchesPolicy, deps, now, paths) {
-  const note = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
-  if (touchesPolicy) {
-    const proposed = await proposedPolicy(api, repo, pr, deps, now, paths);
-    if (proposed !== "removed") {
-      const errors = proposed.diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
-      const list = proposed.diagnostics.map((d) => `- ${formatDiagnostic(d)}`).join("\n") || "- no findings";
-      if (errors.length > 0) {
-        return {
-          headSha: pr.headOid,
-          conclusion: "failure",
-          title: "The proposed policy is invalid",
-          summary: `## \u274C rolegate: the policy this pull request adds is invalid
 
-${list}
-
-${note}`,
-          pr,
-          diagnostics: proposed.diagnostics
-        };
-      }
-      return {
-        headSha: pr.headOid,
-        conclusion: "neutral",
-        title: "No policy yet; the proposed policy is valid",
-        summary: `## \u2796 rolegate: no policy yet
-
-The policy this pull request adds is valid:
-
-${list}
-
-${note}`,
-        pr
-      };
+// src/core/nearest.ts
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
     }
   }
-  return {
-    headSha: pr.headOid,
-    conclusion: "neutral",
-    title: "No rolegate policy",
-    summary: `## \u2796 rolegate: no policy
-
-Neither this repository nor its organisation has a rolegate policy (.github/rolegate.yml). ${note}`,
-    pr
-  };
+  return row[b.length];
 }
-
-// src/github/policy.ts
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+function nearest(name, candidates2) {
+  const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  let best;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates2) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
 
 // src/core/policy/model.ts
 var DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -41056,9 +41151,22 @@ function buildPolicy(parsed) {
     if (c.not) items.push({ kind: "not", item: compileCondition(c.not, [...at, "not"]) });
     return items.length === 1 ? items[0] : { kind: "all", items };
   };
+  const privileges = raw.privileges ?? [];
+  privileges.forEach((name, i) => {
+    if (KNOWN_ACTIONS.includes(name))
+      fail(["privileges", i], `"${name}" is a built-in action; list only other privileges here`, "builtin-privilege");
+  });
+  const actionNames = /* @__PURE__ */ new Set([...KNOWN_ACTIONS, ...privileges]);
+  const checkAction = (action, at) => {
+    if (actionNames.has(action)) return;
+    const guess = nearest(action, actionNames);
+    const hint = guess ? `: did you mean \`${guess}\`?` : `: the actions are ${KNOWN_ACTIONS.join(", ")}; declare any other privilege in \`privileges:\``;
+    fail(at, `unknown action \`${action}\`${hint}`, "unknown-action", true);
+  };
   const compileRules = (roleName, kind, map) => {
     const rules = [];
     for (const [action, refs] of Object.entries(map ?? {})) {
+      checkAction(action, ["roles", roleName, kind, action]);
       refs.forEach((ref, i) => {
         const at = ["roles", roleName, kind, action, i];
         const r = typeof ref === "string" ? { category: ref } : ref;
@@ -41175,6 +41283,7 @@ function buildPolicy(parsed) {
     extends: raw.extends,
     locked: raw.locked ?? [],
     policyPaths: [],
+    privileges,
     enforced,
     teams,
     directRoles
@@ -41268,6 +41377,12 @@ var policySchema = {
       minItems: 1,
       items: { type: "string", pattern: "^[A-Za-z0-9_.*-]+$" },
       description: "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`."
+    },
+    privileges: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", pattern: "^[a-z][a-z0-9_-]*$" },
+      description: "Action names beyond author, approve, merge and deploy that grants and denies may use."
     },
     categories: {
       type: "object",
@@ -41492,6 +41607,297 @@ function validateSchema(parsed) {
   return diagnostics;
 }
 
+// src/core/policy/load.ts
+function twoPolicyFiles(first, second) {
+  return { severity: "error", code: "two-policy-files", message: `two policy files: ${first} and ${second}; keep exactly one`, file: second, line: 1, col: 1 };
+}
+
+// src/github/pull-request.ts
+var MAX_FILES = 3e3;
+var POLICY_FILES2 = [".github/rolegate.yml", ".github/rolegate.yaml"];
+var PULL_REQUEST_QUERY = `
+query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      number
+      state
+      isDraft
+      author { login }
+      baseRefName
+      headRefOid
+      mergedBy { login }
+      baseRef { target { oid } }
+      labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
+      reviews(first: 100, after: $reviewsAfter) {
+        nodes { author { login } state submittedAt commit { oid } }
+        pageInfo { hasNextPage endCursor }
+      }
+      commits(first: 100, after: $commitsAfter) {
+        nodes { commit { oid authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+      changedFiles
+      files(first: 100) @include(if: $withFiles) { nodes { path changeType } pageInfo { hasNextPage } }
+      timelineItems(last: 50, itemTypes: [BASE_REF_CHANGED_EVENT, BASE_REF_FORCE_PUSHED_EVENT]) {
+        nodes { __typename ... on BaseRefChangedEvent { createdAt } ... on BaseRefForcePushedEvent { createdAt } }
+      }
+    }
+    yml: object(expression: $ymlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
+    yaml: object(expression: $yamlExpr) { ... on Blob { oid isTruncated text @include(if: $withText) } }
+  }
+}`;
+var BLOB_QUERY = `
+query RolegateBlob($owner: String!, $name: String!, $expr: String!) {
+  repository(owner: $owner, name: $name) { object(expression: $expr) { ... on Blob { oid text isTruncated } } }
+}`;
+var BLOB_BY_OID_QUERY = `
+query RolegateBlobByOid($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Blob { oid text isTruncated } } }
+}`;
+function blob(path, b) {
+  if (!b) return [];
+  if (b.text === void 0) throw new Error(`the text of ${path} was not read`);
+  if (b.text === null || b.isTruncated) return [{ path, oid: b.oid, text: "\0 policy file could not be read in full" }];
+  return [{ path, oid: b.oid, text: b.text }];
+}
+function filesFromQuery(pr) {
+  const listed = pr.files;
+  if (!listed || listed.pageInfo.hasNextPage || listed.nodes.length !== pr.changedFiles) return void 0;
+  const files = [];
+  for (const f of listed.nodes) {
+    const status = CHANGE_TYPE[f.changeType];
+    if (status === void 0 || status === "renamed") return void 0;
+    files.push({ path: f.path, status });
+  }
+  return files;
+}
+var CHANGE_TYPE = {
+  ADDED: "added",
+  DELETED: "removed",
+  MODIFIED: "modified",
+  CHANGED: "modified",
+  COPIED: "added",
+  RENAMED: "renamed"
+};
+var STATUS = {
+  added: "added",
+  removed: "removed",
+  modified: "modified",
+  renamed: "renamed",
+  changed: "modified",
+  copied: "added",
+  unchanged: "modified"
+};
+async function fetchFiles(api, ref, number, expected) {
+  const files = [];
+  if (expected > MAX_FILES) {
+    return { files, complete: false, problem: `this pull request changes ${expected} files; GitHub lists at most ${MAX_FILES}, so rolegate cannot judge it` };
+  }
+  for (let page = 1; page <= MAX_FILES / 100; page++) {
+    const res = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
+      owner: ref.owner,
+      repo: ref.repo,
+      pull_number: number,
+      per_page: 100,
+      page
+    });
+    const data = res.data;
+    if (!Array.isArray(data)) throw new Error("the files list was not a list");
+    for (const f of data) {
+      const status = STATUS[f.status] ?? "modified";
+      files.push(status === "renamed" && f.previous_filename ? { path: f.filename, status, previousPath: f.previous_filename } : { path: f.filename, status });
+    }
+    if (data.length < 100 || files.length >= expected) break;
+  }
+  if (files.length !== expected) {
+    return { files, complete: false, problem: `GitHub reported ${expected} changed files but listed ${files.length}; rolegate cannot judge a partial list` };
+  }
+  return { files, complete: true };
+}
+async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath, texts) {
+  const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES2;
+  let baseRef = baseRefHint;
+  for (let attempt2 = 0; ; attempt2++) {
+    const reviews = [];
+    const committers = /* @__PURE__ */ new Set();
+    let reviewsAfter = null;
+    let commitsAfter = null;
+    let first;
+    let more = true;
+    let withText = !texts?.likelyKnown(ref);
+    while (more) {
+      const data = await api.graphql(PULL_REQUEST_QUERY, {
+        owner: ref.owner,
+        name: ref.repo,
+        number,
+        reviewsAfter,
+        commitsAfter,
+        ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
+        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
+        withText,
+        withFiles: first === void 0
+      });
+      const pr2 = data?.repository?.pullRequest;
+      if (!pr2) throw new Error(`pull request #${number} was not found in ${ref.owner}/${ref.repo}`);
+      if (!first) {
+        first = data;
+        withText = false;
+      }
+      for (const r of pr2.reviews.nodes) {
+        if (!r?.author?.login || r.state === "PENDING") continue;
+        reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
+      }
+      for (const c of pr2.commits.nodes) {
+        for (const a of c.commit.authors?.nodes ?? []) if (a?.user?.login) committers.add(a.user.login);
+        if (c.commit.committer?.user?.login) committers.add(c.commit.committer.user.login);
+      }
+      reviewsAfter = pr2.reviews.pageInfo.hasNextPage ? pr2.reviews.pageInfo.endCursor : null;
+      commitsAfter = pr2.commits.pageInfo.hasNextPage ? pr2.commits.pageInfo.endCursor : null;
+      more = reviewsAfter !== null || commitsAfter !== null;
+      if (reviewsAfter === null && pr2.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+    }
+    const pr = first.repository.pullRequest;
+    if (pr.baseRefName !== baseRef && policyRevision === void 0) {
+      if (attempt2 > 0) throw new Error("the pull request's base branch keeps changing; try again");
+      baseRef = pr.baseRefName;
+      continue;
+    }
+    if (pr.labels.pageInfo.hasNextPage) throw new Error("more than 100 labels on the pull request");
+    const changes = pr.timelineItems.nodes.map((n) => n.createdAt).filter(Boolean).sort();
+    const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : void 0;
+    const filesResult = listed ? { files: listed, complete: true, problem: void 0 } : await fetchFiles(api, ref, number, pr.changedFiles);
+    if (!pr.baseRef?.target?.oid && policyRevision === void 0) throw new Error(`base branch ${baseRef} no longer exists`);
+    const yml = await withPolicyText(api, ref, first.repository.yml, texts);
+    const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
+    return {
+      number: pr.number,
+      state: pr.state,
+      draft: pr.isDraft,
+      author: pr.author?.login,
+      baseRef: pr.baseRefName,
+      baseTipOid: policyRevision ?? pr.baseRef.target.oid,
+      headOid: pr.headRefOid,
+      mergedBy: pr.mergedBy?.login,
+      labels: pr.labels.nodes.map((l) => l.name),
+      reviews,
+      committers: [...committers],
+      files: filesResult.files,
+      filesComplete: filesResult.complete,
+      filesProblem: filesResult.problem,
+      changedFiles: pr.changedFiles,
+      baseChangedAt: changes[changes.length - 1],
+      // With a custom path both expressions name the same file: count it once.
+      policyAtBase: [...blob(paths[0], yml), ...blob(paths[1], yaml)]
+    };
+  }
+}
+async function withPolicyText(api, ref, b, texts) {
+  if (!b) return b;
+  if (b.text === void 0) {
+    const known = texts?.get(b.oid);
+    if (known !== void 0) b = { ...b, text: known };
+    else {
+      const data = await api.graphql(BLOB_BY_OID_QUERY, { owner: ref.owner, name: ref.repo, oid: b.oid });
+      b = data?.repository?.object ?? { oid: b.oid, text: null, isTruncated: false };
+    }
+  }
+  if (typeof b.text === "string" && !b.isTruncated) texts?.remember(ref, b.oid, b.text);
+  return b;
+}
+async function fetchBlob(api, ref, expression) {
+  const data = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
+  return blob(expression.slice(expression.indexOf(":") + 1), data?.repository?.object ?? null)[0];
+}
+
+// src/github/gather.ts
+function reviewsOf(pr) {
+  return pr.reviews.map((r) => {
+    const submitted = Date.parse(r.submittedAt);
+    return {
+      user: r.user,
+      state: r.state,
+      onHead: r.commitOid === pr.headOid,
+      afterBaseChange: pr.baseChangedAt === void 0 || r.submittedAt > pr.baseChangedAt,
+      order: Number.isNaN(submitted) ? 0 : submitted
+    };
+  });
+}
+function reviewersToCheck(pr, policy, teams) {
+  const inPolicy = (login2) => {
+    const l = login2.toLowerCase();
+    if (policy.directRoles.has(`user:${l}`)) return true;
+    for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
+    return false;
+  };
+  const users = /* @__PURE__ */ new Set();
+  for (const r of pr.reviews) if ((r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") && !inPolicy(r.user)) users.add(r.user.toLowerCase());
+  return [...users].sort();
+}
+async function proposedPolicy(api, repo, pr, deps, now, paths) {
+  const found = [];
+  for (const path of paths) {
+    const blob2 = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
+    if (blob2) found.push(blob2);
+  }
+  if (found.length === 0) return { kind: "removed", file: paths[0] };
+  if (found.length > 1) return { kind: "loaded", file: found[1].path, loaded: { diagnostics: [twoPolicyFiles(found[0].path, found[1].path)] } };
+  const b = found[0];
+  return { kind: "loaded", file: b.path, loaded: await deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now) };
+}
+async function gatherPullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
+  const now = deps.now();
+  const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
+  const policyPaths = options.policyPath ? [options.policyPath] : [...POLICY_FILES];
+  const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
+  const policy = base.kind === "loaded" ? base.loaded.policy : void 0;
+  const fresh = options.fresh ?? false;
+  const teams = policy ? await deps.directory.resolveTeams(api, installation, policy.teams, fresh) : { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
+  const writers = /* @__PURE__ */ new Set();
+  if (policy) {
+    for (const login2 of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login2, fresh)) writers.add(login2);
+  }
+  const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
+  const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+  const state = {
+    files: pr.files,
+    filesComplete: pr.filesComplete,
+    author: pr.author,
+    committers: pr.committers,
+    reviews: reviewsOf(pr),
+    labels: pr.labels,
+    targetBranch: pr.baseRef,
+    draft: pr.draft,
+    admins,
+    writers,
+    teams,
+    now,
+    headSha: pr.headOid,
+    mergedBy: options.mergedBy
+  };
+  const inputs = { base, state, problems: pr.filesProblem ? [pr.filesProblem] : [] };
+  if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
+  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
+  if (touched || touchesTests) {
+    const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
+    if (tests) inputs.tests = { file: POLICY_TESTS_FILE, text: tests.text };
+  }
+  return { inputs, pr };
+}
+
+// src/github/judge.ts
+async function judgePullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
+  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, options);
+  return { verdict: judgeChange(inputs), pr };
+}
+function failedJudgement(what, error3, headSha) {
+  const why = error3 === void 0 ? what : `${what}: ${describeApiError(error3)}`;
+  return { verdict: failedVerdict(why, headSha) };
+}
+
+// src/github/policy.ts
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 // src/core/policy/compose.ts
 var MAX_EXTENDS_DEPTH = 5;
 function parseExtends(value, owner) {
@@ -41504,7 +41910,9 @@ function parseExtends(value, owner) {
   const repo = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9_.-]+):(.+)$/.exec(value);
   if (repo) {
     const path = repo[3].replace(/^\//, "");
-    if (path.split("/").some((s) => s === ".." || s === "")) return { error: `invalid path in extends "${value}"` };
+    if (path.split("/").some((s) => s === ".." || s === "." || s === "")) {
+      return { error: `invalid path in extends "${value}": write the path from the repository root, without "./", "..", "//" or a trailing "/"` };
+    }
     return { kind: "repo", owner: repo[1], repo: repo[2], path, key: `${repo[1].toLowerCase()}/${repo[2].toLowerCase()}:${path}` };
   }
   return { error: `invalid extends "${value}": use ".github", "OWNER/REPO:PATH" or "preset:NAME"` };
@@ -41566,9 +41974,10 @@ async function loadComposed(source, readParent, now, context = {}) {
       else if (top !== "require") origins.set(top, parsed);
     }
     for (const index of (raw.require ?? []).keys()) requireOrigins.push({ parsed, index });
-    locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed }))];
+    locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed })), ...selectedByLockedRequire(raw, merged, parsed)];
   }
   delete merged.extends;
+  diagnostics.push(...lockedHolders(merged, locked, origins, layers));
   if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), chain };
   const child = layers[0].parsed;
   const composite = {
@@ -41583,10 +41992,57 @@ async function loadComposed(source, readParent, now, context = {}) {
   const policyPaths = layers.slice(1).map((l, i) => ({ l, ref: parseExtends(layers[i].raw.extends, context.owner) })).filter(
     ({ ref }) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase()
   ).map(({ ref }) => ref.path);
+  if (context.sourcePath !== void 0 && !POLICY_DEFINING_FILES.includes(context.sourcePath)) policyPaths.unshift(context.sourcePath);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0].raw.extends;
   if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain };
   return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain };
+}
+function selectedByLockedRequire(raw, merged, from) {
+  if (!(raw.locked ?? []).includes("require")) return [];
+  const keys = /* @__PURE__ */ new Set();
+  for (const req of merged.require ?? []) {
+    for (const c of req.categories ?? []) keys.add(`categories.${c}`);
+    for (const e of req.environments ?? []) keys.add(`environments.${e}`);
+  }
+  return [...keys].map((key) => ({ key, from }));
+}
+function lockedHolders(merged, locked, origins, layers) {
+  const out = [];
+  const roles = merged.roles ?? {};
+  const depthOf = (p) => layers.findIndex((l) => l.parsed === p);
+  const inheritsFrom = (start, target) => {
+    const seen = /* @__PURE__ */ new Set();
+    const stack = [...roles[start]?.inherits ?? []];
+    while (stack.length > 0) {
+      const r = stack.pop();
+      if (r === target) return true;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      stack.push(...roles[r]?.inherits ?? []);
+    }
+    return false;
+  };
+  for (const lock of locked) {
+    const m = /^roles\.(.+)$/s.exec(lock.key);
+    if (!m || m[1] === "*") continue;
+    const name = m[1];
+    const lockDepth = depthOf(lock.from);
+    for (const role of Object.keys(roles)) {
+      if (role === name) continue;
+      const definedIn = origins.get(`roles.${role}`);
+      if (!definedIn || depthOf(definedIn) >= lockDepth || !inheritsFrom(role, name)) continue;
+      out.push(
+        diag(
+          definedIn.file,
+          definedIn.locate(["roles", role, "inherits"], true),
+          `role "${role}" inherits "${name}", which ${lock.from.file} locks: who holds a locked role is decided by the policy that locks it`,
+          "locked"
+        )
+      );
+    }
+  }
+  return out;
 }
 function keyOfSource(source, context) {
   if (!context.owner || !context.repo) return void 0;
@@ -41664,6 +42120,12 @@ var PolicyLoader = class {
   }
   presetsDir;
   parents = new TtlCache(2e3, PARENT_TTL_MS);
+  /**
+   * Policies that extend nothing, by file name, blob SHA and day: such a result depends on
+   * nothing else, so repositories sharing a text share it. A policy that extends a parent is
+   * never kept here: its result depends on what composition read (the organisation, each
+   * parent), so it is composed again, from parents cached briefly by repository.
+   */
   loaded = new TtlCache(2e3, 10 * 60 * 1e3);
   /** Policy texts by blob SHA (content-addressed, so shared by every repository), and each repository's last one. */
   textsByOid = new TtlCache(2e3, 10 * 60 * 1e3);
@@ -41680,7 +42142,8 @@ var PolicyLoader = class {
       this.lastOidOf.set(`${ref.owner}/${ref.repo}`.toLowerCase(), oid);
     }
   };
-  reader(api, repo, baseTip) {
+  /** Reads parents: presets from the package, this repository at `revision`, other repositories at their default branch. */
+  reader(api, repo, revision) {
     return async (ref) => {
       if (ref.kind === "preset") {
         try {
@@ -41690,9 +42153,9 @@ var PolicyLoader = class {
         }
       }
       const sameRepo = ref.kind === "repo" && ref.owner.toLowerCase() === repo.owner.toLowerCase() && ref.repo.toLowerCase() === repo.repo.toLowerCase();
-      const target = ref.kind === "org" ? { owner: ref.key.split("/")[0], repo: ".github" } : { owner: ref.owner, repo: ref.repo };
-      const path = ref.kind === "org" ? ".github/rolegate.yml" : ref.path;
-      const expression = `${sameRepo ? baseTip : "HEAD"}:${path}`;
+      const target = ref.kind === "org" ? { owner: ref.key.split("/")[0], repo: ORG_POLICY_REPO } : { owner: ref.owner, repo: ref.repo };
+      const path = ref.kind === "org" ? ORG_POLICY_FILE : ref.path;
+      const expression = `${sameRepo ? revision : "HEAD"}:${path}`;
       const key = `${target.owner}/${target.repo}|${expression}`.toLowerCase();
       const cached = this.parents.get(key);
       if (cached && !sameRepo) return cached;
@@ -41707,56 +42170,64 @@ var PolicyLoader = class {
       return answer;
     };
   }
-  async load(api, repo, blob2, baseTip, now) {
-    const usesParents = /^\s*extends\s*:/m.test(blob2.text);
+  /**
+   * Loads a repository's policy with its parents, in-repository ones read at `revision`.
+   * `sourcePath` is the file's path in the repository when it is not one of the default names.
+   */
+  async load(api, repo, blob2, revision, now) {
     const day = now.toISOString().slice(0, 10);
     const key = `${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
-    if (!usesParents) {
-      const cached = this.loaded.get(key);
-      if (cached) return cached;
-    }
-    const loaded = await loadComposed(blob2, this.reader(api, repo, baseTip), now, repo.owner ? { owner: repo.owner, repo: repo.repo } : {});
-    if (!usesParents) this.loaded.set(key, { ...loaded.policy ? { policy: loaded.policy } : {}, diagnostics: loaded.diagnostics });
+    const cached = this.loaded.get(key);
+    if (cached) return cached;
+    const loaded = await loadComposed(blob2, this.reader(api, repo, revision), now, { owner: repo.owner, repo: repo.repo, sourcePath: blob2.file });
+    if (loaded.chain.length === 1) this.loaded.set(key, { ...loaded.policy ? { policy: loaded.policy } : {}, diagnostics: loaded.diagnostics });
     return loaded;
   }
-  /** The policy that judges a pull request: the base branch's, else the organisation default. */
-  async basePolicy(api, repo, atBase, baseTip, now) {
-    if (atBase.length > 1)
-      return { kind: "error", message: `two policy files on the base branch: ${atBase.map((b) => b.path).join(" and ")}; keep exactly one` };
+  /**
+   * The policy that judges a pull request: the repository's own at the base (both names at
+   * once is an error), else the organisation default, else none. An organisation default that
+   * cannot be read for another reason than its absence makes the change unjudgeable.
+   */
+  async basePolicy(api, repo, atBase, baseTip, now, revisionName) {
+    if (atBase.length > 1) {
+      const [a, b] = atBase;
+      return { kind: "loaded", source: { file: a.path, fromOrg: false, revision: revisionName }, loaded: { diagnostics: [twoPolicyFiles(a.path, b.path)] } };
+    }
     if (atBase.length === 1) {
       const b = atBase[0];
-      return {
-        kind: "loaded",
-        file: b.path,
-        sha: b.oid,
-        loaded: await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now),
-        fromOrg: false
-      };
+      const loaded2 = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded: loaded2 };
     }
-    if (repo.repo.toLowerCase() === ".github") return { kind: "none" };
-    const orgKey = `${repo.owner}/.github|HEAD:.github/rolegate.yml`.toLowerCase();
-    let org = this.parents.get(orgKey);
-    if (!org) {
-      try {
-        const blob2 = await fetchBlob(api, { owner: repo.owner, repo: ".github" }, "HEAD:.github/rolegate.yml");
-        org = blob2 ? { file: `${repo.owner}/.github:.github/rolegate.yml`, text: blob2.text } : { error: "not found" };
-      } catch (e) {
-        const message2 = describeApiError(e);
-        if (/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message2)) org = { error: "not found" };
-        else return { kind: "error", message: `cannot read the organisation default policy: ${message2}` };
-      }
-      this.parents.set(orgKey, org);
+    if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };
+    const org = await this.orgDefault(api, repo.owner);
+    if ("unreadable" in org) return { kind: "unreadable", message: `cannot read the organisation default policy: ${org.unreadable}` };
+    if (!org.text) return { kind: "none" };
+    const orgRepo = { owner: repo.owner, repo: ORG_POLICY_REPO };
+    const loaded = await loadComposed(org.text, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
+    return { kind: "loaded", source: { file: org.text.file, sha: org.text.sha, fromOrg: true }, loaded };
+  }
+  /** The organisation default's text, or none, or why it could not be read. */
+  async orgDefault(api, owner) {
+    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}`.toLowerCase();
+    const cached = this.parents.get(key);
+    if (cached) return "error" in cached ? {} : { text: cached };
+    let answer;
+    try {
+      const blob2 = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
+      answer = blob2 ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob2.text, sha: blob2.oid } : { error: "not found" };
+    } catch (e) {
+      const message2 = describeApiError(e);
+      if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message2)) return { unreadable: message2 };
+      answer = { error: "not found" };
     }
-    if ("error" in org) return { kind: "none" };
-    const orgRepo = { owner: repo.owner, repo: ".github" };
-    const loaded = await loadComposed(org, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
-    return { kind: "loaded", file: org.file, sha: "HEAD", loaded, fromOrg: true };
+    this.parents.set(key, answer);
+    return "error" in answer ? {} : { text: answer };
   }
 };
 
 // src/github/resilient.ts
 var DEFAULT_BUDGET = { maxAttempts: 3, maxWaitMs: 1e4, attemptTimeoutMs: 15e3 };
-function header(e, name) {
+function header2(e, name) {
   return e.response?.headers?.[name];
 }
 function retryDelay(error3, attempt2, nowMs) {
@@ -41768,11 +42239,11 @@ function retryDelay(error3, attempt2, nowMs) {
     return backoff;
   }
   if (status >= 500 && status !== 501) return backoff;
-  const rateLimited = status === 429 || status === 403 && (header(e, "retry-after") !== void 0 || header(e, "x-ratelimit-remaining") === "0");
+  const rateLimited = status === 429 || status === 403 && (header2(e, "retry-after") !== void 0 || header2(e, "x-ratelimit-remaining") === "0");
   if (!rateLimited) return void 0;
-  const retryAfter = header(e, "retry-after");
+  const retryAfter = header2(e, "retry-after");
   if (retryAfter !== void 0 && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1e3;
-  const reset = header(e, "x-ratelimit-reset");
+  const reset = header2(e, "x-ratelimit-reset");
   if (reset !== void 0 && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1e3 - nowMs);
   return 6e4;
 }
@@ -41818,7 +42289,8 @@ function readInputs() {
   if (postCheck !== "true" && postCheck !== "false") throw new Error(`input post-check must be true or false, not "${postCheck}"`);
   const token = getInput("token");
   if (!token) throw new Error("input token is empty: pass ${{ github.token }} or a token with org read for team roles");
-  return { token, policyPath: getInput("policy-path") || ".github/rolegate.yml", postCheck: postCheck === "true", failOn };
+  const policyPath = getInput("policy-path").trim().replace(/^\/+/, "") || void 0;
+  return { token, policyPath, postCheck: postCheck === "true", failOn };
 }
 function pullRequestsOf(event, payload) {
   if (event === "merge_group") {
@@ -41849,33 +42321,36 @@ async function run(env = process.env) {
   const octokit = new Octokit2({ auth: inputs.token, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" });
   const api = resilient(octokit);
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => /* @__PURE__ */ new Date() };
-  const judgements = [];
+  const verdicts = [];
   for (const pr of pullRequestsOf(event, payload)) {
     try {
-      judgements.push(await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath }));
+      verdicts.push({
+        number: pr.number,
+        verdict: (await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath })).verdict
+      });
     } catch (e) {
-      judgements.push(failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha));
+      verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });
     }
   }
-  const j = combine(event, payload, judgements);
-  for (const d of j.diagnostics ?? []) {
+  const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha) : verdicts[0]?.verdict ?? failedVerdict("no pull request in the event");
+  for (const d of [...v.diagnostics, ...v.policyChange?.findings ?? []]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
     if (d.severity === "error") error(d.message, props);
     else warning(d.message, props);
   }
-  await summary.addRaw(j.summary, true).write();
+  await summary.addRaw(verdictMarkdown(v), true).write();
   const reportDir = env.RUNNER_TEMP ?? ".";
   mkdirSync(reportDir, { recursive: true });
   const reportPath = join(reportDir, "rolegate-report.json");
-  writeFileSync(reportPath, JSON.stringify(j.result ? resultJson(j.result) : { conclusion: j.conclusion, title: j.title }, null, 2));
-  const unmet = j.result?.requirements.filter((r) => !r.satisfied) ?? [];
-  setOutput("conclusion", j.conclusion);
+  writeFileSync(reportPath, JSON.stringify(verdictJson(v), null, 2));
+  const unmet = v.result?.requirements.filter((r) => !r.satisfied) ?? [];
+  setOutput("conclusion", v.conclusion);
   setOutput("required-roles", [...new Set(unmet.flatMap((r) => r.roles ?? []))].join(","));
   setOutput("missing-approvals", String(unmet.reduce((n, r) => n + Math.max(0, r.approvals.need - r.approvals.have), 0)));
   setOutput("report", reportPath);
-  if (inputs.postCheck && j.headSha) {
+  if (inputs.postCheck && v.headSha) {
     try {
-      await postCheckRun(api, repo, j);
+      await postCheckRun(api, repo, v);
     } catch (e) {
       const status = statusOf(e);
       if (status === 403 || status === 404) {
@@ -41885,22 +42360,15 @@ async function run(env = process.env) {
       } else throw e;
     }
   }
-  const fails = j.conclusion === "failure" || inputs.failOn === "action_required" && j.conclusion === "action_required";
-  if (fails) setFailed(`rolegate: ${j.conclusion}: ${j.title}`);
-  else info(`rolegate: ${j.conclusion}: ${j.title}`);
-}
-function combine(event, payload, list) {
-  if (event !== "merge_group") return list[0] ?? failedJudgement("no pull request in the event", void 0);
-  const head = payload.merge_group.head_sha;
-  if (list.length === 0) return failedJudgement("cannot tell which pull requests are in the merge group", void 0, head);
-  const ok = list.every((j) => j.conclusion === "success" || j.conclusion === "neutral");
-  return {
-    headSha: head,
-    conclusion: ok ? "success" : "failure",
-    title: ok ? "Every pull request in the merge group passes" : "A pull request in the merge group does not pass",
-    summary: list.map((j) => j.summary).join("\n\n---\n\n")
-  };
+  const fails = v.conclusion === "failure" || inputs.failOn === "action_required" && v.conclusion === "action_required";
+  if (fails) setFailed(`rolegate: ${v.conclusion}: ${v.title}`);
+  else info(`rolegate: ${v.conclusion}: ${v.title}`);
 }
 
 // src/action/index.ts
-await run();
+try {
+  await run();
+} catch (e) {
+  setOutput("conclusion", "failure");
+  setFailed(`rolegate failed: ${e instanceof Error ? e.message : String(e)}`);
+}

@@ -1,5 +1,6 @@
 import type { ClassifiedFile, Classifier } from "../core/classify.js";
-import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams, type Membership } from "../core/permissions.js";
+import { classifyForExplain, explainAction, explainMemberships, type Explanation } from "../core/explain.js";
+import { unresolvedTeams, type Membership } from "../core/permissions.js";
 import type { Policy } from "../core/policy/types.js";
 import type { TeamData } from "../core/state.js";
 import { principalsOf, teamMemberships } from "./principals.js";
@@ -19,12 +20,12 @@ export interface WhoCanContext {
   now: Date;
 }
 
-export interface Verdict {
+export interface Answer {
   allowed: boolean;
   reasons: string[];
 }
 
-export interface WhoCanEntry extends Verdict {
+export interface WhoCanEntry extends Answer {
   kind: "anyone" | "team" | "user";
   /** `anyone (no role needed)`, `@acme/devops`, `carol`. */
   name: string;
@@ -42,45 +43,23 @@ export const ANYONE = "anyone (no role needed)";
 
 /** The path as `rolegate explain --path` reads it, classified for the target branch. */
 export function classifyQueryPath(c: WhoCanContext, query: WhoCanQuery): ClassifiedFile {
-  const path = query.path.replace(/^\//, "");
-  return { ...c.classifier.classifyPath(path, c.classifier.branchEnvironments(query.targetBranch)), status: "modified" };
+  return { ...classifyForExplain(c.policy, query.path, query.targetBranch), status: "modified" };
 }
 
-export function fileLine(file: ClassifiedFile): string {
-  return `${file.path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`;
+function contextOf(c: WhoCanContext, query: WhoCanQuery) {
+  return { targetBranch: query.targetBranch, labels: [], draft: false, now: c.now, teams: c.teams };
 }
 
-/** Verdict and reason chain for known memberships, in `rolegate explain`'s words. */
-function judgeMemberships(c: WhoCanContext, query: WhoCanQuery, file: ClassifiedFile, noRole: string, memberships: Membership[], author?: string): Verdict {
-  const ctx = judgeContext(c.policy, { targetBranch: query.targetBranch, labels: [], draft: false, now: c.now, author, teams: c.teams });
-  const d = decide(heldRoles(memberships, file, c.policy), query.action, file, ctx);
-  const reasons = [fileLine(file), ...d.reasons];
-  if (!d.reasons.some((r) => r.startsWith("holds "))) reasons.splice(1, 0, noRole);
-  return { allowed: d.allowed, reasons };
+const texts = (e: Explanation): Answer => ({ allowed: e.allowed, reasons: e.reasons.map((r) => r.text) });
+
+/** What `rolegate explain --user LOGIN --action ACTION --path PATH [--target-branch B]` answers. */
+export function explainLogin(c: WhoCanContext, query: WhoCanQuery, login: string, file = classifyQueryPath(c, query)): Answer {
+  return texts(explainAction(c.policy, contextOf(c, query), login.replace(/^@/, ""), query.action, file.path, file));
 }
 
-/**
- * What `rolegate explain --user LOGIN --action ACTION --path PATH [--target-branch B]` answers:
- * not allowed while any team the policy names is unresolved, since membership cannot be known.
- */
-export function explainLogin(c: WhoCanContext, query: WhoCanQuery, login: string, file = classifyQueryPath(c, query)): Verdict {
-  const user = login.replace(/^@/, "");
-  const unresolved = unresolvedTeams(c.policy, c.teams);
-  if (unresolved.length > 0) {
-    return {
-      allowed: false,
-      reasons: unresolved.map((u) => `team @${u.team} could not be resolved (${u.why}): not allowed, since membership cannot be known`),
-    };
-  }
-  // When judging authorship, the user asking is the author.
-  return judgeMemberships(
-    c,
-    query,
-    file,
-    `${user} holds no role for this file`,
-    membershipsOf(user, { policy: c.policy, teams: c.teams, now: c.now }),
-    query.action === "author" ? user : undefined,
-  );
+/** The answer for known memberships (a team's own entries, or none). */
+function judgeMemberships(c: WhoCanContext, query: WhoCanQuery, file: ClassifiedFile, noRole: string, memberships: Membership[]): Answer {
+  return texts(explainMemberships(c.policy, contextOf(c, query), memberships, query.action, file, noRole));
 }
 
 /**

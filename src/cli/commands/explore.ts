@@ -2,12 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
 import { diffPolicies } from "../../core/diff.js";
+import { policyChanges } from "../../core/policy-changes.js";
 import { renderExplorerPage } from "../../explore/render/page.js";
 import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable, type PolicySource } from "../policy-source.js";
 import { readTeamsFile } from "../teams.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 export const EXPLORE_HELP = `Usage: rolegate explore [POLICY] [--compare OTHER_POLICY] [--teams FILE] [--output FILE] [--now ISO8601]
 
@@ -58,7 +59,7 @@ export async function runExplore(io: CliIo, args: Parsed): Promise<number> {
   if (v.compare !== undefined) {
     const other = findPolicy(io.cwd, v.compare)!;
     const before = (await load(other)).policy;
-    comparison = { file: other.file, permissions: diffPolicies(before, policy, now, teams) };
+    comparison = { file: other.file, permissions: diffPolicies(before, policy, now, teams), changes: policyChanges(before, policy) };
   }
   const page = renderExplorerPage({ policy, value, teams, now, comparison });
   if (v.output === undefined) {

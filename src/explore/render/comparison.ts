@@ -1,20 +1,13 @@
 import { describeChange, type PermissionChange } from "../../core/diff.js";
+import type { PolicyChange } from "../../core/policy-changes.js";
 import { html } from "../../core/render/escape.js";
-
-/** One entry of the policy-change list (`rolegate diff --format json`'s `changes`). */
-export interface PolicyChangeEntry {
-  kind: string;
-  name: string;
-  effect: "weakens" | "strengthens" | "reshapes";
-  detail: string;
-}
 
 export interface Comparison {
   /** The policy compared with: the "before" side; the page's own policy is the "after" side. */
   file: string;
   permissions: PermissionChange[];
-  /** Category, environment, requirement, option… changes; none until the diff computes them. */
-  changes?: PolicyChangeEntry[];
+  /** Category, environment, requirement, option… changes, each weakening, strengthening or reshaping. */
+  changes?: PolicyChange[];
 }
 
 function levelsText(levels: number[]): string {
@@ -35,7 +28,7 @@ ${rows.join("\n")}
 </table>`;
 }
 
-function changesTable(changes: PolicyChangeEntry[]): string {
+function changesTable(changes: PolicyChange[]): string {
   if (changes.length === 0) return `<p id="changes-empty">No other policy changes listed.</p>`;
   const rows = changes.map(
     (c) => `<tr class="${html(c.effect)}"><td>${html(c.kind)}</td><td>${html(c.name)}</td><td>${html(c.effect)}</td><td>${html(c.detail)}</td></tr>`,
