@@ -40866,18 +40866,26 @@ function lintRequirement(policy, req, now, at) {
   const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
   const people = principals(policy, now);
   const enforced = policy.enforced.get("approve");
+  const approvers = (candidates2, category, place) => candidates2.filter((p) => {
+    const roles = rolesAt(policy, p, place);
+    return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, place.level);
+  }).length;
   let fewest;
   for (const category of categories) {
     const open2 = !req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)));
     for (const place of selectablePlaces(policy, req)) {
       const level = place.level;
-      const count = open2 ? Infinity : people.filter((p) => {
-        const roles = rolesAt(policy, p, place);
-        return (!req.roles || req.roles.some((r) => roles.has(r))) && mayApprove(policy, roles, category, level);
-      }).length;
+      const count = open2 ? Infinity : approvers(people, category, place);
       if (count === 0) {
         const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
-        at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
+        if (approvers(principals(policy, void 0), category, place) > 0) {
+          at(
+            "error",
+            "never-met-expired",
+            req.origin.path,
+            `requirement "${req.name}" cannot be met now: ${who} with a current membership may approve ${category} at level ${level} (the memberships that could have expired)`
+          );
+        } else at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
         return;
       }
       if (!fewest || count < fewest.count) fewest = { count, category, level };

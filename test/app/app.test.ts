@@ -119,6 +119,21 @@ describe("the rolegate check run", () => {
     expect(check.output.summary).toContain("@acme/developers gains approve on policy at levels 0-5");
   });
 
+  it("shows a narrowed category and a deleted requirement as weakenings in the check", async () => {
+    const narrowed = POLICY.replace('infrastructure: { paths: ["**/*.tf"] }', 'infrastructure: { paths: ["modules/**/*.tf"] }');
+    const w = pipelineWorld({
+      trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": narrowed } },
+      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }, { filename: "main.tf", status: "modified" }] },
+    });
+    serve(w);
+    const { probot } = probotWith();
+    await probot.receive(prPayload(w, "pull_request", "synchronize"));
+    const summary = lastCheck(w).output.summary as string;
+    expect(summary).toContain("**1 change weakens protection** (marked 🔻)");
+    expect(summary).toMatch(/🔻 weakens: category infrastructure: globs removed: `\*\*\/\*\.tf`; globs added: `modules\/\*\*\/\*\.tf`; `main\.tf` leaves infrastructure/);
+    expect(summary).not.toContain("no permission changes");
+  });
+
   it("re-judges under the new base branch's policy after a base-branch switch", async () => {
     const lax = 'version: 1\nroles:\n  dev: { members: [dev1, dev2], grants: { author: ["*"] } }\nrequire: [{ categories: [policy] }]\n';
     const w = pipelineWorld({

@@ -8,7 +8,7 @@ import { verdictMarkdown } from "../../src/core/render/check.js";
 import type { GitHubApi } from "../../src/github/api.js";
 import { Octokit } from "@octokit/rest";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
-import { HEAD, PR, pullRequestEvent, setupPipelinePr, type Variant } from "../fixtures/pipeline-pr.js";
+import { HEAD, POLICY, PR, pullRequestEvent, setupPipelinePr, type Variant } from "../fixtures/pipeline-pr.js";
 import { silentLog } from "../helpers/github-world.js";
 
 // Time budget: about 10 s. Runs the committed bundle dist-action/index.mjs as a child process
@@ -109,7 +109,7 @@ describe("the Action, run as the runner runs it", () => {
     expect(annotation).toMatch(/[ ,]line=3[,:]/);
     expect(annotation).toMatch(/[ ,]col=\d+[,:]/);
     expect(annotation).toMatch(/::unknown role "ghost"$/);
-    expect(r.summary).toContain("the policy on the base branch is invalid");
+    expect(r.summary).toContain("has errors, so no change can be judged until it is fixed");
   });
 
   it("explains, and still judges, when the token cannot post a check (fork with a read-only token)", async () => {
@@ -120,6 +120,50 @@ describe("the Action, run as the runner runs it", () => {
     expect(r.outputs.conclusion).toBe("success");
     expect(r.stdout).toContain("could not post its check run (HTTP 403)");
     expect(fake.state.checkRunsFor("acme", "app", { headSha: HEAD })).toEqual([]);
+  });
+});
+
+describe("the Action finds the policy as the App does", () => {
+  const files = (list: string[]) => list.map((filename) => ({ filename, status: "modified" as const, additions: 1, deletions: 1, sha: "0".repeat(40) }));
+
+  it("reads .github/rolegate.yaml with default inputs (no neutral pass)", async () => {
+    setup("developer-only");
+    fake.state.setFile("acme", "app", "main", ".github/rolegate.yaml", POLICY);
+    fake.state.deleteFile("acme", "app", "main", ".github/rolegate.yml");
+    const r = await runAction("pull_request_target", { "policy-path": "" });
+    expect(r.outputs.conclusion).toBe("action_required");
+    expect(r.summary).toContain("policy `.github/rolegate.yaml`");
+  });
+
+  it("reports two policy files as an invalid policy", async () => {
+    setup("approved");
+    fake.state.setFile("acme", "app", "main", ".github/rolegate.yaml", POLICY);
+    const r = await runAction("pull_request_target", { "policy-path": "" });
+    expect(r.status).toBe(1);
+    expect(r.outputs.conclusion).toBe("failure");
+    expect(r.summary).toContain("two policy files: .github/rolegate.yml and .github/rolegate.yaml");
+  });
+
+  it("judges by the organisation default when the repository has none", async () => {
+    setup("developer-only");
+    fake.state.deleteFile("acme", "app", "main", ".github/rolegate.yml");
+    fake.state.addRepo({ owner: "acme", name: ".github", defaultBranch: "main" });
+    fake.state.setFile("acme", ".github", "main", ".github/rolegate.yml", POLICY);
+    const r = await runAction("pull_request_target", { "policy-path": "" });
+    expect(r.outputs.conclusion).toBe("action_required");
+    expect(r.summary).toContain("policy `acme/.github:.github/rolegate.yml` (organisation default)");
+  });
+
+  it("treats a custom policy-path as the policy: rewriting it needs the policy's approval", async () => {
+    setup("developer-only");
+    fake.state.setFile("acme", "app", "main", "config/rolegate.yml", POLICY);
+    fake.state.deleteFile("acme", "app", "main", ".github/rolegate.yml");
+    fake.state.setFile("acme", "app", HEAD, "config/rolegate.yml", POLICY.replace("roles: [devops-engineer]\n", ""));
+    fake.state.pullRequest("acme", "app", PR).pull.files = files(["config/rolegate.yml"]);
+    const r = await runAction("pull_request_target", { "policy-path": "config/rolegate.yml" });
+    expect(r.outputs.conclusion).toBe("action_required");
+    expect(r.summary).toMatch(/\| policy \| 0 \| `config\/rolegate\.yml` \| DevOps approval \|/);
+    expect(r.summary).toContain("### This pull request changes the policy");
   });
 });
 

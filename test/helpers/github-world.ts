@@ -36,6 +36,10 @@ export interface World {
   teams: Record<string, string[] | number>;
   permissions: Record<string, string>;
   admins: string[];
+  /** Branches with branch protection. */
+  protectedBranches: string[];
+  /** Commits that came from a merged pull request (`commits/{sha}/pulls` lists it merged). */
+  mergedCommits: string[];
   calls: string[];
   /** Variables of every GraphQL request, in order. */
   graphqlVariables: Record<string, unknown>[];
@@ -57,6 +61,8 @@ export function world(overrides: Partial<Omit<World, "pr">> & { pr?: Partial<Wor
     teams: {},
     permissions: {},
     admins: [],
+    protectedBranches: ["main"],
+    mergedCommits: [],
     calls: [],
     graphqlVariables: [],
     checkRuns: [],
@@ -195,7 +201,14 @@ export function serve(w: World): void {
   });
   api.get(/\/repos\/[^/]+\/[^/]+\/commits\/[^/]+\/pulls/).reply((uri) => {
     record("GET", uri);
-    return [200, [{ number: w.pr.number, state: "open", merged_at: null, base: { ref: w.pr.base }, head: { sha: w.pr.head } }]];
+    const sha = /commits\/([^/]+)\/pulls/.exec(uri)![1]!;
+    if (w.mergedCommits.includes(sha)) return [200, [{ number: w.pr.number, state: "closed", merged_at: "2026-11-20T12:00:00Z", base: { ref: w.pr.base }, head: { sha: w.pr.head } }]];
+    return [200, sha === w.pr.head ? [{ number: w.pr.number, state: "open", merged_at: null, base: { ref: w.pr.base }, head: { sha: w.pr.head } }] : []];
+  });
+  api.get(/\/repos\/[^/]+\/[^/]+\/branches\/[^/?]+$/).reply((uri) => {
+    record("GET", uri);
+    const branch = decodeURIComponent(/branches\/([^/?]+)$/.exec(uri)![1]!);
+    return [200, { name: branch, protected: w.protectedBranches.includes(branch), commit: { sha: w.tips[branch] ?? "unknown" } }];
   });
   api.get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/).reply((uri) => {
     record("GET", uri);
