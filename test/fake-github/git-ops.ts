@@ -186,13 +186,7 @@ export function updateBranch(state: FakeGitHubState, repo: RepoRecord, pr: PullR
 }
 
 /** Replays commits onto `onto`, keeping each one's changes, author and message; returns the new tip. */
-function replay(
-  state: FakeGitHubState,
-  repo: RepoRecord,
-  commits: readonly CommitRecord[],
-  onto: CommitRecord,
-  committer: (c: CommitRecord) => GitIdentity,
-): CommitRecord {
+function replay(repo: RepoRecord, commits: readonly CommitRecord[], onto: CommitRecord, committer: (c: CommitRecord) => GitIdentity): CommitRecord {
   let parent = onto;
   for (const c of commits) {
     if (c.parents.length > 1) continue; // like git rebase, merges are dropped
@@ -221,7 +215,7 @@ export function rebasePullRequest(state: FakeGitHubState, repo: RepoRecord, pr: 
   const head = graphHead(repo, pr);
   const base = baseTipCommit(repo, pr);
   const date = state.timestamp();
-  const tip = replay(state, repo, commitsBetween(repo.commits, base.sha, head.sha), base, (c) =>
+  const tip = replay(repo, commitsBetween(repo.commits, base.sha, head.sha), base, (c) =>
     actor === undefined ? { ...c.committer, date } : identityOf(state, actor, date),
   );
   moveHead(state, repo, pr, tip.sha, actor);
@@ -236,7 +230,7 @@ export function mergeGraphPull(state: FakeGitHubState, repo: RepoRecord, pr: Pul
   const webFlow = { ...WEB_FLOW, date };
   let tip: CommitRecord;
   if (method === "rebase") {
-    tip = replay(state, repo, commitsBetween(repo.commits, base.sha, head.sha), base, () => webFlow);
+    tip = replay(repo, commitsBetween(repo.commits, base.sha, head.sha), base, () => webFlow);
   } else {
     const mb = mergeBase(repo.commits, head.sha, base.sha);
     const tree = mergeTrees(repo.commits.get(mb ?? "")?.tree ?? new Map(), base.tree, head.tree);
@@ -272,7 +266,7 @@ export function pullBaseTip(repo: RepoRecord, pr: PullRequestRecord): string {
 }
 
 /** A hand-made (addPullRequest `commits:`) commit in the graph's shape; its tree is unknown. */
-function fromPullCommit(c: PullCommitRecord, parent: string | undefined): CommitRecord {
+function fromPullCommit(state: FakeGitHubState, c: PullCommitRecord, parent: string | undefined): CommitRecord {
   const who = (login: string | null, name: string, email: string): GitIdentity => ({ name, email, login, date: c.date });
   return {
     sha: c.sha,
@@ -281,28 +275,42 @@ function fromPullCommit(c: PullCommitRecord, parent: string | undefined): Commit
     treeSha: gitBlobSha(`tree:${c.sha}`),
     author: who(c.author, c.authorName, c.authorEmail),
     committer: who(c.committer, c.committerName, c.committerEmail),
-    coAuthors: c.coAuthors.map((l) => who(l, l, `${l}@users.noreply.github.com`)),
+    coAuthors: c.coAuthors.map((l) => who(l, l, state.noreplyEmail(l))),
     message: c.message,
   };
 }
 
 /** The pull request's commits, oldest first, as commit records (from the graph, or converted from `commits:`). */
-export function pullCommits(repo: RepoRecord, pr: PullRequestRecord): CommitRecord[] {
+export function pullCommits(state: FakeGitHubState, repo: RepoRecord, pr: PullRequestRecord): CommitRecord[] {
   if (pr.pull.fromGraph.commits) return commitsBetween(repo.commits, pullBaseTip(repo, pr), pr.pull.head.sha);
   const list = pr.pull.commits;
-  return list.map((c, i) => fromPullCommit(c, i === 0 ? pr.pull.base.sha : list[i - 1]?.sha));
+  return list.map((c, i) => fromPullCommit(state, c, i === 0 ? pr.pull.base.sha : list[i - 1]?.sha));
 }
 
 /** Any commit the repository can describe: in the graph, or listed on one of its pull requests. */
-export function commitView(repo: RepoRecord, sha: string): CommitRecord | undefined {
+export function commitView(state: FakeGitHubState, repo: RepoRecord, sha: string): CommitRecord | undefined {
   const graph = repo.commits.get(sha);
   if (graph) return graph;
   for (const issue of repo.issues.values()) {
     if (!issue.pull || issue.pull.fromGraph.commits) continue;
-    const found = pullCommits(repo, issue as PullRequestRecord).find((c) => c.sha === sha);
+    const found = pullCommits(state, repo, issue as PullRequestRecord).find((c) => c.sha === sha);
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * A commit as the API can show it without changing the graph: the graph's record, a
+ * hand-made pull request commit, or a placeholder for a bare known SHA; a commit outside
+ * the graph has the tree setFile stored for it (or none).
+ */
+export function describeCommit(state: FakeGitHubState, repo: RepoRecord, sha: string): CommitRecord {
+  const known = commitView(state, repo, sha);
+  if (known && repo.commits.has(sha)) return known;
+  const tree = legacyTree(repo, sha) ?? new Map<string, string>();
+  if (known) return { ...known, tree };
+  const who: GitIdentity = { name: "Fake", email: "fake@example.com", login: null, date: repo.createdAt };
+  return { sha, parents: [], tree, treeSha: gitBlobSha(`tree:${sha}`), author: who, committer: who, coAuthors: [], message: `Commit ${sha.slice(0, 7)}` };
 }
 
 /** Files changed by the pull request: the diff from merge-base(base, head) to head. */
@@ -352,7 +360,7 @@ export function addPullFromGraph(state: FakeGitHubState, repo: RepoRecord, pr: P
       configurable: true,
       get: (): PullCommitRecord[] => {
         const d = cached();
-        d.commits ??= pullCommits(repo, pr).map((c) => ({
+        d.commits ??= pullCommits(state, repo, pr).map((c) => ({
           sha: c.sha,
           author: c.author.login,
           committer: c.committer.login,

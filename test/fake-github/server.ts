@@ -113,7 +113,7 @@ function handlerTable(): { byKey: Map<string, RouteDef>; byMethod: Map<string, H
     byKey.set(`${def.method} ${def.template}`, def);
     const compiled = compileTemplate(def.template, (name) => ({
       integer: /(_number|_id)$/.test(name),
-      multi: name === "path" || name === "ref",
+      multi: name === "path" || name === "ref" || name === "tree_sha" || name === "basehead",
     }));
     const list = byMethod.get(def.method) ?? [];
     list.push({ ...compiled, def });

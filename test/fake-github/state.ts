@@ -919,7 +919,10 @@ export class FakeGitHubState {
   ): void {
     const pr = this.pullRequest(owner, repo, number);
     const graphRepo = this.repo(owner, repo);
-    if (graphRepo.commits.has(commit.sha)) return this.moveHead(owner, repo, number, commit.sha);
+    if (graphRepo.commits.has(commit.sha)) {
+      this.moveHead(owner, repo, number, commit.sha);
+      return;
+    }
     if (pr.pull.fromGraph.commits || pr.pull.fromGraph.files) {
       throw new Error(`fake GitHub: ${owner}/${repo}#${number} follows the commit graph; make ${commit.sha} with commit() first`);
     }
