@@ -98,6 +98,15 @@ function treeFiles(repo: RepoRecord, ctx: Ctx, sha: string): Map<string, string>
 export const gitRoutes: RouteDef[] = [
   { method: "GET", template: "/repos/{owner}/{repo}/commits/{ref}", perms: [["contents", READ]], handler: withRepo(getCommit) },
   { method: "GET", template: "/repos/{owner}/{repo}/compare/{basehead}", perms: [["contents", READ]], handler: withRepo(compare) },
+  // GitHub's description also lists the older spelling of the same route.
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/compare/{base}...{head}",
+    perms: [["contents", READ]],
+    handler: withRepo((ctx, repo) =>
+      compare({ ...ctx, params: { ...ctx.params, basehead: `${ctx.params["base"] ?? ""}...${ctx.params["head"] ?? ""}` } }, repo),
+    ),
+  },
   {
     method: "GET",
     template: "/repos/{owner}/{repo}/git/trees/{tree_sha}",

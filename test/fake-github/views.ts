@@ -469,25 +469,30 @@ export function installationJson(state: FakeGitHubState, urls: Urls, inst: Insta
   };
 }
 
+/** The open pull requests whose head is `sha`, in the short form check runs and suites list them. */
+export function pullRequestsAt(urls: Urls, repo: RepoRecord, sha: string): J[] {
+  const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
+  const pulls: J[] = [];
+  for (const issue of repo.issues.values()) {
+    const p = issue.pull;
+    if (!p || issue.state !== "open" || p.head.sha !== sha) continue;
+    const mini = (ref: string, at: string) => ({ ref, sha: at, repo: { id: repo.id, url: api, name: repo.name } });
+    pulls.push({
+      id: issue.id,
+      number: issue.number,
+      url: `${api}/pulls/${issue.number}`,
+      head: mini(p.head.ref, p.head.sha),
+      base: mini(p.base.ref, p.base.sha),
+    });
+  }
+  return pulls;
+}
+
 export function checkRunJson(state: FakeGitHubState, urls: Urls, run: CheckRunRecord): J {
   const api = `${urls.api}/repos/${run.owner}/${run.repo}`;
   const repo = state.findRepo(run.owner, run.repo);
   const app = state.apps.get(run.appId);
-  const pulls: J[] = [];
-  if (repo) {
-    for (const issue of repo.issues.values()) {
-      const p = issue.pull;
-      if (!p || issue.state !== "open" || p.head.sha !== run.headSha) continue;
-      const mini = (ref: string, sha: string) => ({ ref, sha, repo: { id: repo.id, url: api, name: repo.name } });
-      pulls.push({
-        id: issue.id,
-        number: issue.number,
-        url: `${api}/pulls/${issue.number}`,
-        head: mini(p.head.ref, p.head.sha),
-        base: mini(p.base.ref, p.base.sha),
-      });
-    }
-  }
+  const pulls = repo ? pullRequestsAt(urls, repo, run.headSha) : [];
   return {
     id: run.id,
     head_sha: run.headSha,
