@@ -46,6 +46,8 @@ export interface RecordedCall {
   method: string;
   /** path without the /api/v3 prefix and without query, percent-decoded; GraphQL is "/graphql" */
   path: string;
+  /** the path exactly as requested (with any /api/v3 or /api/graphql prefix), without query */
+  requestPath: string;
   query: Record<string, string>;
   /** 0 while in flight, or when the socket was destroyed by a fault */
   status: number;
@@ -435,6 +437,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const call: RecordedCall = {
       method,
       path: graphql ? "/graphql" : safeDecode(rawPath),
+      requestPath: url.pathname,
       query: Object.fromEntries(url.searchParams),
       status: 0,
     };

@@ -56,13 +56,22 @@ describe("webhook payload builders", () => {
   it("membership and team events for a secret team", () => {
     const added = membershipEvent(fake, { org: "acme", team: "devops", member: "omar", action: "added", sender: "lead" });
     expectValid("membership-added", added);
-    expect(added).toMatchObject({ scope: "team", member: { login: "omar" }, team: { slug: "devops", privacy: "secret" }, organization: { login: "acme" }, installation: { id: 1 } });
+    expect(added).toMatchObject({
+      scope: "team",
+      member: { login: "omar" },
+      team: { slug: "devops", privacy: "secret" },
+      organization: { login: "acme" },
+      installation: { id: 1 },
+    });
     expectValid("membership-removed", membershipEvent(fake, { org: "acme", team: "devops", member: "olga", action: "removed", sender: "lead" }));
     expectValid("team-edited", teamEvent(fake, { org: "acme", team: "devops", action: "edited", sender: "lead", changes: { privacy: { from: "closed" } } }));
     const addedRepo = teamEvent(fake, { org: "acme", team: "devops", action: "added_to_repository", sender: "lead", repo: "app" });
     expectValid("team-added-to-repository", addedRepo);
     expect(addedRepo["repository"]).toMatchObject({ full_name: "acme/app" });
-    expectValid("team-removed-from-repository", teamEvent(fake, { org: "acme", team: "devops", action: "removed_from_repository", sender: "lead", repo: "app" }));
+    expectValid(
+      "team-removed-from-repository",
+      teamEvent(fake, { org: "acme", team: "devops", action: "removed_from_repository", sender: "lead", repo: "app" }),
+    );
     expectValid("team-deleted", teamEvent(fake, { org: "acme", team: "devops", action: "deleted", sender: "lead" }));
   });
 
@@ -70,7 +79,13 @@ describe("webhook payload builders", () => {
     const run = fake.state.insertCheckRun({ owner: "acme", repo: "app", headSha: head, name: "rolegate", appId: 1001, conclusion: "success" });
     const completed = checkRunEvent(fake, { owner: "acme", repo: "app", checkRunId: run.id, action: "completed", sender: "rolegate[bot]" });
     expectValid("check-run-completed", completed);
-    expect(completed["check_run"]).toMatchObject({ id: run.id, head_sha: head, conclusion: "success", pull_requests: [{ number: 5 }], check_suite: { head_sha: head, head_branch: "feat", conclusion: "success" } });
+    expect(completed["check_run"]).toMatchObject({
+      id: run.id,
+      head_sha: head,
+      conclusion: "success",
+      pull_requests: [{ number: 5 }],
+      check_suite: { head_sha: head, head_branch: "feat", conclusion: "success" },
+    });
     expectValid("check-run-rerequested", checkRunEvent(fake, { owner: "acme", repo: "app", checkRunId: run.id, action: "rerequested", sender: "dev1" }));
     const suite = checkSuiteEvent(fake, { owner: "acme", repo: "app", headSha: head, action: "completed", sender: "rolegate[bot]" });
     expectValid("check-suite-completed", suite);
@@ -79,7 +94,13 @@ describe("webhook payload builders", () => {
     const status = fake.state.addStatus("acme", "app", { sha: head, state: "failure", context: "ci/lint", creator: "ci-bot[bot]" });
     const event = statusEvent(fake, { owner: "acme", repo: "app", statusId: status.id });
     expectValid("status", event);
-    expect(event).toMatchObject({ sha: head, state: "failure", context: "ci/lint", branches: [{ name: "feat" }], sender: { login: "ci-bot[bot]", type: "Bot" } });
+    expect(event).toMatchObject({
+      sha: head,
+      state: "failure",
+      context: "ci/lint",
+      branches: [{ name: "feat" }],
+      sender: { login: "ci-bot[bot]", type: "Bot" },
+    });
   });
 
   it("merge_group for a queued pull request", async () => {
@@ -94,7 +115,16 @@ describe("webhook payload builders", () => {
   });
 
   it("deployment_protection_rule and workflow_run for a stored run", () => {
-    const run = fake.state.addWorkflowRun({ owner: "acme", repo: "app", headSha: head, headBranch: "feat", event: "pull_request", actor: "dev1", pullRequests: [5], conclusion: "success" });
+    const run = fake.state.addWorkflowRun({
+      owner: "acme",
+      repo: "app",
+      headSha: head,
+      headBranch: "feat",
+      event: "pull_request",
+      actor: "dev1",
+      pullRequests: [5],
+      conclusion: "success",
+    });
     const requested = deploymentProtectionRuleEvent(fake, { owner: "acme", repo: "app", runId: run.id, environment: "production" });
     expectValid("deployment-protection-rule-requested", requested);
     expect(requested).toMatchObject({
@@ -109,7 +139,14 @@ describe("webhook payload builders", () => {
     });
     const done = workflowRunEvent(fake, { owner: "acme", repo: "app", runId: run.id });
     expectValid("workflow-run-completed", done);
-    expect(done["workflow_run"]).toMatchObject({ id: run.id, head_sha: head, head_branch: "feat", event: "pull_request", conclusion: "success", pull_requests: [{ number: 5 }] });
+    expect(done["workflow_run"]).toMatchObject({
+      id: run.id,
+      head_sha: head,
+      head_branch: "feat",
+      event: "pull_request",
+      conclusion: "success",
+      pull_requests: [{ number: 5 }],
+    });
   });
 
   it("issue_comment by a bot, pull_request and pull_request_review from the fake's records", () => {
@@ -117,7 +154,11 @@ describe("webhook payload builders", () => {
     pr.comments.push({ id: 900, body: "/rolegate explain", user: "renovate[bot]", createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" });
     const comment = issueCommentEvent(fake, { owner: "acme", repo: "app", number: 5, commentId: 900 });
     expectValid("issue-comment-created", comment);
-    expect(comment).toMatchObject({ comment: { id: 900, user: { login: "renovate[bot]", type: "Bot" } }, issue: { number: 5, pull_request: {} }, sender: { type: "Bot" } });
+    expect(comment).toMatchObject({
+      comment: { id: 900, user: { login: "renovate[bot]", type: "Bot" } },
+      issue: { number: 5, pull_request: {} },
+      sender: { type: "Bot" },
+    });
     const opened = pullRequestEvent(fake, { owner: "acme", repo: "app", number: 5 });
     expectValid("pull-request-opened", opened);
     expect(opened).toMatchObject({ number: 5, pull_request: { head: { sha: head }, changed_files: 3 } });
