@@ -185,6 +185,24 @@ describe("merge queues", () => {
     expect(q.repository.pullRequest).toEqual({ isInMergeQueue: false, mergeQueueEntry: null });
   });
 
+  it("merges the first entry: the branch moves to its merge group commit, which the next entry is built on", async () => {
+    const s = fake.state;
+    const third = open(14, "x14.txt");
+    await app.graphql<Enqueued>(ENQUEUE, { id: third.id });
+    const [first, next] = s.repo("acme", "app").mergeQueues.get("main")?.entries ?? [];
+    const merged = s.mergeFromQueue("acme", "app", "main");
+    expect(merged.number).toBe(12);
+    expect(s.repo("acme", "app").branches.get("main")).toBe(first?.headSha);
+    expect(next?.parentSha).toBe(first?.headSha);
+    const pr = await app.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 12 });
+    expect(pr.data).toMatchObject({ merged: true, state: "closed", merge_commit_sha: first?.headSha, merged_by: { login: "rolegate[bot]" } });
+    const q = await app.graphql<{ repository: { mergeQueue: { entries: { nodes: Array<{ position: number; pullRequest: { number: number } }> } } } }>(
+      `{ repository(owner: "acme", name: "app") { mergeQueue { entries(first: 10) { nodes { position pullRequest { number } } } } } }`,
+    );
+    expect(q.repository.mergeQueue.entries.nodes).toEqual([{ position: 1, pullRequest: { number: 14 } }]);
+    tip = s.repo("acme", "app").branches.get("main") as string;
+  });
+
   it("refuses closed pull requests and answers FORBIDDEN without contents permission", async () => {
     const pr = open(13, "x13.txt");
     fake.state.pullRequest("acme", "app", 13).state = "closed";

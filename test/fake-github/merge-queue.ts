@@ -148,3 +148,33 @@ export function mergeGroupOf(repo: RepoRecord, number: number): { queue: MergeQu
   if (!hit) throw new Error(`fake GitHub: ${repo.owner}/${repo.name}#${number} is not in a merge queue`);
   return { queue: hit.queue, entries: hit.queue.entries.slice(0, hit.index + 1), entry: hit.entry };
 }
+
+/**
+ * The queue merging its first entry: the base branch moves to the entry's merge group commit
+ * and the pull request is merged by whoever queued it. The entries behind it already hold it.
+ */
+export function mergeFirstEntry(state: FakeGitHubState, repo: RepoRecord, branch: string): PullRequestRecord {
+  const queue = repo.mergeQueues.get(branch);
+  const entry = queue?.entries[0];
+  if (!queue || !entry) throw new Error(`fake GitHub: the merge queue of ${repo.owner}/${repo.name}@${branch} is empty`);
+  if (entry.state === "UNMERGEABLE") throw new Error(`fake GitHub: #${entry.number} conflicts with the entries ahead of it and cannot merge`);
+  const pr = repo.issues.get(entry.number) as PullRequestRecord;
+  const now = state.timestamp();
+  queue.entries.shift();
+  repo.branches.delete(entry.headRef);
+  repo.branches.set(branch, entry.headSha);
+  Object.assign(pr.pull, { merged: true, mergedAt: now, mergedBy: entry.enqueuer, mergeCommitSha: entry.headSha });
+  pr.state = "closed";
+  pr.closedAt = now;
+  pr.updatedAt = now;
+  const by = entry.enqueuer;
+  pr.pull.timeline.push({
+    __typename: "MergedEvent",
+    createdAt: now,
+    actor: { __typename: by.endsWith("[bot]") ? "Bot" : "User", login: by.replace(/\[bot\]$/, "") },
+    commit: { __typename: "Commit", oid: entry.headSha },
+    mergeRefName: branch,
+  });
+  state.merges.push({ owner: repo.owner, repo: repo.name, number: pr.number, sha: entry.headSha, method: "merge_queue", by, at: now, request: null });
+  return pr;
+}

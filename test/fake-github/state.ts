@@ -10,7 +10,7 @@ import { DEFAULT_PATCH_LIMITS, type PatchLimits } from "./diff.js";
 import { gitBlobSha } from "./git-objects.js";
 import { addPullFromGraph, createCommit, moveHead, rebasePullRequest, setFileGuard, treeOfResolved, updateBranch, type CommitInput } from "./git-ops.js";
 import type { CommitGraph } from "./graph.js";
-import { dequeuePullRequest, enableMergeQueue, type MergeQueueRecord } from "./merge-queue.js";
+import { dequeuePullRequest, enableMergeQueue, mergeFirstEntry, type MergeQueueRecord } from "./merge-queue.js";
 import { resolveRef, type ResolvedRef } from "./refs.js";
 import { addStatus, type CommitStatusRecord, type StatusState } from "./statuses.js";
 
@@ -953,6 +953,11 @@ export class FakeGitHubState {
   /** Puts a merge queue on a branch: pull requests into it are then merged only through enqueuePullRequest. */
   enableMergeQueue(owner: string, repo: string, branch: string): MergeQueueRecord {
     return enableMergeQueue(this, this.repo(owner, repo), branch);
+  }
+
+  /** The queue merges its first entry: the branch moves to the entry's merge group commit. Returns the merged pull request. */
+  mergeFromQueue(owner: string, repo: string, branch: string): PullRequestRecord {
+    return mergeFirstEntry(this, this.repo(owner, repo), branch);
   }
 
   /** Takes a pull request out of its merge queue; returns whether it was queued. */

@@ -45,7 +45,7 @@ export function userJson(state: FakeGitHubState, urls: Urls, login: string, type
     avatar_url: `${urls.web}/avatars/u/${id}`,
     gravatar_id: "",
     url: u,
-    html_url: `${urls.web}/${login}`,
+    html_url: kind === "Bot" ? `${urls.web}/apps/${login.replace(/\[bot\]$/, "")}` : `${urls.web}/${login}`,
     followers_url: `${u}/followers`,
     following_url: `${u}/following{/other_user}`,
     gists_url: `${u}/gists{/gist_id}`,
