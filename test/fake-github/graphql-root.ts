@@ -3,10 +3,16 @@
  * fields become connections (see graphql.ts) and whose function-valued fields
  * are called with the field arguments.
  */
-import { GitHubGraphQLError, itemTypeOf } from "./graphql.js";
-import type { FakeGitHubState, FileStatus, PullCommitRecord, PullRequestRecord, RepoRecord, TeamRecord } from "./state.js";
+import { pullCommits } from "./git-ops.js";
+import { actorNode, blobNode, commitNode, gid, objectByExpression, refByName, refNode, rollupNode } from "./graphql-git.js";
+import { connection, GitHubGraphQLError, itemTypeOf, type ConnectionArgs } from "./graphql.js";
+import { enqueueMutation, entryNodeFor, mergeQueueNode } from "./graphql-queue.js";
+import { entryFor } from "./merge-queue.js";
+import type { FakeGitHubState, FileStatus, PullRequestRecord, RepoRecord, TeamRecord } from "./state.js";
 import { gitBlobSha, isoSeconds } from "./state.js";
 import { authorAssociation, type Urls } from "./views.js";
+
+export { actorNode };
 
 type Node = Record<string, unknown>;
 
@@ -19,63 +25,6 @@ const CHANGE_TYPE: Record<FileStatus, string> = {
   changed: "CHANGED",
   unchanged: "CHANGED",
 };
-
-function gid(type: string, id: number | string): string {
-  return Buffer.from(`${type}:${id}`).toString("base64");
-}
-
-/** Actor interface value. GraphQL spells bot logins without the REST "[bot]" suffix. */
-export function actorNode(state: FakeGitHubState, urls: Urls, login: string): Node {
-  const bot = login.endsWith("[bot]");
-  const plain = bot ? login.slice(0, -"[bot]".length) : login;
-  return {
-    __typename: bot ? "Bot" : "User",
-    login: plain,
-    id: gid(bot ? "Bot" : "User", state.userId(login)),
-    databaseId: state.userId(login),
-    url: `${urls.web}/${bot ? `apps/${plain}` : plain}`,
-    avatarUrl: `${urls.web}/avatars/u/${state.userId(login)}`,
-    resourcePath: `/${plain}`,
-  };
-}
-
-/** GitActor.user is a User; commits by bots have user: null, like on GitHub. */
-function userOrNull(state: FakeGitHubState, urls: Urls, login: string | null): Node | null {
-  if (!login || login.endsWith("[bot]")) return null;
-  return actorNode(state, urls, login);
-}
-
-function commitNode(state: FakeGitHubState, urls: Urls, repo: RepoRecord, c: PullCommitRecord): Node {
-  const gitActor = (login: string | null, name: string, email: string) => ({
-    __typename: "GitActor",
-    name,
-    email,
-    date: c.date,
-    user: userOrNull(state, urls, login),
-    avatarUrl: `${urls.web}/avatars/u/0`,
-  });
-  const author = gitActor(c.author, c.authorName, c.authorEmail);
-  return {
-    __typename: "Commit",
-    id: gid("Commit", c.sha),
-    oid: c.sha,
-    abbreviatedOid: c.sha.slice(0, 7),
-    message: c.message,
-    messageHeadline: c.message.split("\n")[0] ?? "",
-    messageBody: c.message.split("\n").slice(2).join("\n"),
-    authoredDate: c.date,
-    committedDate: c.date,
-    url: `${urls.web}/${repo.owner}/${repo.name}/commit/${c.sha}`,
-    author,
-    committer: gitActor(c.committer, c.committerName, c.committerEmail),
-    authors: [author, ...c.coAuthors.map((l) => gitActor(l, l, `${l}@users.noreply.github.com`))],
-    parents: [],
-  };
-}
-
-function shallowCommit(oid: string): Node {
-  return { __typename: "Commit", id: gid("Commit", oid), oid, abbreviatedOid: oid.slice(0, 7) };
-}
 
 export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRecord, pr: PullRequestRecord): Node {
   const p = pr.pull;
@@ -95,7 +44,7 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
     merged: p.merged,
     mergedAt: p.mergedAt,
     mergedBy: p.mergedBy ? actorNode(state, urls, p.mergedBy) : null,
-    mergeCommit: p.mergeCommitSha ? shallowCommit(p.mergeCommitSha) : null,
+    mergeCommit: p.mergeCommitSha ? commitNode(state, urls, repo, p.mergeCommitSha) : null,
     mergeable: p.mergeable === null ? "UNKNOWN" : p.mergeable ? "MERGEABLE" : "CONFLICTING",
     createdAt: pr.createdAt,
     updatedAt: pr.updatedAt,
@@ -109,10 +58,31 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
     // The live branch behind the pull request's base: null once the branch is deleted.
     baseRef: () => {
       const tip = repo.branches.get(p.base.ref);
-      return tip
-        ? { __typename: "Ref", id: gid("Ref", `${repo.owner}/${repo.name}/${p.base.ref}`), name: p.base.ref, prefix: "refs/heads/", target: shallowCommit(tip) }
-        : null;
+      return tip ? refNode(state, urls, repo, { kind: "branch", name: p.base.ref, qualified: `refs/heads/${p.base.ref}`, sha: tip }) : null;
     },
+    headRef: () => {
+      const tip = p.head.repo.toLowerCase() === `${repo.owner}/${repo.name}`.toLowerCase() ? repo.branches.get(p.head.ref) : undefined;
+      return tip ? refNode(state, urls, repo, { kind: "branch", name: p.head.ref, qualified: `refs/heads/${p.head.ref}`, sha: tip }) : null;
+    },
+    isInMergeQueue: () => entryFor(repo, pr.number) !== undefined,
+    mergeQueueEntry: () => entryNodeFor(state, urls, repo, pr.number),
+    mergeQueue: () => {
+      const queue = repo.mergeQueues.get(p.base.ref);
+      return queue ? mergeQueueNode(state, urls, repo, queue) : null;
+    },
+    statusCheckRollup: () => rollupNode(state, urls, repo, p.head.sha),
+    comments: () =>
+      pr.comments.map((c) => ({
+        __typename: "IssueComment",
+        id: gid("IssueComment", c.id),
+        databaseId: c.id,
+        body: c.body,
+        author: actorNode(state, urls, c.user),
+        authorAssociation: authorAssociation(state, repo, c.user),
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        url: `${urls.web}/${repo.owner}/${repo.name}/pull/${pr.number}#issuecomment-${c.id}`,
+      })),
     isCrossRepository: p.head.repo.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase(),
     additions: p.files.reduce((n, f) => n + f.additions, 0),
     deletions: p.files.reduce((n, f) => n + f.deletions, 0),
@@ -139,18 +109,22 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
           body: r.body,
           submittedAt: r.submitted_at,
           createdAt: r.submitted_at ?? pr.createdAt,
-          commit: shallowCommit(r.commit_id),
+          commit: commitNode(state, urls, repo, r.commit_id),
           url: `${urls.web}/${repo.owner}/${repo.name}/pull/${pr.number}#pullrequestreview-${r.id}`,
           pullRequest: self,
         })),
-    commits: () =>
-      p.commits.map((c) => ({
+    // GitHub lists at most 250 commits of a pull request; totalCount still counts them all.
+    commits: (args: ConnectionArgs) => {
+      const all = pullCommits(state, repo, pr);
+      const listed = all.slice(0, state.limits.pullCommitsGraphQL).map((c) => ({
         __typename: "PullRequestCommit",
         id: gid("PullRequestCommit", `${pr.id}:${c.sha}`),
-        commit: commitNode(state, urls, repo, c),
+        commit: commitNode(state, urls, repo, c.sha, c),
         url: `${urls.web}/${repo.owner}/${repo.name}/pull/${pr.number}/commits/${c.sha}`,
         pullRequest: self,
-      })),
+      }));
+      return { ...connection(listed, args, "commits"), totalCount: all.length };
+    },
     files: () =>
       p.files.map((f) => ({
         __typename: "PullRequestChangedFile",
@@ -163,14 +137,14 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
     reviewRequests: () =>
       [
         ...p.requestedReviewers.map((login) => actorNode(state, urls, login)),
-        ...p.requestedTeams.map((slug) => teamNode(state, urls, state.findTeam(repo.owner, slug) ?? { slug, name: slug, org: repo.owner })),
+        ...p.requestedTeams.map((slug) => teamNode(state, urls, state.findTeam(repo.owner, slug) ?? { slug, name: slug, org: repo.owner, privacy: "closed" })),
       ].map((requestedReviewer) => ({ __typename: "ReviewRequest", requestedReviewer, asCodeOwner: false })),
     timelineItems: (args: { itemTypes?: string[] | null; since?: string | null }) =>
       p.timeline.filter((e) => !args.itemTypes || args.itemTypes.includes(itemTypeOf(e.__typename))).filter((e) => !args.since || e.createdAt >= args.since),
   };
 }
 
-function teamNode(state: FakeGitHubState, urls: Urls, team: TeamRecord | { slug: string; name: string; org: string }): Node {
+function teamNode(state: FakeGitHubState, urls: Urls, team: TeamRecord | { slug: string; name: string; org: string; privacy: "secret" | "closed" }): Node {
   const members = "members" in team ? [...team.members.values()] : [];
   return {
     __typename: "Team",
@@ -178,6 +152,7 @@ function teamNode(state: FakeGitHubState, urls: Urls, team: TeamRecord | { slug:
     slug: team.slug,
     name: team.name,
     combinedSlug: `${team.org}/${team.slug}`,
+    privacy: team.privacy === "secret" ? "SECRET" : "VISIBLE",
     url: `${urls.web}/orgs/${team.org}/teams/${team.slug}`,
     members: (args: { role?: string | null }) =>
       members.filter((m) => !args.role || m.role.toUpperCase() === args.role).map((m) => actorNode(state, urls, m.login)),
@@ -193,12 +168,21 @@ export function repositoryNode(state: FakeGitHubState, urls: Urls, repo: RepoRec
     nameWithOwner: `${repo.owner}/${repo.name}`,
     owner: { __typename: repo.ownerType, login: repo.owner, id: gid(repo.ownerType, state.userId(repo.owner)) },
     isPrivate: repo.private,
-    url: `${urls.web}/${repo.owner}/${repo.name}`,
-    defaultBranchRef: () => refNode(repo, repo.defaultBranch),
-    ref: ({ qualifiedName }: { qualifiedName: string }) => {
-      const name = qualifiedName.replace(/^refs\/heads\//, "");
-      return repo.branches.has(name) ? refNode(repo, name) : null;
+    visibility: repo.visibility.toUpperCase(),
+    // The queue of the named branch (default: the default branch), or null when it has none.
+    mergeQueue: ({ branch }: { branch?: string | null }) => {
+      const queue = repo.mergeQueues.get(branch ?? repo.defaultBranch);
+      return queue ? mergeQueueNode(state, urls, repo, queue) : null;
     },
+    url: `${urls.web}/${repo.owner}/${repo.name}`,
+    defaultBranchRef: () =>
+      refNode(state, urls, repo, {
+        kind: "branch",
+        name: repo.defaultBranch,
+        qualified: `refs/heads/${repo.defaultBranch}`,
+        sha: repo.branches.get(repo.defaultBranch) ?? "",
+      }),
+    ref: ({ qualifiedName }: { qualifiedName: string }) => refByName(state, urls, repo, qualifiedName),
     pullRequest: ({ number }: { number: number }) => {
       const issue = repo.issues.get(number);
       if (!issue?.pull) {
@@ -217,43 +201,19 @@ export function repositoryNode(state: FakeGitHubState, urls: Urls, repo: RepoRec
         .map(({ node }) => node),
     object: ({ expression, oid }: { expression?: string | null; oid?: string | null }) => {
       if (oid) {
-        // A blob the repository holds under any ref, else a commit.
+        if (repo.commits.has(oid) || repo.knownShas.has(oid)) return commitNode(state, urls, repo, oid);
+        // A blob the repository holds under any ref or commit, else a commit.
         for (const [ref, files] of repo.files) {
           for (const [path, text] of files) if (gitBlobSha(text) === oid) return blobNode(ref, path, text);
         }
-        return shallowCommit(oid);
+        for (const c of repo.commits.values()) {
+          for (const [path, text] of c.tree) if (gitBlobSha(text) === oid) return blobNode(c.sha, path, text);
+        }
+        return commitNode(state, urls, repo, oid);
       }
-      if (!expression) return null;
-      const colon = expression.indexOf(":");
-      if (colon < 0) {
-        const sha = state.resolveSha(repo, expression);
-        return state.refExists(repo, expression) ? shallowCommit(sha) : null;
-      }
-      const ref = expression.slice(0, colon) || repo.defaultBranch;
-      const path = expression.slice(colon + 1);
-      const text = state.treeAt(repo, ref)?.get(path);
-      if (text === undefined) return null;
-      return blobNode(ref, path, text);
+      return expression ? objectByExpression(state, urls, repo, expression) : null;
     },
   };
-}
-
-function blobNode(ref: string, path: string, text: string): Node {
-  return {
-    __typename: "Blob",
-    id: gid("Blob", `${ref}:${path}`),
-    oid: gitBlobSha(text),
-    abbreviatedOid: gitBlobSha(text).slice(0, 7),
-    text,
-    byteSize: Buffer.byteLength(text),
-    isBinary: false,
-    isTruncated: false,
-  };
-}
-
-function refNode(repo: RepoRecord, name: string): Node {
-  const sha = repo.branches.get(name) ?? "";
-  return { __typename: "Ref", id: gid("Ref", `${repo.id}:${name}`), name, prefix: "refs/heads/", target: shallowCommit(sha) };
 }
 
 export function graphqlRoot(state: FakeGitHubState, urls: Urls): Node {
@@ -278,7 +238,12 @@ export function graphqlRoot(state: FakeGitHubState, urls: Urls): Node {
         },
       };
     },
-    user: ({ login }: { login: string }) => actorNode(state, urls, login),
+    // Bots are not users: GitHub cannot resolve "renovate[bot]" as a User.
+    user: ({ login }: { login: string }) => {
+      if (login.endsWith("[bot]")) throw new GitHubGraphQLError(`Could not resolve to a User with the login of '${login}'.`, "NOT_FOUND");
+      return actorNode(state, urls, login);
+    },
+    enqueuePullRequest: enqueueMutation(state, urls),
     rateLimit: () => {
       const g = state.rateLimit.graphql;
       return {

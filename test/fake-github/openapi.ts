@@ -321,6 +321,23 @@ export function responseValidator(op: Operation, status: number): ValidateFuncti
   return v;
 }
 
+const webhookValidators = new Map<string, ValidateFunction>();
+
+/** A validator for a webhook payload, e.g. "push" or "check-run-completed" (GitHub's `x-webhooks` keys). */
+export function webhookValidator(key: string): ValidateFunction {
+  let v = webhookValidators.get(key);
+  if (!v) {
+    const { spec } = loadOpenApiSpec();
+    const hooks = (spec as unknown as { "x-webhooks": Record<string, { post?: JsonObject }> })["x-webhooks"];
+    const body = hooks[key]?.post?.["requestBody"] as JsonObject | undefined;
+    const schema = (body?.["content"] as Record<string, JsonObject> | undefined)?.["application/json"]?.["schema"];
+    if (schema === undefined) throw new Error(`fake GitHub: GitHub documents no webhook '${key}'`);
+    v = ajv().compile(toJsonSchema(schema));
+    webhookValidators.set(key, v);
+  }
+  return v;
+}
+
 export interface GitHubValidationError {
   resource: string;
   field: string;

@@ -2,26 +2,36 @@
  * REST handlers. Each route's template is spelled exactly as in GitHub's OpenAPI
  * description, so the server can look handlers up by the matched operation.
  */
-import type { IncomingHttpHeaders } from "node:http";
-import type {
-  AppPermissions,
-  CheckConclusion,
-  CheckRunRecord,
-  CheckStatus,
-  FakeGitHubState,
-  IssueRecord,
-  PermissionLevel,
-  PullRequestRecord,
-  RepoPermission,
-  RepoRecord,
-  TokenRecord,
-} from "./state.js";
-import { GITHUB_ACTIONS_APP_ID, snapshotOf } from "./state.js";
+import { describeCommit, mergeGraphPull, pullCommits } from "./git-ops.js";
+import {
+  actorLogin,
+  appIdOf,
+  bodyObject,
+  errorReply,
+  hasAccess,
+  hasPermission,
+  intParam,
+  notFound,
+  paged,
+  pageReply,
+  str,
+  unprocessable,
+  withIssue,
+  withPull,
+  withRepo,
+  type Ctx,
+  type Reply,
+  type RouteDef,
+} from "./rest-kit.js";
+import { gitRoutes } from "./rest-git.js";
+import { statusRoutes } from "./rest-statuses.js";
+import { actionsRoutes } from "./rest-actions.js";
+import type { CheckConclusion, CheckRunRecord, CheckStatus, PermissionLevel, PullRequestRecord, RepoPermission, RepoRecord } from "./state.js";
+import { snapshotOf } from "./state.js";
 import {
   appJson,
   checkRunJson,
   collaboratorJson,
-  commitJson,
   contentFileJson,
   directoryEntryJson,
   fileJson,
@@ -33,172 +43,12 @@ import {
   pullJson,
   repoJson,
   reviewJson,
+  teamFullJson,
   userJson,
-  type Urls,
 } from "./views.js";
+import { commitRestJson } from "./views-git.js";
 
-export type Auth =
-  | { kind: "jwt"; appId: number }
-  | { kind: "installation"; token: TokenRecord & { kind: "installation" } }
-  /** a token the fake did not mint, e.g. an Action's GITHUB_TOKEN: the github-actions app */
-  | { kind: "actions"; token: string }
-  | { kind: "user"; login: string };
-
-export interface Ctx {
-  method: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: unknown;
-  headers: IncomingHttpHeaders;
-  auth: Auth;
-  state: FakeGitHubState;
-  urls: Urls;
-  /** the URL as requested (with any /api/v3 prefix), used for `link` headers */
-  requestUrl: URL;
-  docUrl: string;
-}
-
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** raw (non-JSON) body; sent with `contentType` */
-  raw?: string;
-  contentType?: string;
-}
-
-type Perm = readonly [string, PermissionLevel];
-
-export interface RouteDef {
-  method: string;
-  template: string;
-  /** "jwt": app endpoints; "token": installation/user tokens; default "token" */
-  auth?: "jwt" | "token";
-  /** any one of these installation permissions suffices */
-  perms?: readonly Perm[];
-  /** only GitHub App installation tokens (not PATs) may call it */
-  appOnly?: boolean;
-  handler: (ctx: Ctx) => Reply;
-}
-
-// -- helpers ------------------------------------------------------------------
-
-export function errorReply(status: number, message: string, docUrl: string, extra: Record<string, unknown> = {}): Reply {
-  return { status, body: { message, documentation_url: docUrl, status: String(status), ...extra } };
-}
-
-const notFound = (ctx: Ctx) => errorReply(404, "Not Found", ctx.docUrl);
-const unprocessable = (ctx: Ctx, message: string) => errorReply(422, message, ctx.docUrl);
-
-const LEVEL: Record<PermissionLevel, number> = { read: 1, write: 2, admin: 3 };
-
-export function permissionsOf(state: FakeGitHubState, auth: Auth): AppPermissions | undefined {
-  if (auth.kind === "installation") return auth.token.permissions;
-  if (auth.kind === "actions") return state.actionsTokenPermissions;
-  return undefined;
-}
-
-export function hasPermission(perms: AppPermissions, wanted: readonly Perm[]): boolean {
-  return wanted.some(([name, level]) => {
-    const have = perms[name];
-    return have !== undefined && LEVEL[have] >= LEVEL[level];
-  });
-}
-
-/** Login GitHub records as the actor for a token. */
-export function actorLogin(state: FakeGitHubState, auth: Auth): string {
-  switch (auth.kind) {
-    case "installation":
-      return `${state.apps.get(auth.token.appId)?.slug ?? `app-${auth.token.appId}`}[bot]`;
-    case "actions":
-      return "github-actions[bot]";
-    case "user":
-      return auth.login;
-    case "jwt":
-      return `${state.apps.get(auth.appId)?.slug ?? "app"}[bot]`;
-  }
-}
-
-export function appIdOf(auth: Auth): number | undefined {
-  if (auth.kind === "installation") return auth.token.appId;
-  if (auth.kind === "actions") return GITHUB_ACTIONS_APP_ID;
-  if (auth.kind === "jwt") return auth.appId;
-  return undefined;
-}
-
-function repoOf(ctx: Ctx): RepoRecord | undefined {
-  return ctx.state.findRepo(ctx.params["owner"] ?? "", ctx.params["repo"] ?? "");
-}
-
-function intParam(ctx: Ctx, name: string): number {
-  return Number(ctx.params[name]);
-}
-
-function bodyObject(ctx: Ctx): Record<string, unknown> {
-  return ctx.body && typeof ctx.body === "object" && !Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>) : {};
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-/** GitHub-style page of a list: per_page (default 30, max 100), page, `link` header. */
-export function paged<T>(ctx: Ctx, items: readonly T[], cap?: number): { items: T[]; headers: Record<string, string> } {
-  const all = cap !== undefined ? items.slice(0, cap) : items;
-  const rawPer = Number.parseInt(ctx.query.get("per_page") ?? "", 10);
-  const perPage = Number.isNaN(rawPer) ? 30 : Math.min(Math.max(rawPer, 1), 100);
-  const rawPage = Number.parseInt(ctx.query.get("page") ?? "", 10);
-  const page = Number.isNaN(rawPage) || rawPage < 1 ? 1 : rawPage;
-  const last = Math.max(1, Math.ceil(all.length / perPage));
-  const slice = all.slice((page - 1) * perPage, page * perPage);
-  const headers: Record<string, string> = {};
-  if (last > 1) {
-    const link = (p: number, rel: string) => {
-      const u = new URL(ctx.requestUrl.href);
-      u.searchParams.set("per_page", String(perPage));
-      u.searchParams.set("page", String(p));
-      return `<${u.href}>; rel="${rel}"`;
-    };
-    const parts: string[] = [];
-    if (page > 1) parts.push(link(Math.min(page - 1, last), "prev"));
-    if (page < last) parts.push(link(page + 1, "next"), link(last, "last"));
-    if (page > 1) parts.push(link(1, "first"));
-    headers["link"] = parts.join(", ");
-  }
-  return { items: slice, headers };
-}
-
-function pageReply<T>(ctx: Ctx, items: readonly T[], map: (item: T) => unknown, cap?: number): Reply {
-  const page = paged(ctx, items, cap);
-  return { status: 200, body: page.items.map(map), headers: page.headers };
-}
-
-function withRepo(handler: (ctx: Ctx, repo: RepoRecord) => Reply): (ctx: Ctx) => Reply {
-  return (ctx) => {
-    const repo = repoOf(ctx);
-    return repo ? handler(ctx, repo) : notFound(ctx);
-  };
-}
-
-function withPull(handler: (ctx: Ctx, repo: RepoRecord, pr: PullRequestRecord) => Reply): (ctx: Ctx) => Reply {
-  return withRepo((ctx, repo) => {
-    const issue = repo.issues.get(intParam(ctx, "pull_number"));
-    return issue?.pull ? handler(ctx, repo, issue as PullRequestRecord) : notFound(ctx);
-  });
-}
-
-function withIssue(handler: (ctx: Ctx, repo: RepoRecord, issue: IssueRecord) => Reply): (ctx: Ctx) => Reply {
-  return withRepo((ctx, repo) => {
-    const issue = repo.issues.get(intParam(ctx, "issue_number"));
-    return issue ? handler(ctx, repo, issue) : notFound(ctx);
-  });
-}
-
-function hasAccess(_ctx: Ctx, repo: RepoRecord, login: string): boolean {
-  const p = repo.permissions.get(login.toLowerCase());
-  if (p) return p.permission !== "none";
-  return false;
-}
+export { actorLogin, appIdOf, errorReply, hasPermission, permissionsOf, type Auth, type Ctx, type Reply, type RouteDef } from "./rest-kit.js";
 
 // -- check runs ---------------------------------------------------------------
 
@@ -481,24 +331,7 @@ export const routes: RouteDef[] = [
       const sha = repo.branches.get(name);
       if (!sha) return errorReply(404, "Branch not found", ctx.docUrl);
       const api = `${ctx.urls.api}/repos/${repo.owner}/${repo.name}`;
-      const commit = commitJson(
-        ctx.state,
-        ctx.urls,
-        repo,
-        {
-          sha,
-          author: null,
-          committer: null,
-          coAuthors: [],
-          message: `Head of ${name}`,
-          authorName: "Fake",
-          authorEmail: "fake@example.com",
-          committerName: "Fake",
-          committerEmail: "fake@example.com",
-          date: repo.createdAt,
-        },
-        undefined,
-      );
+      const commit = commitRestJson(ctx.state, ctx.urls, repo, describeCommit(ctx.state, repo, sha));
       return {
         status: 200,
         body: {
@@ -549,7 +382,7 @@ export const routes: RouteDef[] = [
     template: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
     perms: [["pull_requests", READ]],
     // GitHub lists at most 3000 files for a pull request.
-    handler: withPull((ctx, repo, pr) => pageReply(ctx, pr.pull.files, (f) => fileJson(ctx.urls, repo, pr.pull.head.sha, f), 3000)),
+    handler: withPull((ctx, repo, pr) => pageReply(ctx, pr.pull.files, (f) => fileJson(ctx.urls, repo, pr.pull.head.sha, f), ctx.state.limits.pullFiles)),
   },
   {
     method: "GET",
@@ -568,15 +401,9 @@ export const routes: RouteDef[] = [
     template: "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
     perms: [["pull_requests", READ]],
     // GitHub lists at most 250 commits for a pull request.
-    handler: withPull((ctx, repo, pr) => {
-      const commits = pr.pull.commits;
-      return pageReply(
-        ctx,
-        commits.map((c, i) => ({ c, parent: i === 0 ? pr.pull.base.sha : commits[i - 1]?.sha })),
-        ({ c, parent }) => commitJson(ctx.state, ctx.urls, repo, c, parent),
-        250,
-      );
-    }),
+    handler: withPull((ctx, repo, pr) =>
+      pageReply(ctx, pullCommits(ctx.state, repo, pr), (c) => commitRestJson(ctx.state, ctx.urls, repo, c), ctx.state.limits.pullCommits),
+    ),
   },
   {
     method: "PUT",
@@ -588,14 +415,20 @@ export const routes: RouteDef[] = [
       if (pr.state !== "open" || p.merged) return errorReply(405, "Pull Request is not mergeable", ctx.docUrl);
       if (p.draft) return errorReply(405, "Pull Request is still a draft", ctx.docUrl);
       if (p.mergeable === false) return errorReply(405, "Pull Request is not mergeable", ctx.docUrl);
+      // A branch with a merge queue takes changes only through the queue (enqueuePullRequest).
+      if (repo.mergeQueues.has(p.base.ref)) {
+        return errorReply(405, "Repository rule violations found\n\nChanges must be made through the merge queue", ctx.docUrl);
+      }
       const expected = str(body["sha"]);
       if (expected !== undefined && expected !== p.head.sha) {
         return errorReply(409, "Head branch was modified. Review and try the merge again.", ctx.docUrl);
       }
       const state = ctx.state;
-      const sha = state.fakeSha(`merge:${repo.owner}/${repo.name}#${pr.number}`);
-      const now = state.timestamp();
       const by = actorLogin(state, ctx.auth);
+      const method = str(body["merge_method"]) ?? "merge";
+      // A pull request built on the commit graph gets a real merge, squash or rebase commit.
+      const sha = repo.commits.has(p.head.sha) ? mergeGraphPull(state, repo, pr, method, by) : state.fakeSha(`merge:${repo.owner}/${repo.name}#${pr.number}`);
+      const now = state.timestamp();
       p.merged = true;
       p.mergedAt = now;
       p.mergedBy = by;
@@ -612,7 +445,6 @@ export const routes: RouteDef[] = [
         commit: { __typename: "Commit", oid: sha },
         mergeRefName: p.base.ref,
       });
-      const method = str(body["merge_method"]) ?? "merge";
       state.merges.push({ owner: repo.owner, repo: repo.name, number: pr.number, sha, method, by, at: now, request: structuredClone(body) });
       return { status: 200, body: { sha, merged: true, message: "Pull Request successfully merged" } };
     }),
@@ -738,6 +570,15 @@ export const routes: RouteDef[] = [
           state: "active",
         },
       };
+    },
+  },
+  {
+    method: "GET",
+    template: "/orgs/{org}/teams/{team_slug}",
+    perms: [["members", READ]],
+    handler: (ctx) => {
+      const team = ctx.state.findTeam(ctx.params["org"] ?? "", ctx.params["team_slug"] ?? "");
+      return team ? { status: 200, body: teamFullJson(ctx.state, ctx.urls, team) } : notFound(ctx);
     },
   },
   {
@@ -967,4 +808,7 @@ export const routes: RouteDef[] = [
       return { status: 200, body: issue.labels.map((n) => labelJson(ctx.urls, repo, ctx.state.label(repo, n))) };
     }),
   },
+  ...gitRoutes,
+  ...statusRoutes,
+  ...actionsRoutes,
 ];

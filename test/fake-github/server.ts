@@ -46,6 +46,8 @@ export interface RecordedCall {
   method: string;
   /** path without the /api/v3 prefix and without query, percent-decoded; GraphQL is "/graphql" */
   path: string;
+  /** the path exactly as requested (with any /api/v3 or /api/graphql prefix), without query */
+  requestPath: string;
   query: Record<string, string>;
   /** 0 while in flight, or when the socket was destroyed by a fault */
   status: number;
@@ -113,7 +115,7 @@ function handlerTable(): { byKey: Map<string, RouteDef>; byMethod: Map<string, H
     byKey.set(`${def.method} ${def.template}`, def);
     const compiled = compileTemplate(def.template, (name) => ({
       integer: /(_number|_id)$/.test(name),
-      multi: name === "path" || name === "ref",
+      multi: name === "path" || name === "ref" || name === "tree_sha" || name === "basehead",
     }));
     const list = byMethod.get(def.method) ?? [];
     list.push({ ...compiled, def });
@@ -435,6 +437,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const call: RecordedCall = {
       method,
       path: graphql ? "/graphql" : safeDecode(rawPath),
+      requestPath: url.pathname,
       query: Object.fromEntries(url.searchParams),
       status: 0,
     };

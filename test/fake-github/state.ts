@@ -5,6 +5,16 @@
  * records directly; the helpers only fill in defaults and keep indexes in sync.
  */
 import { createHash } from "node:crypto";
+import { addWorkflowRun, type AddWorkflowRunInput, type DeploymentReviewRecord, type WorkflowRunRecord } from "./deployments.js";
+import { DEFAULT_PATCH_LIMITS, type PatchLimits } from "./diff.js";
+import { gitBlobSha } from "./git-objects.js";
+import { addPullFromGraph, createCommit, moveHead, rebasePullRequest, setFileGuard, treeOfResolved, updateBranch, type CommitInput } from "./git-ops.js";
+import type { CommitGraph } from "./graph.js";
+import { dequeuePullRequest, enableMergeQueue, mergeFirstEntry, type MergeQueueRecord } from "./merge-queue.js";
+import { resolveRef, type ResolvedRef } from "./refs.js";
+import { addStatus, type CommitStatusRecord, type StatusState } from "./statuses.js";
+
+export { gitBlobSha };
 
 export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 export type FileStatus = "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
@@ -12,6 +22,7 @@ export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISM
 export type CheckStatus = "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
 export type CheckConclusion = "action_required" | "cancelled" | "failure" | "neutral" | "success" | "skipped" | "stale" | "timed_out";
 export type PermissionLevel = "read" | "write" | "admin";
+export type RepoVisibility = "public" | "private" | "internal";
 /** GitHub App permission set, e.g. `{ checks: "write", pull_requests: "read" }`. */
 export type AppPermissions = Record<string, PermissionLevel>;
 
@@ -21,11 +32,21 @@ export interface RepoRecord {
   owner: string;
   name: string;
   ownerType: "Organization" | "User";
+  /** true for private and internal repositories */
   private: boolean;
+  visibility: RepoVisibility;
   description: string | null;
   defaultBranch: string;
   /** branch name → head SHA */
   branches: Map<string, string>;
+  /** tag name → commit SHA (lightweight tags) */
+  tags: Map<string, string>;
+  /** commits with parents and full trees (see commit()); SHA → commit */
+  commits: CommitGraph;
+  /** commit statuses (POST /statuses/{sha}), oldest first */
+  statuses: CommitStatusRecord[];
+  /** base branch → its merge queue (enableMergeQueue) */
+  mergeQueues: Map<string, MergeQueueRecord>;
   /** every commit SHA the repo knows (branch heads, PR commits, merges, addCommit) */
   knownShas: Set<string>;
   /** ref (branch name or commit SHA) → path → text */
@@ -136,6 +157,8 @@ export interface PullData {
   requestedReviewers: string[];
   requestedTeams: string[];
   timeline: TimelineEventRecord[];
+  /** true when `files` / `commits` follow from the commit graph (computed on every read) */
+  fromGraph: { files: boolean; commits: boolean };
 }
 
 export interface AnnotationRecord {
@@ -187,6 +210,8 @@ export interface TeamRecord {
   org: string;
   slug: string;
   name: string;
+  /** "closed" teams are visible to every organization member; "secret" ones only to their members and owners */
+  privacy: "secret" | "closed";
   /** lower-cased login → member */
   members: Map<string, { login: string; role: "member" | "maintainer" }>;
 }
@@ -247,6 +272,8 @@ export interface AddRepoInput {
   installationId?: number | null;
   ownerType?: "Organization" | "User";
   description?: string;
+  /** default: "private" when `private` is true, else "public" */
+  visibility?: RepoVisibility;
 }
 
 export interface AddPullRequestInput {
@@ -259,7 +286,10 @@ export interface AddPullRequestInput {
   author: string;
   /** base.sha defaults to the base branch's head */
   base: { ref: string; sha?: string };
-  /** head.repo is "owner/name" of a fork; default: same repository */
+  /**
+   * head.repo is "owner/name" of a fork; default: same repository. When head.sha is a
+   * commit made with commit() and `files` / `commits` are not given, they follow from the graph.
+   */
   head: { ref: string; sha: string; repo?: string };
   draft?: boolean;
   labels?: string[];
@@ -322,7 +352,29 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: AppPermissions = {
   issues: "write",
   statuses: "write",
   members: "read",
+  // reading workflow runs and answering deployment protection rules
+  actions: "read",
+  deployments: "write",
 };
+
+/** GitHub's documented list and diff limits; tests may lower them to reach the edges cheaply. */
+export interface FakeLimits {
+  /** GET /pulls/{n}/files */
+  pullFiles: number;
+  /** GET /pulls/{n}/commits and the compare commit list without paging parameters */
+  pullCommits: number;
+  /** GraphQL PullRequest.commits lists this many; totalCount still counts them all */
+  pullCommitsGraphQL: number;
+  /** GET /compare/{basehead} files */
+  compareFiles: number;
+  /** statuses per SHA and context */
+  statusesPerContext: number;
+  patch: PatchLimits;
+}
+
+export function defaultLimits(): FakeLimits {
+  return { pullFiles: 3000, pullCommits: 250, pullCommitsGraphQL: 250, compareFiles: 300, statusesPerContext: 1000, patch: { ...DEFAULT_PATCH_LIMITS } };
+}
 
 /** GITHUB_TOKEN can do repository things but cannot read organization teams. */
 export const DEFAULT_ACTIONS_TOKEN_PERMISSIONS: AppPermissions = {
@@ -345,11 +397,6 @@ export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-export function gitBlobSha(text: string): string {
-  const buf = Buffer.from(text, "utf8");
-  return createHash("sha1").update(`blob ${buf.length}\0`).update(buf).digest("hex");
-}
-
 function key(owner: string, name: string): string {
   return `${owner}/${name}`.toLowerCase();
 }
@@ -363,6 +410,11 @@ export class FakeGitHubState {
   readonly tokens = new Map<string, TokenRecord>();
   readonly merges: MergeRecord[] = [];
   readonly reviewRequests: ReviewRequestRecord[] = [];
+  /** GitHub Actions workflow runs (addWorkflowRun), by id */
+  readonly workflowRuns = new Map<number, WorkflowRunRecord>();
+  /** answers to deployment protection rules (POST .../deployment_protection_rule), in order */
+  readonly deploymentReviews: DeploymentReviewRecord[] = [];
+  readonly limits: FakeLimits = defaultLimits();
   /** Permissions given to tokens the fake does not know (e.g. an Action's GITHUB_TOKEN). */
   actionsTokenPermissions: AppPermissions = { ...DEFAULT_ACTIONS_TOKEN_PERMISSIONS };
   /** REST and GraphQL budgets; at remaining 0 requests get GitHub's rate-limit 403. */
@@ -405,6 +457,11 @@ export class FakeGitHubState {
     return createHash("sha1")
       .update(`fake-sha:${this.shaCounter++}:${seed}`)
       .digest("hex");
+  }
+
+  /** GitHub's no-reply address for an account: `<id>+<login>@users.noreply.github.com` (bots too). */
+  noreplyEmail(login: string): string {
+    return `${this.userId(login)}+${login}@users.noreply.github.com`;
   }
 
   userId(login: string): number {
@@ -484,16 +541,22 @@ export class FakeGitHubState {
     }
     const id = this.id();
     const headSha = input.headSha ?? this.fakeSha(`${input.owner}/${input.name}`);
+    const visibility: RepoVisibility = input.visibility ?? (input.private ? "private" : "public");
     const repo: RepoRecord = {
       id,
       nodeId: Buffer.from(`010:Repository${id}`).toString("base64"),
       owner: input.owner,
       name: input.name,
       ownerType: input.ownerType ?? "Organization",
-      private: input.private ?? false,
+      private: visibility !== "public",
+      visibility,
       description: input.description ?? null,
       defaultBranch,
       branches: new Map([[defaultBranch, headSha]]),
+      tags: new Map(),
+      commits: new Map(),
+      statuses: [],
+      mergeQueues: new Map(),
       knownShas: new Set([headSha]),
       files: new Map(),
       permissions: new Map(),
@@ -530,9 +593,10 @@ export class FakeGitHubState {
     this.repo(owner, repo).knownShas.add(sha);
   }
 
-  /** Stores a file at a ref (branch name or commit SHA). */
+  /** Stores a file at a ref (branch name or commit SHA). Refs that name a commit() commit are refused: make a new commit instead. */
   setFile(owner: string, repo: string, ref: string, path: string, text: string): void {
     const r = this.repo(owner, repo);
+    setFileGuard(r, ref);
     const normalized = path.replace(/^\/+/, "");
     let tree = r.files.get(ref);
     if (!tree) {
@@ -543,35 +607,71 @@ export class FakeGitHubState {
   }
 
   deleteFile(owner: string, repo: string, ref: string, path: string): void {
-    this.repo(owner, repo).files.get(ref)?.delete(path.replace(/^\/+/, ""));
+    const r = this.repo(owner, repo);
+    setFileGuard(r, ref);
+    r.files.get(ref)?.delete(path.replace(/^\/+/, ""));
   }
 
   /**
-   * Files visible at `ref`: files stored under that exact ref, else under the branch
-   * whose head it is (SHA → branch) or the SHA the branch points at (branch → SHA).
+   * Files visible at `ref`. A ref resolves as git resolves it (refs.ts: a tag shadows a
+   * branch of the same bare name); a commit made with commit() shows its own tree. Otherwise
+   * files stored with setFile() under the branch name or the SHA it points at, or under the
+   * exact ref string.
    */
   treeAt(repo: RepoRecord, ref: string | undefined): Map<string, string> | undefined {
-    let r = ref ?? repo.defaultBranch;
-    r = r.replace(/^refs\/heads\//, "");
-    const direct = repo.files.get(r);
-    if (direct) return direct;
-    const branchSha = repo.branches.get(r);
-    if (branchSha && repo.files.has(branchSha)) return repo.files.get(branchSha);
-    for (const [branch, sha] of repo.branches) {
-      if (sha === r && repo.files.has(branch)) return repo.files.get(branch);
-    }
-    return undefined;
+    const r = ref ?? repo.defaultBranch;
+    const resolved = resolveRef(repo, r);
+    if (resolved) return treeOfResolved(repo, resolved);
+    return repo.files.get(r.replace(/^refs\/heads\//, ""));
   }
 
-  /** Does `ref` name something in the repo (a branch, or a commit SHA it knows)? */
+  /** Git's reading of a ref name in this repository (branch, tag or commit), or undefined. */
+  resolveRef(repo: RepoRecord, ref: string): ResolvedRef | undefined {
+    return resolveRef(repo, ref);
+  }
+
+  /** Does `ref` name something in the repo (a branch, a tag, or a commit SHA it knows)? */
   refExists(repo: RepoRecord, ref: string): boolean {
-    const r = ref.replace(/^refs\/heads\//, "");
-    return repo.branches.has(r) || repo.files.has(r) || repo.knownShas.has(r);
+    return resolveRef(repo, ref) !== undefined || repo.files.has(ref.replace(/^refs\/heads\//, ""));
   }
 
   resolveSha(repo: RepoRecord, ref: string): string {
-    const r = ref.replace(/^refs\/heads\//, "");
-    return repo.branches.get(r) ?? r;
+    return resolveRef(repo, ref)?.sha ?? ref.replace(/^refs\/heads\//, "");
+  }
+
+  /** Creates or moves a lightweight tag. */
+  addTag(owner: string, repo: string, name: string, sha: string): void {
+    const r = this.repo(owner, repo);
+    r.tags.set(name.replace(/^refs\/tags\//, ""), sha);
+    r.knownShas.add(sha);
+  }
+
+  /**
+   * Makes a commit in the graph and returns its SHA: `files` is the whole tree, `changes`
+   * edits the first parent's tree (null deletes). `branch` moves that branch to it; parents
+   * default to that branch's tip. Authors are logins ("renovate[bot]" is a Bot) or
+   * `{ name, email }` for an e-mail no account has.
+   */
+  commit(owner: string, repo: string, input: CommitInput): string {
+    return createCommit(this, this.repo(owner, repo), input).sha;
+  }
+
+  /** Moves a pull request's head (and its head branch) to a commit; a non-descendant records a HeadRefForcePushedEvent. */
+  moveHead(owner: string, repo: string, number: number, sha: string, actor?: string): void {
+    moveHead(this, this.repo(owner, repo), this.pullRequest(owner, repo, number), sha, actor);
+  }
+
+  /**
+   * GitHub's "Update branch" button: a merge commit of the base tip into the head,
+   * authored by the person who clicked, committed by GitHub. Returns the new head SHA.
+   */
+  updateBranch(owner: string, repo: string, number: number, actor: string): string {
+    return updateBranch(this, this.repo(owner, repo), this.pullRequest(owner, repo, number), actor);
+  }
+
+  /** "Update with rebase": replays the pull request's commits onto the base tip (new SHAs, same changes). Returns the new head SHA. */
+  rebase(owner: string, repo: string, number: number, actor?: string): string {
+    return rebasePullRequest(this, this.repo(owner, repo), this.pullRequest(owner, repo, number), actor);
   }
 
   label(repo: RepoRecord, name: string): LabelRecord {
@@ -590,12 +690,13 @@ export class FakeGitHubState {
     this.repo(owner, repo).permissions.set(login.toLowerCase(), { login, permission });
   }
 
-  setTeam(org: string, slug: string, members: string[], options: { maintainers?: string[]; name?: string } = {}): TeamRecord {
+  setTeam(org: string, slug: string, members: string[], options: { maintainers?: string[]; name?: string; privacy?: "secret" | "closed" } = {}): TeamRecord {
     const team: TeamRecord = {
       id: this.teams.get(`${org}/${slug}`.toLowerCase())?.id ?? this.id(),
       org,
       slug: slug.toLowerCase(),
       name: options.name ?? slug,
+      privacy: options.privacy ?? "closed",
       members: new Map(),
     };
     for (const login of members) team.members.set(login.toLowerCase(), { login, role: "member" });
@@ -671,9 +772,9 @@ export class FakeGitHubState {
         coAuthors: c.coAuthors ?? [],
         message: c.message ?? `Commit ${c.sha.slice(0, 7)}`,
         authorName: author ?? "Unknown Author",
-        authorEmail: author ? `${author}@users.noreply.github.com` : "unknown@example.com",
+        authorEmail: author ? this.noreplyEmail(author) : "unknown@example.com",
         committerName: committer ?? "Unknown Committer",
-        committerEmail: committer ? `${committer}@users.noreply.github.com` : "unknown@example.com",
+        committerEmail: committer ? this.noreplyEmail(committer) : "unknown@example.com",
         date: c.date ?? createdAt,
       };
     });
@@ -724,8 +825,10 @@ export class FakeGitHubState {
         requestedReviewers: input.requestedReviewers ?? [],
         requestedTeams: input.requestedTeams ?? [],
         timeline: input.timeline ?? [],
+        fromGraph: { files: false, commits: false },
       },
     };
+    addPullFromGraph(this, repo, pr, { files: input.files === undefined, commits: input.commits === undefined });
     for (const l of input.labels ?? []) pr.labels.push(this.label(repo, l).name);
     repo.knownShas.add(baseSha).add(input.head.sha);
     for (const c of commits) repo.knownShas.add(c.sha);
@@ -815,6 +918,14 @@ export class FakeGitHubState {
     commit: { sha: string; author?: string | null; committer?: string | null; coAuthors?: string[]; message?: string },
   ): void {
     const pr = this.pullRequest(owner, repo, number);
+    const graphRepo = this.repo(owner, repo);
+    if (graphRepo.commits.has(commit.sha)) {
+      this.moveHead(owner, repo, number, commit.sha);
+      return;
+    }
+    if (pr.pull.fromGraph.commits || pr.pull.fromGraph.files) {
+      throw new Error(`fake GitHub: ${owner}/${repo}#${number} follows the commit graph; make ${commit.sha} with commit() first`);
+    }
     const author = commit.author === undefined ? pr.author : commit.author;
     const committer = commit.committer === undefined ? author : commit.committer;
     const now = this.timestamp();
@@ -825,9 +936,9 @@ export class FakeGitHubState {
       coAuthors: commit.coAuthors ?? [],
       message: commit.message ?? `Commit ${commit.sha.slice(0, 7)}`,
       authorName: author ?? "Unknown Author",
-      authorEmail: author ? `${author}@users.noreply.github.com` : "unknown@example.com",
+      authorEmail: author ? this.noreplyEmail(author) : "unknown@example.com",
       committerName: committer ?? "Unknown Committer",
-      committerEmail: committer ? `${committer}@users.noreply.github.com` : "unknown@example.com",
+      committerEmail: committer ? this.noreplyEmail(committer) : "unknown@example.com",
       date: now,
     });
     pr.pull.head.sha = commit.sha;
@@ -835,6 +946,36 @@ export class FakeGitHubState {
     r.knownShas.add(commit.sha);
     if (pr.pull.head.repo.toLowerCase() === key(r.owner, r.name)) r.branches.set(pr.pull.head.ref, commit.sha);
     pr.updatedAt = now;
+  }
+
+  // -- merge queues, statuses, workflow runs ----------------------------------------
+
+  /** Puts a merge queue on a branch: pull requests into it are then merged only through enqueuePullRequest. */
+  enableMergeQueue(owner: string, repo: string, branch: string): MergeQueueRecord {
+    return enableMergeQueue(this, this.repo(owner, repo), branch);
+  }
+
+  /** The queue merges its first entry: the branch moves to the entry's merge group commit. Returns the merged pull request. */
+  mergeFromQueue(owner: string, repo: string, branch: string): PullRequestRecord {
+    return mergeFirstEntry(this, this.repo(owner, repo), branch);
+  }
+
+  /** Takes a pull request out of its merge queue; returns whether it was queued. */
+  dequeue(owner: string, repo: string, number: number): boolean {
+    return dequeuePullRequest(this, this.repo(owner, repo), this.pullRequest(owner, repo, number));
+  }
+
+  /** Records a commit status directly (e.g. one posted by someone else); `creator` is a login. */
+  addStatus(
+    owner: string,
+    repo: string,
+    input: { sha: string; state: StatusState; context?: string; description?: string | null; targetUrl?: string | null; creator: string },
+  ): CommitStatusRecord {
+    return addStatus(this, this.repo(owner, repo), input);
+  }
+
+  addWorkflowRun(input: AddWorkflowRunInput): WorkflowRunRecord {
+    return addWorkflowRun(this, input);
   }
 
   // -- check runs -------------------------------------------------------------------

@@ -10,7 +10,6 @@ import type {
   IssueCommentRecord,
   IssueRecord,
   LabelRecord,
-  PullCommitRecord,
   PullFileRecord,
   PullRequestRecord,
   PullReviewRecord,
@@ -46,7 +45,7 @@ export function userJson(state: FakeGitHubState, urls: Urls, login: string, type
     avatar_url: `${urls.web}/avatars/u/${id}`,
     gravatar_id: "",
     url: u,
-    html_url: `${urls.web}/${login}`,
+    html_url: kind === "Bot" ? `${urls.web}/apps/${login.replace(/\[bot\]$/, "")}` : `${urls.web}/${login}`,
     followers_url: `${u}/followers`,
     following_url: `${u}/following{/other_user}`,
     gists_url: `${u}/gists{/gist_id}`,
@@ -139,7 +138,7 @@ export function repoJson(state: FakeGitHubState, urls: Urls, repo: RepoRecord | 
     has_discussions: false,
     archived: false,
     disabled: false,
-    visibility: rec?.private ? "private" : "public",
+    visibility: rec?.visibility ?? (rec?.private ? "private" : "public"),
     pushed_at: rec?.createdAt ?? EPOCH,
     created_at: rec?.createdAt ?? EPOCH,
     updated_at: rec?.createdAt ?? EPOCH,
@@ -325,11 +324,11 @@ export function pullJson(state: FakeGitHubState, urls: Urls, repo: RepoRecord, p
 }
 
 function teamJsonBySlug(state: FakeGitHubState, urls: Urls, org: string, slug: string): J {
-  const team = state.findTeam(org, slug) ?? { id: state.userId(`team:${org}/${slug}`), org, slug, name: slug, members: new Map() };
+  const team = state.findTeam(org, slug) ?? { id: state.userId(`team:${org}/${slug}`), org, slug, name: slug, privacy: "closed" as const };
   return teamJson(urls, team);
 }
 
-export function teamJson(urls: Urls, team: TeamRecord | { id: number; org: string; slug: string; name: string }): J {
+export function teamJson(urls: Urls, team: TeamRecord | { id: number; org: string; slug: string; name: string; privacy: "secret" | "closed" }): J {
   const u = `${urls.api}/organizations/1/team/${team.id}`;
   return {
     id: team.id,
@@ -339,13 +338,51 @@ export function teamJson(urls: Urls, team: TeamRecord | { id: number; org: strin
     name: team.name,
     slug: team.slug,
     description: null,
-    privacy: "closed",
+    privacy: team.privacy,
     notification_setting: "notifications_enabled",
     permission: "pull",
     members_url: `${u}/members{/member}`,
     repositories_url: `${u}/repos`,
     parent: null,
     type: "organization",
+  };
+}
+
+/** GET /orgs/{org}/teams/{team_slug}: the team with counts and its organization. */
+export function teamFullJson(state: FakeGitHubState, urls: Urls, team: TeamRecord): J {
+  const org = userJson(state, urls, team.org, "Organization");
+  const orgApi = `${urls.api}/orgs/${team.org}`;
+  return {
+    ...teamJson(urls, team),
+    members_count: team.members.size,
+    repos_count: [...state.repos.values()].filter((r) => r.owner.toLowerCase() === team.org.toLowerCase()).length,
+    created_at: EPOCH,
+    updated_at: EPOCH,
+    organization: {
+      login: team.org,
+      id: org["id"],
+      node_id: org["node_id"],
+      url: orgApi,
+      repos_url: `${orgApi}/repos`,
+      events_url: `${orgApi}/events`,
+      hooks_url: `${orgApi}/hooks`,
+      issues_url: `${orgApi}/issues`,
+      members_url: `${orgApi}/members{/member}`,
+      public_members_url: `${orgApi}/public_members{/member}`,
+      avatar_url: org["avatar_url"],
+      description: null,
+      html_url: `${urls.web}/${team.org}`,
+      has_organization_projects: true,
+      has_repository_projects: true,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      type: "Organization",
+      created_at: EPOCH,
+      updated_at: EPOCH,
+      archived_at: null,
+    },
   };
 }
 
@@ -386,38 +423,6 @@ export function reviewJson(state: FakeGitHubState, urls: Urls, repo: RepoRecord,
   };
   if (r.submitted_at) out["submitted_at"] = r.submitted_at;
   return out;
-}
-
-export function commitJson(state: FakeGitHubState, urls: Urls, repo: RepoRecord, c: PullCommitRecord, parent: string | undefined): J {
-  const u = `${urls.api}/repos/${repo.owner}/${repo.name}/commits/${c.sha}`;
-  const coAuthorLines = c.coAuthors.map((l) => `Co-authored-by: ${l} <${l}@users.noreply.github.com>`);
-  return {
-    url: u,
-    sha: c.sha,
-    node_id: nodeId("Commit", state.userId(`commit:${c.sha}`)),
-    html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${c.sha}`,
-    comments_url: `${u}/comments`,
-    commit: {
-      url: `${urls.api}/repos/${repo.owner}/${repo.name}/git/commits/${c.sha}`,
-      author: { name: c.authorName, email: c.authorEmail, date: c.date },
-      committer: { name: c.committerName, email: c.committerEmail, date: c.date },
-      message: coAuthorLines.length ? `${c.message}\n\n${coAuthorLines.join("\n")}` : c.message,
-      comment_count: 0,
-      tree: { sha: gitBlobSha(`tree:${c.sha}`), url: `${urls.api}/repos/${repo.owner}/${repo.name}/git/trees/${gitBlobSha(`tree:${c.sha}`)}` },
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
-    },
-    author: c.author ? userJson(state, urls, c.author) : null,
-    committer: c.committer ? userJson(state, urls, c.committer) : null,
-    parents: parent
-      ? [
-          {
-            sha: parent,
-            url: `${urls.api}/repos/${repo.owner}/${repo.name}/commits/${parent}`,
-            html_url: `${urls.web}/${repo.owner}/${repo.name}/commit/${parent}`,
-          },
-        ]
-      : [],
-  };
 }
 
 export function appJson(state: FakeGitHubState, urls: Urls, app: AppRecord): J {
@@ -464,25 +469,30 @@ export function installationJson(state: FakeGitHubState, urls: Urls, inst: Insta
   };
 }
 
+/** The open pull requests whose head is `sha`, in the short form check runs and suites list them. */
+export function pullRequestsAt(urls: Urls, repo: RepoRecord, sha: string): J[] {
+  const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
+  const pulls: J[] = [];
+  for (const issue of repo.issues.values()) {
+    const p = issue.pull;
+    if (!p || issue.state !== "open" || p.head.sha !== sha) continue;
+    const mini = (ref: string, at: string) => ({ ref, sha: at, repo: { id: repo.id, url: api, name: repo.name } });
+    pulls.push({
+      id: issue.id,
+      number: issue.number,
+      url: `${api}/pulls/${issue.number}`,
+      head: mini(p.head.ref, p.head.sha),
+      base: mini(p.base.ref, p.base.sha),
+    });
+  }
+  return pulls;
+}
+
 export function checkRunJson(state: FakeGitHubState, urls: Urls, run: CheckRunRecord): J {
   const api = `${urls.api}/repos/${run.owner}/${run.repo}`;
   const repo = state.findRepo(run.owner, run.repo);
   const app = state.apps.get(run.appId);
-  const pulls: J[] = [];
-  if (repo) {
-    for (const issue of repo.issues.values()) {
-      const p = issue.pull;
-      if (!p || issue.state !== "open" || p.head.sha !== run.headSha) continue;
-      const mini = (ref: string, sha: string) => ({ ref, sha, repo: { id: repo.id, url: api, name: repo.name } });
-      pulls.push({
-        id: issue.id,
-        number: issue.number,
-        url: `${api}/pulls/${issue.number}`,
-        head: mini(p.head.ref, p.head.sha),
-        base: mini(p.base.ref, p.base.sha),
-      });
-    }
-  }
+  const pulls = repo ? pullRequestsAt(urls, repo, run.headSha) : [];
   return {
     id: run.id,
     head_sha: run.headSha,
