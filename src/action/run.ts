@@ -10,6 +10,7 @@ import { postCheckRun } from "../github/checks.js";
 import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
+import { pullRequestsInMergeGroup } from "../github/merge-queue.js";
 import { resilient } from "../github/resilient.js";
 
 const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group"];
@@ -33,12 +34,13 @@ function readInputs(): Inputs {
   return { token, policyPath, postCheck: postCheck === "true", failOn };
 }
 
-/** Which pull requests an event is about. */
-function pullRequestsOf(event: string, payload: any): { number: number; baseRef: string; headSha?: string }[] {
+/** Which pull requests an event is about; a merge group's are read from its merge queue. */
+async function pullRequestsOf(api: GitHubApi, repo: RepoRef, event: string, payload: any): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
   if (event === "merge_group") {
     const group = payload.merge_group;
-    const base = String(group.base_ref).replace(/^refs\/heads\//, "");
-    return [...String(group.head_ref).matchAll(/pr-(\d+)-/g)].map((m) => ({ number: Number(m[1]), baseRef: base }));
+    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
+    const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
+    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
   }
   const pr = payload.pull_request;
   return [{ number: pr.number, baseRef: pr.base.ref, headSha: pr.head?.sha }];
@@ -71,7 +73,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => new Date() };
 
   const verdicts: { number: number; verdict: Verdict }[] = [];
-  for (const pr of pullRequestsOf(event, payload)) {
+  const targets = await pullRequestsOf(api, repo, event, payload);
+  for (const pr of Array.isArray(targets) ? targets : []) {
     try {
       verdicts.push({
         number: pr.number,
@@ -81,9 +84,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });
     }
   }
+  const problem = Array.isArray(targets) ? undefined : targets.problem;
   const v =
     event === "merge_group"
-      ? combineVerdicts(verdicts, payload.merge_group.head_sha as string)
+      ? combineVerdicts(verdicts, payload.merge_group.head_sha as string, problem)
       : (verdicts[0]?.verdict ?? failedVerdict("no pull request in the event"));
 
   for (const d of [...v.diagnostics, ...(v.policyChange?.findings ?? [])]) {

@@ -1,6 +1,7 @@
 import { combineVerdicts } from "../../core/verdict.js";
 import type { RepoRef } from "../../github/api.js";
 import { postCheckRun } from "../../github/checks.js";
+import { pullRequestsInMergeGroup } from "../../github/merge-queue.js";
 import type { HandlerContext } from "./context.js";
 import { installationOf } from "./context.js";
 
@@ -11,14 +12,19 @@ export function onMergeGroup(h: HandlerContext): void {
     const repo = context.repo() as RepoRef;
     const api = h.apiOf(context);
     const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
-    const numbers = [...String(group.head_ref).matchAll(/pr-(\d+)-/g)].map((m) => Number(m[1]));
+    let numbers: number[] | { problem: string };
+    try {
+      numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
+    } catch (e) {
+      numbers = { problem: `the merge queue could not be read: ${(e as Error).message}` };
+    }
+    if (!Array.isArray(numbers)) {
+      await postCheckRun(api, repo, combineVerdicts([], group.head_sha, numbers.problem));
+      return;
+    }
     const members = [];
     for (const number of numbers) {
-      const { verdict } = await h.service.judgeOrFail(
-        api,
-        { repo, number, baseRef, installation: installationOf(context) },
-        `rolegate could not judge pull request #${number}`,
-      );
+      const { verdict } = await h.service.judgeOrFail(api, { repo, number, baseRef, installation: installationOf(context) }, `rolegate could not judge pull request #${number}`);
       members.push({ number, verdict });
     }
     await postCheckRun(api, repo, combineVerdicts(members, group.head_sha));
