@@ -114,6 +114,13 @@ describe("the platform preset", () => {
     expect(preset["test/unit.test.ts"]!.level).toBe(0);
     expect(preset["terraform/prod/main.tf"]!.level).toBe(5);
   });
+
+  it("guesses the level of an unknown environment folder from its name, else treats it as production", () => {
+    const levels = Object.fromEntries(
+      scanEnvironments(["envs/prod-eu/a.tf", "envs/qa2/a.tf", "envs/preprod-us/a.tf", "envs/blue/a.tf"]).map((e) => [e.name, e.level]),
+    );
+    expect(levels).toEqual({ "prod-eu": 5, qa2: 3, "preprod-us": 4, blue: 5 });
+  });
 });
 
 describe("rolegate init", () => {
@@ -289,6 +296,15 @@ describe("rolegate init", () => {
     expect(parse(policyText!)).toMatchObject({ version: 1, categories: { pipeline: {}, infrastructure: {} } });
     expect(parse(testsText!)).toMatchObject({ version: 1, cases: expect.any(Array) });
     expect(r.stderr).toMatch(/--dry-run: nothing written/);
+  });
+
+  it("with --dry-run still proposes where a policy exists, and leaves it alone", async () => {
+    const dir = repo({ ".github/rolegate.yml": "version: 1\n", "main.tf": "terraform {}\n" });
+    const r = await run(dir, "init", "--dry-run", "--now", NOW);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\.github\/rolegate\.yml already exists; without --dry-run init would refuse/);
+    expect(readFileSync(join(dir, ".github/rolegate.yml"), "utf8")).toBe("version: 1\n");
+    expect(existsSync(join(dir, ".github/rolegate.tests.yml"))).toBe(false);
   });
 
   it("prints its usage with --help and rejects arguments it does not take", async () => {
