@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../cli/io.js";
 
@@ -7,7 +7,7 @@ import { InputError } from "../cli/io.js";
 export interface RepositoryTree {
   /** Repository-relative, `/`-separated, sorted, each once. */
   files: string[];
-  /** The first `maxBytes` of a file as text, or undefined when it cannot be read (deleted, a submodule). */
+  /** The first `maxBytes` of a file as text, or undefined when it is not a regular file or cannot be read. */
   head(path: string, maxBytes: number): string | undefined;
 }
 
@@ -32,9 +32,11 @@ export function readRepositoryTree(root: string): RepositoryTree {
   return { files, head: (path, maxBytes) => readHead(join(root, path), maxBytes) };
 }
 
+/** Regular files only: a symlink may point out of the tree, or at a pipe that would never end. */
 function readHead(path: string, maxBytes: number): string | undefined {
   let fd: number | undefined;
   try {
+    if (!lstatSync(path).isFile()) return undefined;
     fd = openSync(path, "r");
     const buffer = Buffer.alloc(maxBytes);
     const n = readSync(fd, buffer, 0, maxBytes, 0);
