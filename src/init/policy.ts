@@ -8,6 +8,7 @@ import { importOwners, type ImportedOwners } from "./owners.js";
 import type { PresetText } from "./presets.js";
 import { pruneRequirements, pruneRoles } from "./prune.js";
 import type { RepositoryTree } from "./tree.js";
+import { plural } from "./words.js";
 
 export interface ProposalInput {
   /** The preset whose roles and requirements the policy takes. */
@@ -36,8 +37,6 @@ export interface PolicyProposal {
 
 /** Keys this module writes itself; every other top-level key of the preset is copied as it is. */
 const WRITTEN = new Set(["version", "categories", "environments", "roles", "require", "review"]);
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function templatesOf(raw: RawPolicy): CategoryTemplate[] {
   return Object.entries(raw.categories ?? {}).map(([name, c]) => ({
@@ -192,6 +191,9 @@ export function proposePolicy(input: ProposalInput): PolicyProposal {
   const roles = isMap(presetRoles) ? (presetRoles.clone() as YAMLMap) : new YAMLMap();
   const require = isSeq(presetRequire) ? (presetRequire.clone() as YAMLSeq) : new YAMLSeq();
   leftOut.push(...pruneRoles(roles, known), ...pruneRequirements(require, known));
+  // The preset's blank line before its second requirement must not open the list once the first is gone.
+  const firstRequirement = require.items[0];
+  if (isNode(firstRequirement)) firstRequirement.spaceBefore = false;
 
   const owners = input.codeowners
     ? importOwners(

@@ -1,7 +1,6 @@
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { INIT_POLICY_FILE, INIT_TESTS_FILE, type InitResult } from "./run.js";
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+import { plural } from "./words.js";
 
 /** What `rolegate init` proposed, in a few lines, and what to do next. */
 export function initSummary(result: InitResult, written: boolean): string {

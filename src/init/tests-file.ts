@@ -1,7 +1,6 @@
 import { Document, YAMLMap, YAMLSeq } from "yaml";
 import { evaluate, type Result } from "../core/evaluate.js";
-import type { Policy } from "../core/policy/types.js";
-import { POLICY_FILE_NAMES } from "../core/policy/types.js";
+import { POLICY_FILE_NAMES, type Policy } from "../core/policy/types.js";
 import { POLICY_TESTS_FILE } from "../core/policy-tests.js";
 import { emptyTeams, type ChangeState, type TeamData } from "../core/state.js";
 
@@ -121,43 +120,48 @@ export function proposeTests(policy: Policy, treeFiles: readonly string[], now: 
 
   const files = candidateFiles(policy, treeFiles, (fs) => judge(fs));
   const branches = ["main", ...new Set(policy.environments.flatMap((e) => e.branches.map((b) => branchFromGlob(b.source))))];
-  const cases: TestCase[] = [];
-  const skipped: string[] = [];
-  for (const req of policy.requirements) {
-    let found: { file: string; branch: string } | undefined;
+  /** The first candidate file, into the first branch, that the requirement selects. */
+  const changeFor = (index: number) => {
     for (const branch of branches) {
-      found ??= files.map((file) => ({ file, branch })).find(({ file }) => judge([file], branch).requirements.some((r) => r.index === req.index));
+      const file = files.find((f) => judge([f], branch).requirements.some((r) => r.index === index));
+      if (file !== undefined) return { file, branch };
     }
-    if (!found) {
-      skipped.push(
-        `"${req.name}": no file or target branch found that it selects${req.when ? " (its `when` condition may need labels, a time or an author)" : ""}`,
-      );
-      continue;
-    }
+    return undefined;
+  };
+  /** Adds, round by round, an eligible approver for each requirement still unmet, until the change succeeds. */
+  const approve = (file: string, branch: string) => {
     const approvedBy: string[] = [];
     const admins: string[] = [];
-    let result = judge([found.file], found.branch);
+    let result = judge([file], branch);
     for (let round = 0; round < MAX_ROUNDS && result.conclusion !== "success"; round++) {
-      let added = false;
+      const before = approvedBy.length;
       for (const r of result.requirements.filter((x) => !x.satisfied)) {
         if (r.builtin && admins.length === 0) admins.push(REPOSITORY_ADMIN);
         const pool = r.builtin
           ? admins
           : r.eligible.flatMap((e) => (e === "*" ? [ANY_WRITER] : e.startsWith("@") ? (teams.get(e.slice(1).toLowerCase()) ?? []) : [e]));
         const next = pool.find((login) => !approvedBy.includes(login));
-        if (next !== undefined) {
-          approvedBy.push(next);
-          added = true;
-        }
+        if (next !== undefined) approvedBy.push(next);
       }
-      if (!added) break;
-      result = judge([found.file], found.branch, approvedBy, admins);
+      if (approvedBy.length === before) break;
+      result = judge([file], branch, approvedBy, admins);
     }
-    if (result.conclusion !== "success") {
-      skipped.push(`"${req.name}": no set of eligible approvers makes ${found.file} pass (${result.title})`);
+    return { result, approvedBy, admins };
+  };
+
+  const cases: TestCase[] = [];
+  const skipped: string[] = [];
+  for (const req of policy.requirements) {
+    const change = changeFor(req.index);
+    if (!change) {
+      skipped.push(
+        `"${req.name}": no file or target branch found that it selects${req.when ? " (its `when` condition may need labels, a time or an author)" : ""}`,
+      );
       continue;
     }
-    cases.push({ requirement: req.name, file: found.file, targetBranch: found.branch, approvedBy, admins });
+    const { result, approvedBy, admins } = approve(change.file, change.branch);
+    if (result.conclusion !== "success") skipped.push(`"${req.name}": no set of eligible approvers makes ${change.file} pass (${result.title})`);
+    else cases.push({ requirement: req.name, file: change.file, targetBranch: change.branch, approvedBy, admins });
   }
   return { text: render(cases, skipped, teams, today), cases, skipped };
 }
