@@ -83,13 +83,15 @@ function candidateFiles(policy: Policy, treeFiles: readonly string[], judge: (fi
       out.push(f.path);
     }
   }
-  const globs = [
-    ...policy.categories.flatMap((c) => c.globs),
-    ...policy.environments.flatMap((e) => e.paths),
-    ...policy.requirements.flatMap((r) => r.paths ?? []),
-  ];
-  for (const g of globs) out.push(pathFromGlob(g.source));
-  out.push(POLICY_FILE_NAMES[0], "README.md");
+  // Environment paths last: a file at level 0 makes the plainer example.
+  const fromGlobs = (globs: { source: string }[]) => globs.map((g) => pathFromGlob(g.source));
+  out.push(
+    ...fromGlobs(policy.categories.flatMap((c) => c.globs)),
+    ...fromGlobs(policy.requirements.flatMap((r) => r.paths ?? [])),
+    "README.md",
+    POLICY_FILE_NAMES[0],
+    ...fromGlobs(policy.environments.flatMap((e) => e.paths)),
+  );
   return [...new Set(out)];
 }
 
