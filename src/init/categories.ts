@@ -26,7 +26,7 @@ export interface CategoryPlan {
 }
 
 /** The category the Kubernetes scan adds its globs to. */
-export const INFRASTRUCTURE = "infrastructure";
+const INFRASTRUCTURE = "infrastructure";
 
 /**
  * The chosen preset's categories, then those of the scan preset it lacks; a category both define

@@ -44,7 +44,7 @@ export interface EnvironmentPlan {
 }
 
 /** A level for a folder name no table knows, and why: close names first, else production. */
-export function guessLevel(name: string): { level: number; reason: string } {
+function guessLevel(name: string): { level: number; reason: string } {
   const n = name.toLowerCase();
   const like = (level: number, what: string) => ({ level, reason: `level guessed from the name ("${name}" looks like ${what}): check it` });
   if (/pre-?prod|stag|uat/.test(n)) return like(4, "staging");

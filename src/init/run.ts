@@ -1,7 +1,7 @@
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import { runPolicyTests, POLICY_TESTS_FILE } from "../core/policy-tests.js";
 import { InputError } from "../cli/io.js";
-import { loadWithParents } from "../cli/policy-source.js";
+import { loadWithParents, POLICY_CANDIDATES } from "../cli/policy-source.js";
 import { findCodeowners } from "./codeowners.js";
 import { proposePolicy, type PolicyProposal } from "./policy.js";
 import { DEFAULT_PRESET, readPreset } from "./presets.js";
@@ -9,7 +9,7 @@ import { proposeTests, type TestsProposal } from "./tests-file.js";
 import { readRepositoryTree } from "./tree.js";
 
 /** Where `rolegate init` writes. */
-export const INIT_POLICY_FILE = ".github/rolegate.yml";
+export const INIT_POLICY_FILE = POLICY_CANDIDATES[0];
 export const INIT_TESTS_FILE = POLICY_TESTS_FILE;
 
 export interface InitResult {
