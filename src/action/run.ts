@@ -35,7 +35,12 @@ function readInputs(): Inputs {
 }
 
 /** Which pull requests an event is about; a merge group's are read from its merge queue. */
-async function pullRequestsOf(api: GitHubApi, repo: RepoRef, event: string, payload: any): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
+async function pullRequestsOf(
+  api: GitHubApi,
+  repo: RepoRef,
+  event: string,
+  payload: any,
+): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
   if (event === "merge_group") {
     const group = payload.merge_group;
     const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");

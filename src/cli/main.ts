@@ -6,6 +6,7 @@ import { runDiff } from "./commands/diff.js";
 import { runExplain } from "./commands/explain.js";
 import { EXPLORE_OPTIONS, runExplore } from "./commands/explore.js";
 import { runImport } from "./commands/import.js";
+import { INIT_OPTIONS, runInit } from "./commands/init.js";
 import { runMatrix } from "./commands/matrix.js";
 import { runTest } from "./commands/test.js";
 import { runValidate } from "./commands/validate.js";
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   test: { options: { ...format, now: { type: "string" } }, run: runTest },
   import: { options: { output: { type: "string", short: "o" } }, run: runImport },
   explore: { options: EXPLORE_OPTIONS, run: runExplore },
+  init: { options: INIT_OPTIONS, run: runInit },
 };
 
 export const USAGE = `rolegate: role-based access control for pull requests
@@ -36,6 +38,7 @@ Usage:
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
   rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
   rolegate import   codeowners [FILE] [--output PATH]   (a starting policy, never looser than CODEOWNERS)
+  rolegate init     [--preset NAME] [--dry-run]   (propose .github/rolegate.yml and its tests for this repository)
 
 Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
   --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.

@@ -67,7 +67,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("rolegate validate", () => {
   it("accepts every shipped preset", async () => {
-    for (const preset of ["pega-cloud", "sitecore-managed-cloud", "minimal"]) {
+    for (const preset of ["pega-cloud", "sitecore-managed-cloud", "minimal", "platform"]) {
       const r = await run(ROOT, "validate", `policies/${preset}.yml`, "--now", "2026-11-23");
       expect(r.stdout).not.toMatch(/: error:/);
       expect(r.code, preset).toBe(0);

@@ -24,7 +24,11 @@ export function onMergeGroup(h: HandlerContext): void {
     }
     const members = [];
     for (const number of numbers) {
-      const { verdict } = await h.service.judgeOrFail(api, { repo, number, baseRef, installation: installationOf(context) }, `rolegate could not judge pull request #${number}`);
+      const { verdict } = await h.service.judgeOrFail(
+        api,
+        { repo, number, baseRef, installation: installationOf(context) },
+        `rolegate could not judge pull request #${number}`,
+      );
       members.push({ number, verdict });
     }
     await postCheckRun(api, repo, combineVerdicts(members, group.head_sha));
