@@ -123,14 +123,21 @@ describe("the rolegate check run", () => {
     const narrowed = POLICY.replace('infrastructure: { paths: ["**/*.tf"] }', 'infrastructure: { paths: ["modules/**/*.tf"] }');
     const w = pipelineWorld({
       trees: { base000: { ".github/rolegate.yml": POLICY }, head111: { ".github/rolegate.yml": narrowed } },
-      pr: { files: [{ filename: ".github/rolegate.yml", status: "modified" }, { filename: "main.tf", status: "modified" }] },
+      pr: {
+        files: [
+          { filename: ".github/rolegate.yml", status: "modified" },
+          { filename: "main.tf", status: "modified" },
+        ],
+      },
     });
     serve(w);
     const { probot } = probotWith();
     await probot.receive(prPayload(w, "pull_request", "synchronize"));
     const summary = lastCheck(w).output.summary as string;
     expect(summary).toContain("**1 change weakens protection** (marked 🔻)");
-    expect(summary).toMatch(/🔻 weakens: category infrastructure: globs removed: `\*\*\/\*\.tf`; globs added: `modules\/\*\*\/\*\.tf`; `main\.tf` leaves infrastructure/);
+    expect(summary).toMatch(
+      /🔻 weakens: category infrastructure: globs removed: `\*\*\/\*\.tf`; globs added: `modules\/\*\*\/\*\.tf`; `main\.tf` leaves infrastructure/,
+    );
     expect(summary).not.toContain("no permission changes");
   });
 
@@ -426,24 +433,5 @@ describe("other events", () => {
     await probot.receive({ id: "r1", name: "check_run", payload: p } as any);
     expect(w.calls).toContain("GET /repos/acme/app/commits/head111/pulls");
     expect(lastCheck(w)).toMatchObject({ head_sha: "head111", conclusion: "success" });
-  });
-
-  it("posts a merge group's check: success only when every pull request in it passes", async () => {
-    const w = pipelineWorld({ pr: { reviews: [{ user: "dev2", state: "APPROVED", commit: "head111", at: "2026-11-20T10:00:00Z" }] } });
-    serve(w);
-    const { probot } = probotWith();
-    const p = examplePayload("merge_group", "checks_requested");
-    p.installation = { id: 42 };
-    p.repository.name = w.repo;
-    p.repository.owner.login = w.owner;
-    p.merge_group.head_sha = "group999";
-    p.merge_group.head_ref = "refs/heads/gh-readonly-queue/main/pr-7-head111";
-    p.merge_group.base_ref = "refs/heads/main";
-    await probot.receive({ id: "m1", name: "merge_group", payload: p } as any);
-    expect(lastCheck(w)).toMatchObject({ head_sha: "group999", conclusion: "failure", output: { title: "A pull request in the merge group does not pass" } });
-    expect(lastCheck(w).output.summary).toContain("| #7 | `action_required` |");
-    w.pr.reviews.push({ user: "omar", state: "APPROVED", commit: "head111", at: "2026-11-20T11:00:00Z" });
-    await probot.receive({ id: "m2", name: "merge_group", payload: p } as any);
-    expect(lastCheck(w)).toMatchObject({ head_sha: "group999", conclusion: "success" });
   });
 });

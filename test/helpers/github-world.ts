@@ -202,7 +202,8 @@ export function serve(w: World): void {
   api.get(/\/repos\/[^/]+\/[^/]+\/commits\/[^/]+\/pulls/).reply((uri) => {
     record("GET", uri);
     const sha = /commits\/([^/]+)\/pulls/.exec(uri)![1]!;
-    if (w.mergedCommits.includes(sha)) return [200, [{ number: w.pr.number, state: "closed", merged_at: "2026-11-20T12:00:00Z", base: { ref: w.pr.base }, head: { sha: w.pr.head } }]];
+    if (w.mergedCommits.includes(sha))
+      return [200, [{ number: w.pr.number, state: "closed", merged_at: "2026-11-20T12:00:00Z", base: { ref: w.pr.base }, head: { sha: w.pr.head } }]];
     return [200, sha === w.pr.head ? [{ number: w.pr.number, state: "open", merged_at: null, base: { ref: w.pr.base }, head: { sha: w.pr.head } }] : []];
   });
   api.get(/\/repos\/[^/]+\/[^/]+\/branches\/[^/?]+$/).reply((uri) => {
