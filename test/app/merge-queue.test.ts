@@ -37,18 +37,25 @@ function queuedPr(number: number, approver: string): void {
   enqueuePullRequest(s, repo, s.pullRequest("acme", "app", number), { enqueuer: "olga" });
 }
 
+/** The group event, with the fields this test reads. */
+function groupEvent(number: number) {
+  return mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number }) as ReturnType<typeof mergeGroupEvent> & {
+    merge_group: { head_sha: string; head_ref: string };
+  };
+}
+
 const groupCheck = (sha: string) => app.fake.state.checkRunsFor("acme", "app", { headSha: sha, name: "rolegate" }).at(-1);
 
 describe("a merge group is judged through the merge queue", () => {
   it("judges every pull request in the group, not only the one its branch name names", async () => {
     queuedPr(7, "olga"); // approved by a DevOps engineer
     queuedPr(8, "dev2"); // only a developer approved
-    const first = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: 7 });
+    const first = groupEvent(7);
     await app.deliver("merge_group", first);
     expect(groupCheck(first.merge_group.head_sha)).toMatchObject({ conclusion: "success" });
 
     // The second group holds #7 and #8. A branch name that names only #7 changes nothing.
-    const second = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: 8 });
+    const second = groupEvent(8);
     expect(second.pullRequests).toEqual([7, 8]);
     second.merge_group.head_ref = "refs/heads/gh-readonly-queue/main/pr-7-forged";
     await app.deliver("merge_group", second);
@@ -60,7 +67,7 @@ describe("a merge group is judged through the merge queue", () => {
 
   it("fails when the group cannot be identified through the API", async () => {
     queuedPr(7, "olga");
-    const event = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: 7 });
+    const event = groupEvent(7);
     // A commit GitHub knows, but no queue entry's group head.
     const stray = app.fake.state.repo("acme", "app").branches.get("main")!;
     event.merge_group.head_sha = stray;
@@ -73,7 +80,7 @@ describe("a merge group is judged through the merge queue", () => {
   it("all pull requests without a policy: neutral, as the Action answers", async () => {
     app.fake.state.deleteFile("acme", "app", "main", ".github/rolegate.yml");
     queuedPr(7, "dev2");
-    const event = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: 7 });
+    const event = groupEvent(7);
     await app.deliver("merge_group", event);
     expect(groupCheck(event.merge_group.head_sha)).toMatchObject({ conclusion: "neutral" });
   });
