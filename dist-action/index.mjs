@@ -42233,6 +42233,37 @@ var PolicyLoader = class {
   }
 };
 
+// src/github/merge-queue.ts
+var MERGE_QUEUE_QUERY = `
+query RolegateMergeQueue($owner: String!, $name: String!, $branch: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    mergeQueue(branch: $branch) {
+      entries(first: 100, after: $after) {
+        nodes { position headCommit { oid } pullRequest { number } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}`;
+async function pullRequestsInMergeGroup(api, repo, group) {
+  const entries = [];
+  let after = null;
+  for (let page = 0; page < 20; page++) {
+    const data = await api.graphql(MERGE_QUEUE_QUERY, { owner: repo.owner, name: repo.repo, branch: group.baseRef, after });
+    const queue = data?.repository?.mergeQueue;
+    if (!queue) return { problem: `branch ${group.baseRef} has no merge queue, so the merge group ${group.headSha} cannot be identified` };
+    for (const n of queue.entries.nodes ?? []) entries.push({ position: n.position, head: n.headCommit?.oid, number: n.pullRequest?.number });
+    if (!queue.entries.pageInfo.hasNextPage) break;
+    after = queue.entries.pageInfo.endCursor;
+    if (after === null) return { problem: "the merge queue's pages ended without a cursor" };
+  }
+  const own = entries.find((e) => e.head === group.headSha);
+  if (!own) return { problem: `no entry of the ${group.baseRef} merge queue has the group's head commit ${group.headSha}` };
+  const members = entries.filter((e) => e.position <= own.position);
+  if (members.some((e) => e.number === void 0)) return { problem: "an entry of the merge group has no pull request GitHub would name" };
+  return members.sort((a, b) => a.position - b.position).map((e) => e.number);
+}
+
 // src/github/resilient.ts
 var DEFAULT_BUDGET = { maxAttempts: 3, maxWaitMs: 1e4, attemptTimeoutMs: 15e3 };
 function header2(e, name) {
@@ -42300,11 +42331,12 @@ function readInputs() {
   const policyPath = getInput("policy-path").trim().replace(/^\/+/, "") || void 0;
   return { token, policyPath, postCheck: postCheck === "true", failOn };
 }
-function pullRequestsOf(event, payload) {
+async function pullRequestsOf(api, repo, event, payload) {
   if (event === "merge_group") {
     const group = payload.merge_group;
-    const base = String(group.base_ref).replace(/^refs\/heads\//, "");
-    return [...String(group.head_ref).matchAll(/pr-(\d+)-/g)].map((m) => ({ number: Number(m[1]), baseRef: base }));
+    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
+    const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
+    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
   }
   const pr = payload.pull_request;
   return [{ number: pr.number, baseRef: pr.base.ref, headSha: pr.head?.sha }];
@@ -42330,7 +42362,8 @@ async function run(env = process.env) {
   const api = resilient(octokit);
   const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => /* @__PURE__ */ new Date() };
   const verdicts = [];
-  for (const pr of pullRequestsOf(event, payload)) {
+  const targets = await pullRequestsOf(api, repo, event, payload);
+  for (const pr of Array.isArray(targets) ? targets : []) {
     try {
       verdicts.push({
         number: pr.number,
@@ -42340,7 +42373,8 @@ async function run(env = process.env) {
       verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });
     }
   }
-  const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha) : verdicts[0]?.verdict ?? failedVerdict("no pull request in the event");
+  const problem = Array.isArray(targets) ? void 0 : targets.problem;
+  const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha, problem) : verdicts[0]?.verdict ?? failedVerdict("no pull request in the event");
   for (const d of [...v.diagnostics, ...v.policyChange?.findings ?? []]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
     if (d.severity === "error") error(d.message, props);

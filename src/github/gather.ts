@@ -114,7 +114,7 @@ export async function gatherPullRequest(
     headSha: pr.headOid,
     mergedBy: options.mergedBy,
   };
-  const inputs: JudgeInputs = { base, state, problems: pr.filesProblem ? [pr.filesProblem] : [] };
+  const inputs: JudgeInputs = { base, state, problems: pr.problems };
   if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
   const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
   if (touched || touchesTests) {

@@ -1,4 +1,5 @@
 import type { ChangedFile, FileStatus } from "../core/state.js";
+import { actorLogin, gitActorLogin } from "./actors.js";
 import type { GitHubApi, RepoRef } from "./api.js";
 
 /** GitHub lists at most 3,000 files for a pull request; beyond that rolegate cannot judge it. */
@@ -8,6 +9,13 @@ export interface PolicyBlob {
   path: string;
   oid: string;
   text: string;
+}
+
+export interface PullCommit {
+  oid: string;
+  parents: string[];
+  authors: string[];
+  committer?: string;
 }
 
 export interface PullRequestData {
@@ -22,12 +30,15 @@ export interface PullRequestData {
   mergedBy?: string;
   labels: string[];
   reviews: { user: string; state: string; commitOid?: string; submittedAt: string }[];
-  /** Logins of commit authors and committers that are GitHub users. */
+  /** Logins of commit authors and committers that are GitHub accounts (bots as `name[bot]`). */
   committers: string[];
+  /** The pull request's commits, oldest first, with their parents and the accounts that made them. */
+  commits: PullCommit[];
   files: ChangedFile[];
   /** False when the file list could not be read in full (too many files, or the API stopped early). */
   filesComplete: boolean;
-  filesProblem?: string;
+  /** What keeps the pull request from being judged in full (a partial file list, unlisted commits or co-authors). */
+  problems: string[];
   changedFiles: number;
   /** When the base branch was last changed (retargeted or force-pushed), if ever. */
   baseChangedAt?: string;
@@ -44,18 +55,26 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
       number
       state
       isDraft
-      author { login }
+      author { __typename login }
       baseRefName
       headRefOid
-      mergedBy { login }
+      mergedBy { __typename login }
       baseRef { target { oid } }
       labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
       reviews(first: 100, after: $reviewsAfter) {
-        nodes { author { login } state submittedAt commit { oid } }
+        nodes { author { __typename login } state submittedAt commit { oid } }
         pageInfo { hasNextPage endCursor }
       }
       commits(first: 100, after: $commitsAfter) {
-        nodes { commit { oid authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+        totalCount
+        nodes {
+          commit {
+            oid
+            parents(first: 2) { totalCount nodes { oid } }
+            authors(first: 100) { nodes { user { login } email } pageInfo { hasNextPage } }
+            committer { user { login } email }
+          }
+        }
         pageInfo { hasNextPage endCursor }
       }
       changedFiles
@@ -193,9 +212,14 @@ export async function fetchPullRequest(
   let baseRef = baseRefHint;
   for (let attempt = 0; ; attempt++) {
     const reviews: PullRequestData["reviews"] = [];
-    const committers = new Set<string>();
+    const commits: PullCommit[] = [];
+    const problems = new Set<string>();
+    let commitsTotal = 0;
     let reviewsAfter: string | null = null;
     let commitsAfter: string | null = null;
+    // A page of one list repeats the other's first page once the other is done: read each once.
+    let reviewsDone = false;
+    let commitsDone = false;
     let first: any;
     let more = true;
     // Later pages only continue the reviews and commits.
@@ -207,8 +231,9 @@ export async function fetchPullRequest(
         number,
         reviewsAfter,
         commitsAfter,
-        ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
-        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
+        // The branch by its full name: a tag named like the branch must not choose the policy.
+        ymlExpr: `${policyRevision ?? `refs/heads/${baseRef}`}:${paths[0]}`,
+        yamlExpr: `${policyRevision ?? `refs/heads/${baseRef}`}:${paths[1]}`,
         withText,
         withFiles: first === undefined,
       });
@@ -218,18 +243,33 @@ export async function fetchPullRequest(
         first = data;
         withText = false;
       }
-      for (const r of pr.reviews.nodes) {
-        if (!r?.author?.login || r.state === "PENDING") continue;
-        reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
+      for (const r of reviewsDone ? [] : pr.reviews.nodes) {
+        const user = actorLogin(r?.author);
+        if (!user || r.state === "PENDING") continue;
+        reviews.push({ user, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
       }
-      for (const c of pr.commits.nodes) {
-        for (const a of c.commit.authors?.nodes ?? []) if (a?.user?.login) committers.add(a.user.login);
-        if (c.commit.committer?.user?.login) committers.add(c.commit.committer.user.login);
+      for (const c of commitsDone ? [] : pr.commits.nodes) {
+        // Every author counts: a commit with more authors than one page lists cannot be judged.
+        if (c.commit.authors?.pageInfo?.hasNextPage) problems.add(`commit ${c.commit.oid} has more co-authors than GitHub lists at once, so rolegate cannot tell who committed to this pull request`);
+        const authors: string[] = [];
+        for (const a of c.commit.authors?.nodes ?? []) {
+          const login = gitActorLogin(a);
+          if (login) authors.push(login);
+        }
+        commits.push({ oid: c.commit.oid, parents: (c.commit.parents?.nodes ?? []).map((n: { oid: string }) => n.oid), authors, committer: gitActorLogin(c.commit.committer) });
       }
-      reviewsAfter = pr.reviews.pageInfo.hasNextPage ? pr.reviews.pageInfo.endCursor : null;
-      commitsAfter = pr.commits.pageInfo.hasNextPage ? pr.commits.pageInfo.endCursor : null;
-      more = reviewsAfter !== null || commitsAfter !== null;
-      if (reviewsAfter === null && pr.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+      commitsTotal = pr.commits.totalCount ?? commits.length;
+      if (!reviewsDone) {
+        reviewsAfter = pr.reviews.pageInfo.hasNextPage ? pr.reviews.pageInfo.endCursor : null;
+        if (reviewsAfter === null && pr.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+        reviewsDone = reviewsAfter === null;
+      }
+      if (!commitsDone) {
+        commitsAfter = pr.commits.pageInfo.hasNextPage ? pr.commits.pageInfo.endCursor : null;
+        if (commitsAfter === null && pr.commits.pageInfo.hasNextPage) throw new Error("commit pagination returned no cursor");
+        commitsDone = commitsAfter === null;
+      }
+      more = !reviewsDone || !commitsDone;
     }
     const pr = first.repository.pullRequest;
     // The payload's base may be stale (retargeted since): read the policy from the real base.
@@ -245,6 +285,13 @@ export async function fetchPullRequest(
       .sort();
     const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : undefined;
     const filesResult = listed ? { files: listed, complete: true as const, problem: undefined } : await fetchFiles(api, ref, number, pr.changedFiles);
+    if (filesResult.problem) problems.add(filesResult.problem);
+    // GitHub lists at most 250 commits of a pull request: the committers of the rest are unknown.
+    if (commitsTotal > commits.length) {
+      problems.add(`this pull request has ${commitsTotal} commits and GitHub lists only ${commits.length}, so rolegate cannot tell who committed to it`);
+    }
+    const committers = new Set<string>();
+    for (const c of commits) for (const login of [...c.authors, ...(c.committer ? [c.committer] : [])]) committers.add(login);
     if (!pr.baseRef?.target?.oid && policyRevision === undefined) throw new Error(`base branch ${baseRef} no longer exists`);
     const yml = await withPolicyText(api, ref, first.repository.yml, texts);
     const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
@@ -252,17 +299,18 @@ export async function fetchPullRequest(
       number: pr.number,
       state: pr.state,
       draft: pr.isDraft,
-      author: pr.author?.login,
+      author: actorLogin(pr.author),
       baseRef: pr.baseRefName,
       baseTipOid: policyRevision ?? pr.baseRef.target.oid,
       headOid: pr.headRefOid,
-      mergedBy: pr.mergedBy?.login,
+      mergedBy: actorLogin(pr.mergedBy),
       labels: pr.labels.nodes.map((l: { name: string }) => l.name),
       reviews,
       committers: [...committers],
+      commits,
       files: filesResult.files,
       filesComplete: filesResult.complete,
-      filesProblem: filesResult.problem,
+      problems: [...problems],
       changedFiles: pr.changedFiles,
       baseChangedAt: changes[changes.length - 1],
       // With a custom path both expressions name the same file: count it once.

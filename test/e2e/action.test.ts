@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,12 +8,13 @@ import type { GitHubApi } from "../../src/github/api.js";
 import { Octokit } from "@octokit/rest";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
 import { HEAD, POLICY, PR, pullRequestEvent, setupPipelinePr, type Variant } from "../fixtures/pipeline-pr.js";
+import { runActionBundle } from "../helpers/action-runner.js";
 import { silentLog } from "../helpers/github-world.js";
 
 // Time budget: about 10 s. Runs the committed bundle dist-action/index.mjs as a child process
 // with the environment the Actions runner sets, against the strict fake GitHub on 127.0.0.1.
 
-const ROOT = join(import.meta.dirname, "..", "..");
+const _ROOT = join(import.meta.dirname, "..", "..");
 let fake: FakeGitHub;
 let dir: string;
 
@@ -27,44 +27,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runAction(event: string, inputs: Record<string, string> = {}) {
-  const eventPath = join(dir, "event.json");
-  writeFileSync(eventPath, JSON.stringify(pullRequestEvent(fake)));
-  const summary = join(dir, "summary.md");
-  const output = join(dir, "output.txt");
-  writeFileSync(summary, "");
-  writeFileSync(output, "");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: "acme/app",
-    GITHUB_API_URL: fake.url,
-    GITHUB_GRAPHQL_URL: `${fake.url}/graphql`,
-    GITHUB_STEP_SUMMARY: summary,
-    GITHUB_OUTPUT: output,
-    RUNNER_TEMP: dir,
-    INPUT_TOKEN: "ghp_workflow_token",
-    "INPUT_POLICY-PATH": ".github/rolegate.yml",
-    "INPUT_POST-CHECK": "true",
-    "INPUT_FAIL-ON": "action_required",
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  // Asynchronous: the fake GitHub answers from this very process.
-  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, "dist-action", "index.mjs")], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-  const outputs: Record<string, string> = {};
-  // GITHUB_OUTPUT uses heredoc blocks: name<<DELIM\nvalue\nDELIM
-  const text = readFileSync(output, "utf8");
-  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, "utf8"), outputs };
+function runAction(event: string, inputs: Record<string, string> = {}) {
+  return runActionBundle(fake, dir, event, pullRequestEvent(fake), { "policy-path": ".github/rolegate.yml", ...inputs });
 }
 
 function setup(variant: Variant) {

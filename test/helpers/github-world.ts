@@ -97,7 +97,9 @@ function blobSha(text: string): string {
 
 function blob(w: World, expression: string) {
   const i = expression.indexOf(":");
-  const ref = expression.slice(0, i);
+  // A fully qualified branch reads the branch's tip; a bare name or a SHA is looked up as given.
+  const given = expression.slice(0, i);
+  const ref = given.startsWith("refs/heads/") ? (w.tips[given.slice("refs/heads/".length)] ?? given) : given;
   const path = expression.slice(i + 1);
   const text = w.trees[ref]?.[path] ?? (w.tips[ref] ? w.trees[w.tips[ref]!]?.[path] : undefined);
   return text === undefined ? null : { oid: blobSha(text), text, isTruncated: false };
