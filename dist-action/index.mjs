@@ -39983,6 +39983,21 @@ var MemoryStore = class {
   async release(key, token) {
     if (await this.get(key) === token) this.values.delete(key);
   }
+  async extend(key, token, ttlMs) {
+    if (await this.get(key) !== token) return false;
+    await this.set(key, token, ttlMs);
+    return true;
+  }
+  planned = /* @__PURE__ */ new Map();
+  async schedule(id, at, value) {
+    this.planned.set(id, { at, value });
+  }
+  async due(now, limit) {
+    return [...this.planned].filter(([, p]) => p.at <= now).sort(([, a], [, b]) => a.at - b.at).slice(0, limit).map(([id, p]) => ({ id, ...p }));
+  }
+  async unschedule(id) {
+    this.planned.delete(id);
+  }
   async ping() {
     return true;
   }
@@ -40021,7 +40036,7 @@ var Directory = class {
   async cached(cache, key, fresh, build2) {
     if (fresh) return void 0;
     const storeKey = `${cache}:${key}`;
-    const text = await this.store.get(storeKey);
+    const text = await this.store.get(storeKey).catch(() => void 0);
     this.onLookup(cache, text !== void 0);
     return text === void 0 ? void 0 : this.decode(storeKey, text, build2);
   }
@@ -40029,7 +40044,14 @@ var Directory = class {
   remember(cache, key, value, decodedAs = value) {
     const text = JSON.stringify(value);
     this.keepDecoded(`${cache}:${key}`, text, decodedAs);
-    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
+    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS).catch(() => {
+    });
+  }
+  /** Forgets a team's members everywhere (a membership changed): the next evaluation reads them anew. */
+  async forgetTeam(installation, team) {
+    const storeKey = `team:${installation}|${team.toLowerCase()}`;
+    this.decoded.delete(storeKey);
+    await this.store.del(storeKey);
   }
   /** Members of every named team (lower-case `org/team`), each listed in full. */
   async resolveTeams(api, installation, names, fresh = false) {
@@ -41620,6 +41642,18 @@ function twoPolicyFiles(first, second) {
   return { severity: "error", code: "two-policy-files", message: `two policy files: ${first} and ${second}; keep exactly one`, file: second, line: 1, col: 1 };
 }
 
+// src/github/actors.ts
+function actorLogin(actor) {
+  if (!actor?.login) return void 0;
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+var NO_REPLY = /^\d+\+([A-Za-z0-9-]+\[bot\])@users\.noreply\.github\.com$/i;
+function gitActorLogin(actor) {
+  if (actor?.user?.login) return actor.user.login;
+  const m = NO_REPLY.exec(actor?.email ?? "");
+  return m ? m[1] : void 0;
+}
+
 // src/github/pull-request.ts
 var MAX_FILES = 3e3;
 var POLICY_FILES2 = [".github/rolegate.yml", ".github/rolegate.yaml"];
@@ -41630,18 +41664,26 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
       number
       state
       isDraft
-      author { login }
+      author { __typename login }
       baseRefName
       headRefOid
-      mergedBy { login }
+      mergedBy { __typename login }
       baseRef { target { oid } }
       labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
       reviews(first: 100, after: $reviewsAfter) {
-        nodes { author { login } state submittedAt commit { oid } }
+        nodes { author { __typename login } state submittedAt commit { oid } }
         pageInfo { hasNextPage endCursor }
       }
       commits(first: 100, after: $commitsAfter) {
-        nodes { commit { oid authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+        totalCount
+        nodes {
+          commit {
+            oid
+            parents(first: 2) { totalCount nodes { oid } }
+            authors(first: 100) { nodes { user { login } email } pageInfo { hasNextPage } }
+            committer { user { login } email }
+          }
+        }
         pageInfo { hasNextPage endCursor }
       }
       changedFiles
@@ -41727,9 +41769,13 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
   let baseRef = baseRefHint;
   for (let attempt2 = 0; ; attempt2++) {
     const reviews = [];
-    const committers = /* @__PURE__ */ new Set();
+    const commits = [];
+    const problems = /* @__PURE__ */ new Set();
+    let commitsTotal = 0;
     let reviewsAfter = null;
     let commitsAfter = null;
+    let reviewsDone = false;
+    let commitsDone = false;
     let first;
     let more = true;
     let withText = !texts?.likelyKnown(ref);
@@ -41740,8 +41786,9 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         number,
         reviewsAfter,
         commitsAfter,
-        ymlExpr: `${policyRevision ?? baseRef}:${paths[0]}`,
-        yamlExpr: `${policyRevision ?? baseRef}:${paths[1]}`,
+        // The branch by its full name: a tag named like the branch must not choose the policy.
+        ymlExpr: `${policyRevision ?? `refs/heads/${baseRef}`}:${paths[0]}`,
+        yamlExpr: `${policyRevision ?? `refs/heads/${baseRef}`}:${paths[1]}`,
         withText,
         withFiles: first === void 0
       });
@@ -41751,18 +41798,38 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         first = data;
         withText = false;
       }
-      for (const r of pr2.reviews.nodes) {
-        if (!r?.author?.login || r.state === "PENDING") continue;
-        reviews.push({ user: r.author.login, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
+      for (const r of reviewsDone ? [] : pr2.reviews.nodes) {
+        const user = actorLogin(r?.author);
+        if (!user || r.state === "PENDING") continue;
+        reviews.push({ user, state: r.state, commitOid: r.commit?.oid, submittedAt: r.submittedAt });
       }
-      for (const c of pr2.commits.nodes) {
-        for (const a of c.commit.authors?.nodes ?? []) if (a?.user?.login) committers.add(a.user.login);
-        if (c.commit.committer?.user?.login) committers.add(c.commit.committer.user.login);
+      for (const c of commitsDone ? [] : pr2.commits.nodes) {
+        if (c.commit.authors?.pageInfo?.hasNextPage)
+          problems.add(`commit ${c.commit.oid} has more co-authors than GitHub lists at once, so rolegate cannot tell who committed to this pull request`);
+        const authors = [];
+        for (const a of c.commit.authors?.nodes ?? []) {
+          const login2 = gitActorLogin(a);
+          if (login2) authors.push(login2);
+        }
+        commits.push({
+          oid: c.commit.oid,
+          parents: (c.commit.parents?.nodes ?? []).map((n) => n.oid),
+          authors,
+          committer: gitActorLogin(c.commit.committer)
+        });
       }
-      reviewsAfter = pr2.reviews.pageInfo.hasNextPage ? pr2.reviews.pageInfo.endCursor : null;
-      commitsAfter = pr2.commits.pageInfo.hasNextPage ? pr2.commits.pageInfo.endCursor : null;
-      more = reviewsAfter !== null || commitsAfter !== null;
-      if (reviewsAfter === null && pr2.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+      commitsTotal = pr2.commits.totalCount ?? commits.length;
+      if (!reviewsDone) {
+        reviewsAfter = pr2.reviews.pageInfo.hasNextPage ? pr2.reviews.pageInfo.endCursor : null;
+        if (reviewsAfter === null && pr2.reviews.pageInfo.hasNextPage) throw new Error("review pagination returned no cursor");
+        reviewsDone = reviewsAfter === null;
+      }
+      if (!commitsDone) {
+        commitsAfter = pr2.commits.pageInfo.hasNextPage ? pr2.commits.pageInfo.endCursor : null;
+        if (commitsAfter === null && pr2.commits.pageInfo.hasNextPage) throw new Error("commit pagination returned no cursor");
+        commitsDone = commitsAfter === null;
+      }
+      more = !reviewsDone || !commitsDone;
     }
     const pr = first.repository.pullRequest;
     if (pr.baseRefName !== baseRef && policyRevision === void 0) {
@@ -41774,6 +41841,12 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
     const changes = pr.timelineItems.nodes.map((n) => n.createdAt).filter(Boolean).sort();
     const listed = pr.changedFiles <= 100 ? filesFromQuery(pr) : void 0;
     const filesResult = listed ? { files: listed, complete: true, problem: void 0 } : await fetchFiles(api, ref, number, pr.changedFiles);
+    if (filesResult.problem) problems.add(filesResult.problem);
+    if (commitsTotal > commits.length) {
+      problems.add(`this pull request has ${commitsTotal} commits and GitHub lists only ${commits.length}, so rolegate cannot tell who committed to it`);
+    }
+    const committers = /* @__PURE__ */ new Set();
+    for (const c of commits) for (const login2 of [...c.authors, ...c.committer ? [c.committer] : []]) committers.add(login2);
     if (!pr.baseRef?.target?.oid && policyRevision === void 0) throw new Error(`base branch ${baseRef} no longer exists`);
     const yml = await withPolicyText(api, ref, first.repository.yml, texts);
     const yaml = policyPath ? null : await withPolicyText(api, ref, first.repository.yaml, texts);
@@ -41781,17 +41854,18 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
       number: pr.number,
       state: pr.state,
       draft: pr.isDraft,
-      author: pr.author?.login,
+      author: actorLogin(pr.author),
       baseRef: pr.baseRefName,
       baseTipOid: policyRevision ?? pr.baseRef.target.oid,
       headOid: pr.headRefOid,
-      mergedBy: pr.mergedBy?.login,
+      mergedBy: actorLogin(pr.mergedBy),
       labels: pr.labels.nodes.map((l) => l.name),
       reviews,
       committers: [...committers],
+      commits,
       files: filesResult.files,
       filesComplete: filesResult.complete,
-      filesProblem: filesResult.problem,
+      problems: [...problems],
       changedFiles: pr.changedFiles,
       baseChangedAt: changes[changes.length - 1],
       // With a custom path both expressions name the same file: count it once.
@@ -41882,7 +41956,7 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
     headSha: pr.headOid,
     mergedBy: options.mergedBy
   };
-  const inputs = { base, state, problems: pr.filesProblem ? [pr.filesProblem] : [] };
+  const inputs = { base, state, problems: pr.problems };
   if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
   const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
   if (touched || touchesTests) {
@@ -42123,10 +42197,17 @@ var TtlCache = class {
 var PRESETS_DIR = fileURLToPath(new URL("../../policies/", import.meta.url));
 var PARENT_TTL_MS = 60 * 1e3;
 var PolicyLoader = class {
-  constructor(presetsDir = PRESETS_DIR) {
+  /**
+   * `generation(owner)` names the current version of an organisation's `.github` repository as
+   * every replica sees it (the shared store): a push there changes it, so no replica keeps an
+   * old organisation default.
+   */
+  constructor(presetsDir = PRESETS_DIR, generation = async () => "") {
     this.presetsDir = presetsDir;
+    this.generation = generation;
   }
   presetsDir;
+  generation;
   parents = new TtlCache(2e3, PARENT_TTL_MS);
   /**
    * Policies that extend nothing, by file name, blob SHA and day: such a result depends on
@@ -42164,7 +42245,8 @@ var PolicyLoader = class {
       const target = ref.kind === "org" ? { owner: ref.key.split("/")[0], repo: ORG_POLICY_REPO } : { owner: ref.owner, repo: ref.repo };
       const path = ref.kind === "org" ? ORG_POLICY_FILE : ref.path;
       const expression = `${sameRepo ? revision : "HEAD"}:${path}`;
-      const key = `${target.owner}/${target.repo}|${expression}`.toLowerCase();
+      const generation = target.repo.toLowerCase() === ORG_POLICY_REPO ? await this.generation(target.owner.toLowerCase()) : "";
+      const key = `${target.owner}/${target.repo}|${expression}|${generation}`.toLowerCase();
       const cached = this.parents.get(key);
       if (cached && !sameRepo) return cached;
       let answer;
@@ -42216,7 +42298,7 @@ var PolicyLoader = class {
   }
   /** The organisation default's text, or none, or why it could not be read. */
   async orgDefault(api, owner) {
-    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}`.toLowerCase();
+    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}|${await this.generation(owner.toLowerCase())}`.toLowerCase();
     const cached = this.parents.get(key);
     if (cached) return "error" in cached ? {} : { text: cached };
     let answer;

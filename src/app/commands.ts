@@ -51,9 +51,8 @@ export async function runCommand(
     return;
   }
   const method = command.method ?? defaultMethod;
-  const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
   try {
-    service.mergedFor.set(key, commenter);
+    await service.rememberMerger(t, commenter);
     await api.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
       owner: t.repo.owner,
       repo: t.repo.repo,
@@ -62,7 +61,7 @@ export async function runCommand(
       merge_method: method,
     });
   } catch (e) {
-    service.mergedFor.delete(key);
+    await service.rememberMerger(t, undefined);
     const message = (e as { response?: { data?: { message?: string } }; message?: string }).response?.data?.message ?? (e as Error).message;
     await reply(api, t, `@${commenter} GitHub refused the merge: ${message}`);
     return;

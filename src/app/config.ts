@@ -13,6 +13,10 @@ export interface AppSettings {
   redisUrl?: string;
   /** How long a per-pull-request lock outlives a replica that died holding it. */
   lockTtlMs: number;
+  /** Judge every open pull request at start (default: without Redis, whose plans outlive a replica). */
+  replanOnStart: boolean;
+  /** How often planned judgements are polled, in milliseconds (0: never). */
+  scheduleEveryMs: number;
 }
 
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -58,6 +62,11 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
   const lockTtlMs = env.ROLEGATE_LOCK_TTL_MS === undefined ? 30_000 : Number(env.ROLEGATE_LOCK_TTL_MS);
   if (!Number.isInteger(lockTtlMs) || lockTtlMs < 500)
     return fail(`ROLEGATE_LOCK_TTL_MS must be a whole number of milliseconds (at least 500), not "${env.ROLEGATE_LOCK_TTL_MS}"`);
+  const replan = env.ROLEGATE_REPLAN_ON_START ?? (env.REDIS_URL === undefined ? "true" : "false");
+  if (replan !== "true" && replan !== "false") return fail(`ROLEGATE_REPLAN_ON_START must be true or false, not "${replan}"`);
+  const scheduleEveryMs = env.ROLEGATE_SCHEDULE_EVERY_MS === undefined ? 30_000 : Number(env.ROLEGATE_SCHEDULE_EVERY_MS);
+  if (!Number.isInteger(scheduleEveryMs) || scheduleEveryMs < 0)
+    return fail(`ROLEGATE_SCHEDULE_EVERY_MS must be a whole number of milliseconds, not "${env.ROLEGATE_SCHEDULE_EVERY_MS}"`);
   return {
     ok: true,
     settings: {
@@ -72,6 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
       mergeMethod,
       redisUrl: env.REDIS_URL,
       lockTtlMs,
+      replanOnStart: replan === "true",
+      scheduleEveryMs,
     },
   };
 }

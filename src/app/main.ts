@@ -31,6 +31,9 @@ await run(
     store,
     redis: settings.redisUrl !== undefined,
     lock: { ttlMs: settings.lockTtlMs, pollMs: 25 },
+    // Plans made in memory die with the process; with Redis they outlive any replica.
+    replanOnStart: settings.replanOnStart,
+    scheduleEveryMs: settings.scheduleEveryMs,
   }),
   { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit },
 );

@@ -4,7 +4,10 @@ import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
 import { TtlCache } from "../github/cache.js";
-import { MemoryStore, runExclusive, type LockOptions, type SharedStore } from "../github/store.js";
+import { randomUUID } from "node:crypto";
+import { nextVerdictChange } from "../core/next-change.js";
+import { unconfirmedVerdict } from "../core/verdict.js";
+import { MemoryStore, runExclusive, StoreUnavailable, type LockGuard, type LockOptions, type SharedStore } from "../github/store.js";
 import { Metrics } from "./metrics.js";
 
 export interface Logger {
@@ -28,6 +31,11 @@ export interface PullRequestTarget {
   fresh?: boolean;
 }
 
+/** One pull request's key in the shared store. */
+export function prKey(t: Pick<PullRequestTarget, "repo" | "number">): string {
+  return `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
+}
+
 /** Most review requests one evaluation sends: a nudge, not a broadcast. */
 const MAX_REVIEW_REQUESTS = 5;
 
@@ -45,12 +53,9 @@ export class RolegateService {
   readonly store: SharedStore;
   readonly metrics: Metrics;
   readonly directory: Directory;
-  readonly policies = new PolicyLoader();
+  readonly policies: PolicyLoader;
   readonly lock: LockOptions;
   readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
-
-  /** Merges rolegate performed for a user, so the closed event judges that user. */
-  readonly mergedFor = new TtlCache<string, string>(10_000, 60 * 60 * 1000);
 
   constructor(
     readonly log: Logger,
@@ -58,6 +63,8 @@ export class RolegateService {
     options: ServiceOptions = {},
   ) {
     this.store = options.store ?? new MemoryStore();
+    // Without the store, no cached organisation default can be trusted: a unique generation reads it anew.
+    this.policies = new PolicyLoader(undefined, async (owner) => (await this.store.get(`org-gen:${owner}`).catch(() => randomUUID())) ?? "0");
     this.metrics = options.metrics ?? new Metrics();
     this.lock = options.lock ?? { ttlMs: 30_000, pollMs: 25 };
     this.directory = new Directory(this.store, (cache, hit) => this.metrics.cache.inc({ cache, result: hit ? "hit" : "miss" }));
@@ -66,13 +73,37 @@ export class RolegateService {
   /**
    * True when this delivery was already handled to the end, by any replica (GitHub redelivers).
    * A delivery is marked only once handled, so one lost with a dying replica is handled again.
+   * Without the store, every delivery is handled: judging twice is safe, skipping is not.
    */
   async handledBefore(id: string | undefined): Promise<boolean> {
-    return id !== undefined && (await this.store.get(`delivery:${id}`)) !== undefined;
+    if (id === undefined) return false;
+    try {
+      return (await this.store.get(`delivery:${id}`)) !== undefined;
+    } catch (e) {
+      this.log.warn({ err: e, delivery: id }, "shared store unavailable: handling the delivery without deduplication");
+      return false;
+    }
   }
 
   async markHandled(id: string | undefined): Promise<void> {
-    if (id !== undefined) await this.store.set(`delivery:${id}`, "1", 60 * 60 * 1000);
+    if (id === undefined) return;
+    await this.store.set(`delivery:${id}`, "1", 60 * 60 * 1000).catch((e) => this.log.warn({ err: e, delivery: id }, "could not mark the delivery handled"));
+  }
+
+  /** A push changed an organisation's `.github` repository: every replica reads its default anew. */
+  async forgetOrgPolicy(owner: string): Promise<void> {
+    await this.store.set(`org-gen:${owner.toLowerCase()}`, randomUUID(), 30 * 24 * 60 * 60 * 1000);
+  }
+
+  /** Remembers, across replicas, who asked rolegate to merge a pull request: the closed event judges them. */
+  async rememberMerger(t: PullRequestTarget, login: string | undefined): Promise<void> {
+    const key = `merged-for:${prKey(t)}`;
+    if (login === undefined) await this.store.del(key).catch(() => {});
+    else await this.store.set(key, login, 60 * 60 * 1000).catch(() => {});
+  }
+
+  async mergerOf(t: PullRequestTarget): Promise<string | undefined> {
+    return this.store.get(`merged-for:${prKey(t)}`).catch(() => undefined);
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
@@ -92,36 +123,107 @@ export class RolegateService {
     }
   }
 
-  /** Judge the pull request as it is now and post the check; one at a time per pull request, across replicas. */
-  evaluateAndPost(api: GitHubApi, t: PullRequestTarget): Promise<void> {
-    const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
-    return runExclusive(
-      this.store,
-      key,
-      async () => {
-        const started = Date.now();
-        const j = await this.judgeOrFail(api, t);
-        const verdict = j.verdict;
-        verdict.headSha ??= t.headSha;
-        if (!verdict.headSha) throw new Error(`no head commit known for ${key}`);
-        await postCheckRun(api, t.repo, verdict);
-        this.metrics.evaluations.observe({ conclusion: verdict.conclusion }, (Date.now() - started) / 1000);
-        this.log.info(
-          {
-            delivery: t.deliveryId,
-            repository: `${t.repo.owner}/${t.repo.repo}`,
-            pr: t.number,
-            head_sha: verdict.headSha,
-            conclusion: verdict.conclusion,
-            ms: Date.now() - started,
-          },
-          "evaluated pull request",
+  /**
+   * Judge the pull request as it is now and post the check; one at a time per pull request,
+   * across replicas. An evaluation that lost its lock posts nothing (a newer one follows). When
+   * the shared store fails, the pull request is still judged and posted, but a success that
+   * cannot be confirmed as the newest is posted as a failure saying why.
+   */
+  async evaluateAndPost(api: GitHubApi, t: PullRequestTarget): Promise<void> {
+    const key = prKey(t);
+    const once = async (guard?: LockGuard) => {
+      const started = Date.now();
+      const j = await this.judgeOrFail(api, t);
+      let verdict = j.verdict;
+      verdict.headSha ??= t.headSha;
+      if (!verdict.headSha) throw new Error(`no head commit known for ${key}`);
+      const lock = guard ? await guard.check() : "unknown";
+      if (lock === "lost") {
+        this.log.warn({ repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "the evaluation lock was lost: a newer evaluation posts instead");
+        return;
+      }
+      if (lock === "unknown")
+        verdict = unconfirmedVerdict(
+          verdict,
+          "the shared store that orders rolegate's evaluations is unavailable, so this result cannot be confirmed as the newest; re-run the check once it is back",
         );
-        if (verdict.conclusion === "action_required") await this.requestReviews(api, t, j);
-      },
-      this.lock,
-      (e) => this.log.error({ err: e, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "could not post the rolegate check"),
-    );
+      await postCheckRun(api, t.repo, verdict);
+      this.metrics.evaluations.observe({ conclusion: verdict.conclusion }, (Date.now() - started) / 1000);
+      this.log.info(
+        {
+          delivery: t.deliveryId,
+          repository: `${t.repo.owner}/${t.repo.repo}`,
+          pr: t.number,
+          head_sha: verdict.headSha,
+          conclusion: verdict.conclusion,
+          ms: Date.now() - started,
+        },
+        "evaluated pull request",
+      );
+      if (j.verdict.policy) {
+        await this.planNextJudgement(t, nextVerdictChange(j.verdict.policy, this.now()));
+        await this.recordPolicyTeams(t.repo, j.verdict.policy.teams);
+      }
+      if (verdict.conclusion === "action_required") await this.requestReviews(api, t, j);
+    };
+    try {
+      await runExclusive(this.store, key, once, this.lock, (e) =>
+        this.log.error({ err: e, repository: `${t.repo.owner}/${t.repo.repo}`, pr: t.number }, "could not post the rolegate check"),
+      );
+    } catch (e) {
+      if (!(e instanceof StoreUnavailable)) throw e;
+      this.log.warn({ err: e, pr: t.number }, "shared store unavailable: judging without the lock");
+      await once();
+    }
+  }
+
+  /** Which teams a repository's policy named when last judged, so a membership change re-judges only where it matters. */
+  private async recordPolicyTeams(repo: RepoRef, teams: ReadonlySet<string>): Promise<void> {
+    await this.store.set(`policy-teams:${repo.owner}/${repo.repo}`.toLowerCase(), JSON.stringify([...teams]), 7 * 24 * 60 * 60 * 1000).catch(() => {});
+  }
+
+  /** Could this repository's policy name the team? Unknown (never judged, or no store) counts as yes. */
+  async mayNameTeam(repo: RepoRef, team: string): Promise<boolean> {
+    const known = await this.store.get(`policy-teams:${repo.owner}/${repo.repo}`.toLowerCase()).catch(() => undefined);
+    return known === undefined || (JSON.parse(known) as string[]).includes(team.toLowerCase());
+  }
+
+  /** Plans the pull request's next judgement at the moment its verdict can change by the clock alone. */
+  private async planNextJudgement(t: PullRequestTarget, at: Date | undefined): Promise<void> {
+    const id = `pr:${prKey(t)}`;
+    const value = JSON.stringify({ repo: t.repo, number: t.number, baseRef: t.baseRef, installation: t.installation });
+    try {
+      if (at) await this.store.schedule(id, at.getTime(), value);
+      else await this.store.unschedule(id);
+    } catch (e) {
+      this.log.warn({ err: e, pr: t.number }, "could not plan the next judgement");
+    }
+  }
+
+  /**
+   * Judges again every planned pull request that is due, once across replicas (each claims its
+   * item with a lock first). `apiFor` gives the installation's API client.
+   */
+  async runDueJudgements(apiFor: (installation: string) => Promise<GitHubApi>, limit = 50): Promise<number> {
+    const due = await this.store.due(this.now().getTime(), limit);
+    let done = 0;
+    for (const item of due) {
+      const token = randomUUID();
+      if (!(await this.store.acquire(`planned-lock:${item.id}`, token, this.lock.ttlMs))) continue;
+      try {
+        const current = (await this.store.due(this.now().getTime(), Number.MAX_SAFE_INTEGER)).find((d) => d.id === item.id);
+        if (!current || current.at !== item.at) continue; // another replica judged it, and planned the next
+        await this.store.unschedule(item.id);
+        const t = JSON.parse(item.value) as PullRequestTarget;
+        await this.evaluateAndPost(await apiFor(t.installation), t);
+        done++;
+      } catch (e) {
+        this.log.error({ err: e, planned: item.id }, "could not judge a planned pull request");
+      } finally {
+        await this.store.release(`planned-lock:${item.id}`, token).catch(() => {});
+      }
+    }
+    return done;
   }
 
   /** Ask eligible people to review: bounded, never the author, never twice for one pull request. */

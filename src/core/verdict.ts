@@ -155,3 +155,13 @@ export function combineVerdicts(members: { number: number; verdict: Verdict }[],
 export function passes(conclusion: Conclusion): boolean {
   return conclusion === "success" || conclusion === "neutral";
 }
+
+/**
+ * A verdict rolegate cannot confirm is the newest for its pull request (the shared store that
+ * orders evaluations did not answer): a `success` becomes a `failure` saying why, so a stale
+ * evaluation can never leave a pass in place. Other verdicts block or inform already.
+ */
+export function unconfirmedVerdict(v: Verdict, why: string): Verdict {
+  if (v.conclusion !== "success") return v;
+  return verdictOf({ ...v, errors: [...v.errors, why] });
+}

@@ -40,7 +40,8 @@ export class Directory {
   private async cached<T>(cache: string, key: string, fresh: boolean, build?: (parsed: T) => unknown): Promise<unknown> {
     if (fresh) return undefined;
     const storeKey = `${cache}:${key}`;
-    const text = await this.store.get(storeKey);
+    // A cache that does not answer is a miss: the API is asked, never a guess made.
+    const text = await this.store.get(storeKey).catch(() => undefined);
     this.onLookup(cache, text !== undefined);
     return text === undefined ? undefined : this.decode(storeKey, text, build);
   }
@@ -49,7 +50,14 @@ export class Directory {
   private remember(cache: string, key: string, value: unknown, decodedAs: unknown = value): Promise<void> {
     const text = JSON.stringify(value);
     this.keepDecoded(`${cache}:${key}`, text, decodedAs);
-    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS);
+    return this.store.set(`${cache}:${key}`, text, DIRECTORY_TTL_MS).catch(() => {});
+  }
+
+  /** Forgets a team's members everywhere (a membership changed): the next evaluation reads them anew. */
+  async forgetTeam(installation: string, team: string): Promise<void> {
+    const storeKey = `team:${installation}|${team.toLowerCase()}`;
+    this.decoded.delete(storeKey);
+    await this.store.del(storeKey);
   }
 
   /** Members of every named team (lower-case `org/team`), each listed in full. */

@@ -46,7 +46,15 @@ export class PolicyLoader {
     },
   };
 
-  constructor(private readonly presetsDir = PRESETS_DIR) {}
+  /**
+   * `generation(owner)` names the current version of an organisation's `.github` repository as
+   * every replica sees it (the shared store): a push there changes it, so no replica keeps an
+   * old organisation default.
+   */
+  constructor(
+    private readonly presetsDir = PRESETS_DIR,
+    private readonly generation: (owner: string) => Promise<string> = async () => "",
+  ) {}
 
   /** Reads parents: presets from the package, this repository at `revision`, other repositories at their default branch. */
   reader(api: GitHubApi, repo: RepoRef, revision: string): ParentReader {
@@ -63,7 +71,8 @@ export class PolicyLoader {
       const target = ref.kind === "org" ? { owner: ref.key.split("/")[0]!, repo: ORG_POLICY_REPO } : { owner: ref.owner, repo: ref.repo };
       const path = ref.kind === "org" ? ORG_POLICY_FILE : ref.path;
       const expression = `${sameRepo ? revision : "HEAD"}:${path}`;
-      const key = `${target.owner}/${target.repo}|${expression}`.toLowerCase();
+      const generation = target.repo.toLowerCase() === ORG_POLICY_REPO ? await this.generation(target.owner.toLowerCase()) : "";
+      const key = `${target.owner}/${target.repo}|${expression}|${generation}`.toLowerCase();
       const cached = this.parents.get(key);
       if (cached && !sameRepo) return cached;
       let answer: PolicyText | { error: string };
@@ -120,7 +129,7 @@ export class PolicyLoader {
 
   /** The organisation default's text, or none, or why it could not be read. */
   private async orgDefault(api: GitHubApi, owner: string): Promise<{ text?: PolicyText & { sha?: string } } | { unreadable: string }> {
-    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}`.toLowerCase();
+    const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}|${await this.generation(owner.toLowerCase())}`.toLowerCase();
     const cached = this.parents.get(key);
     if (cached) return "error" in cached ? {} : { text: cached };
     let answer: (PolicyText & { sha?: string }) | { error: string };

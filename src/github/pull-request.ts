@@ -250,13 +250,19 @@ export async function fetchPullRequest(
       }
       for (const c of commitsDone ? [] : pr.commits.nodes) {
         // Every author counts: a commit with more authors than one page lists cannot be judged.
-        if (c.commit.authors?.pageInfo?.hasNextPage) problems.add(`commit ${c.commit.oid} has more co-authors than GitHub lists at once, so rolegate cannot tell who committed to this pull request`);
+        if (c.commit.authors?.pageInfo?.hasNextPage)
+          problems.add(`commit ${c.commit.oid} has more co-authors than GitHub lists at once, so rolegate cannot tell who committed to this pull request`);
         const authors: string[] = [];
         for (const a of c.commit.authors?.nodes ?? []) {
           const login = gitActorLogin(a);
           if (login) authors.push(login);
         }
-        commits.push({ oid: c.commit.oid, parents: (c.commit.parents?.nodes ?? []).map((n: { oid: string }) => n.oid), authors, committer: gitActorLogin(c.commit.committer) });
+        commits.push({
+          oid: c.commit.oid,
+          parents: (c.commit.parents?.nodes ?? []).map((n: { oid: string }) => n.oid),
+          authors,
+          committer: gitActorLogin(c.commit.committer),
+        });
       }
       commitsTotal = pr.commits.totalCount ?? commits.length;
       if (!reviewsDone) {

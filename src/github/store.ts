@@ -13,6 +13,13 @@ export interface SharedStore {
   acquire(key: string, token: string, ttlMs: number): Promise<boolean>;
   /** Release the lock only if this token still holds it. */
   release(key: string, token: string): Promise<void>;
+  /** Extend the lock only if this token still holds it; false when it was lost (expired, or taken by another). */
+  extend(key: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Plan work for a moment (ms since the epoch); planning the same id again moves it. */
+  schedule(id: string, at: number, value: string): Promise<void>;
+  /** Planned work due by `now`, earliest first. */
+  due(now: number, limit: number): Promise<{ id: string; value: string; at: number }[]>;
+  unschedule(id: string): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -44,6 +51,25 @@ export class MemoryStore implements SharedStore {
   async release(key: string, token: string): Promise<void> {
     if ((await this.get(key)) === token) this.values.delete(key);
   }
+  async extend(key: string, token: string, ttlMs: number): Promise<boolean> {
+    if ((await this.get(key)) !== token) return false;
+    await this.set(key, token, ttlMs);
+    return true;
+  }
+  private readonly planned = new Map<string, { at: number; value: string }>();
+  async schedule(id: string, at: number, value: string): Promise<void> {
+    this.planned.set(id, { at, value });
+  }
+  async due(now: number, limit: number): Promise<{ id: string; value: string; at: number }[]> {
+    return [...this.planned]
+      .filter(([, p]) => p.at <= now)
+      .sort(([, a], [, b]) => a.at - b.at)
+      .slice(0, limit)
+      .map(([id, p]) => ({ id, ...p }));
+  }
+  async unschedule(id: string): Promise<void> {
+    this.planned.delete(id);
+  }
   async ping(): Promise<boolean> {
     return true;
   }
@@ -56,44 +82,80 @@ export interface LockOptions {
   pollMs: number;
 }
 
+/** The shared store did not answer: the caller must still judge, and never leave a stale success. */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the shared store is unavailable (${(cause as Error)?.message ?? String(cause)})`, { cause });
+  }
+}
+
+/** Whether the lock is still this holder's, checked (and extended) just before it acts. */
+export type LockState = "held" | "lost" | "unknown";
+
+export interface LockGuard {
+  /** "lost": another holder has it, act on nothing; "unknown": the store did not answer. */
+  check(): Promise<LockState>;
+}
+
+async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new StoreUnavailable(e);
+  }
+}
+
 /**
  * One evaluation per pull request at a time across every replica. An event that finds the
  * lock taken leaves a "dirty" mark and waits: the holder re-runs when it sees the mark, so the
  * last evaluation always reads the newest state; if the holder dies, its lock expires and the
- * waiter runs the evaluation itself. A stale evaluation can never be the last word.
+ * waiter runs the evaluation itself. The lock is fenced: it is extended and released only with
+ * its token, and the task checks it still holds the lock before it posts, so an evaluation
+ * that outlived its lock posts nothing. Throws `StoreUnavailable` when the store fails.
  */
 export async function runExclusive(
   store: SharedStore,
   key: string,
-  task: () => Promise<void>,
+  task: (guard: LockGuard) => Promise<void>,
   opts: LockOptions,
   onError: (e: unknown) => void,
 ): Promise<void> {
   const lock = `lock:${key}`;
   const dirty = `dirty:${key}`;
   const token = randomUUID();
-  await store.set(dirty, token, opts.ttlMs * 2);
+  const guard: LockGuard = {
+    check: async () => {
+      try {
+        return (await store.extend(lock, token, opts.ttlMs)) ? "held" : "lost";
+      } catch {
+        return "unknown";
+      }
+    },
+  };
+  await storeCall(() => store.set(dirty, token, opts.ttlMs * 2));
   const deadline = Date.now() + opts.ttlMs * 2 + 5_000;
   while (Date.now() < deadline) {
-    if (await store.acquire(lock, token, opts.ttlMs)) {
+    if (await storeCall(() => store.acquire(lock, token, opts.ttlMs))) {
       try {
         // Consume the mark before each run; a mark left during the run asks for another.
-        while ((await store.get(dirty)) !== undefined) {
-          await store.del(dirty);
+        while ((await storeCall(() => store.get(dirty))) !== undefined) {
+          await storeCall(() => store.del(dirty));
           try {
-            await task();
+            await task(guard);
           } catch (e) {
+            if (e instanceof StoreUnavailable) throw e;
             onError(e);
           }
-          await store.set(lock, token, opts.ttlMs); // still ours: extend for the next run
+          // Still ours? Then extend it for the next run; a lost lock ends this holder's turn.
+          if (!(await storeCall(() => store.extend(lock, token, opts.ttlMs)))) return;
         }
       } finally {
-        await store.release(lock, token);
+        await store.release(lock, token).catch(() => {});
       }
       // A mark set between the last check and the release is picked up by its own waiter.
       return;
     }
-    if ((await store.get(dirty)) === undefined) return; // the holder took our request
+    if ((await storeCall(() => store.get(dirty))) === undefined) return; // the holder took our request
     await new Promise((r) => setTimeout(r, opts.pollMs));
   }
   onError(new Error(`gave up waiting for the evaluation lock of ${key}`));

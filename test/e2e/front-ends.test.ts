@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Conclusion } from "../../src/core/evaluate.js";
 import { combineVerdicts, type Verdict } from "../../src/core/verdict.js";
 import { enqueuePullRequest } from "../fake-github/merge-queue.js";
-import { mergeGroupEvent, pullRequestEvent } from "../fake-github/webhooks.js";
+import { mergeGroupEvent, pullRequestEvent, pushEvent } from "../fake-github/webhooks.js";
 import { runActionBundle } from "../helpers/action-runner.js";
 import { TempRepo } from "../helpers/cli.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
@@ -57,22 +57,84 @@ interface Fixture {
 }
 
 const FIXTURES: Fixture[] = [
-  { name: "a pipeline change approved by a DevOps engineer", base: { ".github/rolegate.yml": POLICY }, change: { ".github/workflows/ci.yml": "on: push\n" }, author: "dev1", approvedBy: ["olga"], expected: "success" },
-  { name: "a pipeline change approved only by a developer", base: { ".github/rolegate.yml": POLICY }, change: { ".github/workflows/ci.yml": "on: push\n" }, author: "dev1", approvedBy: ["dev2"], expected: "action_required" },
-  { name: "an author the policy does not allow", base: { ".github/rolegate.yml": POLICY }, change: { ".github/workflows/ci.yml": "on: push\n" }, author: "stranger", approvedBy: ["olga"], expected: "failure" },
-  { name: "a repository without any policy", base: { "README.md": "hi\n" }, change: { "src/a.ts": "x\n" }, author: "dev1", approvedBy: [], expected: "neutral" },
-  { name: "a repository judged by its organisation default", base: { "README.md": "hi\n" }, orgPolicy: POLICY, change: { ".github/workflows/ci.yml": "on: push\n" }, author: "dev1", approvedBy: ["dev2"], expected: "action_required" },
-  { name: "a pull request that adds a valid first policy", base: { "README.md": "hi\n" }, change: { ".github/rolegate.yml": POLICY }, author: "dev1", approvedBy: [], expected: "neutral" },
-  { name: "a pull request that adds an invalid first policy", base: { "README.md": "hi\n" }, change: { ".github/rolegate.yml": "version: 1\nroles:\n  a: { inherits: [ghost] }\n" }, author: "dev1", approvedBy: [], expected: "failure" },
+  {
+    name: "a pipeline change approved by a DevOps engineer",
+    base: { ".github/rolegate.yml": POLICY },
+    change: { ".github/workflows/ci.yml": "on: push\n" },
+    author: "dev1",
+    approvedBy: ["olga"],
+    expected: "success",
+  },
+  {
+    name: "a pipeline change approved only by a developer",
+    base: { ".github/rolegate.yml": POLICY },
+    change: { ".github/workflows/ci.yml": "on: push\n" },
+    author: "dev1",
+    approvedBy: ["dev2"],
+    expected: "action_required",
+  },
+  {
+    name: "an author the policy does not allow",
+    base: { ".github/rolegate.yml": POLICY },
+    change: { ".github/workflows/ci.yml": "on: push\n" },
+    author: "stranger",
+    approvedBy: ["olga"],
+    expected: "failure",
+  },
+  {
+    name: "a repository without any policy",
+    base: { "README.md": "hi\n" },
+    change: { "src/a.ts": "x\n" },
+    author: "dev1",
+    approvedBy: [],
+    expected: "neutral",
+  },
+  {
+    name: "a repository judged by its organisation default",
+    base: { "README.md": "hi\n" },
+    orgPolicy: POLICY,
+    change: { ".github/workflows/ci.yml": "on: push\n" },
+    author: "dev1",
+    approvedBy: ["dev2"],
+    expected: "action_required",
+  },
+  {
+    name: "a pull request that adds a valid first policy",
+    base: { "README.md": "hi\n" },
+    change: { ".github/rolegate.yml": POLICY },
+    author: "dev1",
+    approvedBy: [],
+    expected: "neutral",
+  },
+  {
+    name: "a pull request that adds an invalid first policy",
+    base: { "README.md": "hi\n" },
+    change: { ".github/rolegate.yml": "version: 1\nroles:\n  a: { inherits: [ghost] }\n" },
+    author: "dev1",
+    approvedBy: [],
+    expected: "failure",
+  },
   {
     name: "a policy change that breaks the policy tests",
     base: { ".github/rolegate.yml": POLICY, ".github/rolegate.tests.yml": TESTS },
-    change: { ".github/rolegate.yml": POLICY.replace("    roles: [devops-engineer]\n", "").replace("grants: { author: [pipeline, other, policy] }", "grants: { author: [pipeline, other, policy], approve: [pipeline, policy] }") },
+    change: {
+      ".github/rolegate.yml": POLICY.replace("    roles: [devops-engineer]\n", "").replace(
+        "grants: { author: [pipeline, other, policy] }",
+        "grants: { author: [pipeline, other, policy], approve: [pipeline, policy] }",
+      ),
+    },
     author: "dev1",
     approvedBy: ["olga"],
     expected: "failure",
   },
-  { name: "an invalid policy on the base branch", base: { ".github/rolegate.yml": "version: 1\nroles:\n  a: { inherits: [ghost] }\n" }, change: { "src/a.ts": "x\n" }, author: "dev1", approvedBy: [], expected: "failure" },
+  {
+    name: "an invalid policy on the base branch",
+    base: { ".github/rolegate.yml": "version: 1\nroles:\n  a: { inherits: [ghost] }\n" },
+    change: { "src/a.ts": "x\n" },
+    author: "dev1",
+    approvedBy: [],
+    expected: "failure",
+  },
 ];
 
 const MERGE_GROUPS: { name: string; members: number[]; expected: Conclusion }[] = [
@@ -106,18 +168,24 @@ function onFakeGitHub(f: Fixture, queue = false): number {
     for (const login of ["dev1", "dev2", "olga", "omar", "stranger"]) s.setPermission("acme", "app", login, "write");
   }
   const base = s.commit("acme", "app", { branch: "main", files: f.base, author: "lead", message: `base of #${number}` });
-  if (f.orgPolicy) {
-    if (!s.findRepo("acme", ".github")) s.addRepo({ owner: "acme", name: ".github", defaultBranch: "main" });
-    s.commit("acme", ".github", { branch: "main", files: { ".github/rolegate.yml": f.orgPolicy }, author: "lead" });
-  } else if (s.findRepo("acme", ".github")) s.commit("acme", ".github", { branch: "main", files: { "README.md": "org\n" }, author: "lead" });
+  const orgFiles: Record<string, string> = f.orgPolicy ? { ".github/rolegate.yml": f.orgPolicy } : { "README.md": "org\n" };
+  if (!s.findRepo("acme", ".github")) s.addRepo({ owner: "acme", name: ".github", defaultBranch: "main" });
+  const orgBefore = s.repo("acme", ".github").branches.get("main")!;
+  s.commit("acme", ".github", { branch: "main", files: orgFiles, author: "lead" });
+  pushes.push(pushEvent(app.fake, { owner: "acme", repo: ".github", ref: "main", before: orgBefore, pusher: "lead" }));
   const head = s.commit("acme", "app", { branch: `change-${number}`, parents: [base], changes: f.change, author: f.author });
   s.addPullRequest({ owner: "acme", repo: "app", number, author: f.author, base: { ref: "main" }, head: { ref: `change-${number}`, sha: head } });
-  for (const user of f.approvedBy) s.addReview("acme", "app", number, { user, state: "APPROVED", commit_id: head, submitted_at: new Date(Date.now() - 1000).toISOString() });
+  for (const user of f.approvedBy)
+    s.addReview("acme", "app", number, { user, state: "APPROVED", commit_id: head, submitted_at: new Date(Date.now() - 1000).toISOString() });
   if (queue) enqueuePullRequest(s, s.repo("acme", "app"), s.pullRequest("acme", "app", number), { enqueuer: "olga" });
   return number;
 }
 
+/** Pushes the App must hear of before it judges (a change of the organisation's default). */
+const pushes: unknown[] = [];
+
 async function throughApp(number: number): Promise<Conclusion> {
+  for (const push of pushes.splice(0)) await app.deliver("push", push);
   const pr = app.fake.state.pullRequest("acme", "app", number);
   await app.deliver("pull_request", pullRequestEvent(app.fake, { owner: "acme", repo: "app", number, action: "opened" }));
   return latestCheck(pr.pull.head.sha, app.appId);
@@ -148,7 +216,12 @@ async function throughCli(f: Fixture): Promise<{ conclusion: Conclusion; title: 
     }
     repo.git("add", "-A");
     repo.git("commit", "-qm", "change");
-    repo.write("../teams.yml", Object.entries(TEAMS).map(([t, m]) => `${t}: [${m.join(", ")}]`).join("\n"));
+    repo.write(
+      "../teams.yml",
+      Object.entries(TEAMS)
+        .map(([t, m]) => `${t}: [${m.join(", ")}]`)
+        .join("\n"),
+    );
     const args = ["check", "--base", "main", "--author", f.author, "--teams", "../teams.yml", "--format", "json"];
     if (f.approvedBy.length > 0) args.push("--approved-by", f.approvedBy.join(","));
     if (f.orgPolicy) {
@@ -180,7 +253,9 @@ describe("the App, the Action and the CLI give the same conclusion", () => {
     // One base for the whole group: every member's base commit moved main; queue them on its tip.
     if (!s.repo("acme", "app").mergeQueues.has("main")) s.enableMergeQueue("acme", "app", "main");
     for (const n of numbers) enqueuePullRequest(s, s.repo("acme", "app"), s.pullRequest("acme", "app", n), { enqueuer: "olga" });
-    const event = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: numbers.at(-1)! }) as ReturnType<typeof mergeGroupEvent> & { merge_group: { head_sha: string } };
+    const event = mergeGroupEvent(app.fake, { owner: "acme", repo: "app", number: numbers.at(-1)! }) as ReturnType<typeof mergeGroupEvent> & {
+      merge_group: { head_sha: string };
+    };
     expect(event.pullRequests).toEqual(numbers);
     await app.deliver("merge_group", event);
     const fromApp = latestCheck(event.merge_group.head_sha, app.appId);

@@ -372,6 +372,21 @@ export const routes: RouteDef[] = [
     }),
   },
   {
+    // GitHub lists the pull requests a commit belongs to: merged ones whose merge commit it is,
+    // and open ones whose head it is (closed unmerged ones too when the commit is their head).
+    method: "GET",
+    template: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    perms: [["pull_requests", READ]],
+    handler: withRepo((ctx, repo) => {
+      const sha = ctx.params["commit_sha"] ?? "";
+      const list = [...repo.issues.values()]
+        .filter((i): i is PullRequestRecord => !!i.pull)
+        .filter((p) => p.pull.head.sha === sha || p.pull.mergeCommitSha === sha)
+        .sort((a, b) => b.number - a.number);
+      return pageReply(ctx, list, (p) => pullJson(ctx.state, ctx.urls, repo, p, false));
+    }),
+  },
+  {
     method: "GET",
     template: "/repos/{owner}/{repo}/pulls/{pull_number}",
     perms: [["pull_requests", READ]],

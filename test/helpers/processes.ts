@@ -66,6 +66,8 @@ export function appEnvironment(o: {
     LOG_LEVEL: "info",
     LOG_FORMAT: "json",
     NODE_ENV: "production",
+    // The start-up judging of every open pull request is tested on its own.
+    ROLEGATE_REPLAN_ON_START: "false",
     ...o.extra,
   };
 }

@@ -6,6 +6,7 @@ import { onMerged } from "./merged.js";
 import { onPullRequestChange } from "./pull-request.js";
 import { onPush } from "./push.js";
 import { onRerun } from "./rerun.js";
+import { onTeamChange } from "./teams.js";
 
 /** Every event the app handles, one handler each. */
-export const HANDLERS: ((h: HandlerContext) => void)[] = [onPullRequestChange, onMerged, onRerun, onMergeGroup, onPush, onComment, onForgery];
+export const HANDLERS: ((h: HandlerContext) => void)[] = [onPullRequestChange, onMerged, onRerun, onMergeGroup, onPush, onTeamChange, onComment, onForgery];

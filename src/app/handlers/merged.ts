@@ -9,8 +9,7 @@ export function onMerged(h: HandlerContext): void {
     const pr = context.payload.pull_request;
     if (!pr.merged) return;
     const t = targetOf(context, pr);
-    const key = `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
-    const merger = h.service.mergedFor.get(key) ?? pr.merged_by?.login;
+    const merger = (await h.service.mergerOf(t)) ?? pr.merged_by?.login;
     if (!merger) return;
     const api = h.apiOf(context);
     const { verdict } = await h.service.judgeOrFail(api, { ...t, mergedBy: merger, policyRevision: pr.base.sha }, "rolegate could not judge this merge");
