@@ -8,7 +8,7 @@ import { stateFromFlags } from "../context.js";
 import { changedFiles, repoRoot, showFile, verifyRevision } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable, loadWithParents, POLICY_CANDIDATES } from "../policy-source.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 function neutral(files: ChangedFile[]): Result {
   return {

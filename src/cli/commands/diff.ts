@@ -3,7 +3,7 @@ import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
 import { readTeamsFile } from "../teams.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 export async function runDiff(io: CliIo, args: Parsed): Promise<number> {
   const [oldPath, newPath] = args.positionals;

@@ -3,7 +3,7 @@ import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams } from 
 import { stateFromFlags } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 export async function runExplain(io: CliIo, args: Parsed): Promise<number> {
   const v = args.values as Record<string, string | undefined>;

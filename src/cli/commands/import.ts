@@ -5,7 +5,7 @@ import { formatDiagnostic } from "../../core/diagnostics.js";
 import { loadPolicy } from "../../core/policy/load.js";
 import { repoRoot } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 /** Where GitHub looks for CODEOWNERS, in its order. */
 export const CODEOWNERS_CANDIDATES = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] as const;

@@ -3,7 +3,7 @@ import { matrixCsv, matrixHtml, matrixJson, matrixMarkdown } from "../../core/re
 import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 export async function runMatrix(io: CliIo, args: Parsed): Promise<number> {
   const format = (args.values.format as string | undefined) ?? "markdown";

@@ -6,7 +6,7 @@ import { parseNow } from "../context.js";
 import { repoRoot } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadUsable } from "../policy-source.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 /** `rolegate test [TESTS_FILE] [POLICY]`: exit 0 when every case passes, 1 when any fails, 2 on bad input. */
 export async function runTest(io: CliIo, args: Parsed): Promise<number> {

@@ -2,7 +2,7 @@ import { formatDiagnostic, hasErrors } from "../../core/diagnostics.js";
 import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadWithParents } from "../policy-source.js";
-import type { Parsed } from "../main.js";
+import type { Parsed } from "../args.js";
 
 export async function runValidate(io: CliIo, args: Parsed): Promise<number> {
   const now = parseNow(args.values.now as string | undefined);

@@ -1,0 +1,14 @@
+import { EXTENDS_FLAGS, NOW_FLAG } from "../help/policy-flags.js";
+import type { CommandHelp } from "../help/render.js";
+
+export const diffHelp: CommandHelp = {
+  summary: "who gains or loses which action on which category and level",
+  usage: "diff OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]",
+  flags: [
+    ["--format text|markdown|json", "the report's format (default text)"],
+    ["--teams FILE", "team membership, to name people instead of teams: a YAML map `org/team: [login, ...]`"],
+    NOW_FLAG,
+    ...EXTENDS_FLAGS,
+  ],
+  example: "rolegate diff old-policy.yml .github/rolegate.yml --format markdown",
+};
