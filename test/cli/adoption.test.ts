@@ -205,7 +205,7 @@ describe("rolegate test, on the imported policy", () => {
     const r = await run(dir, "test", "bad.tests.yml");
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^bad\.tests\.yml:17:5: error: .*"aproved_by"/m);
+    expect(r.stderr).toMatch(/^bad\.tests\.yml:17:5: error: unknown key `aproved_by` .*\(did you mean `approved_by`\?\)/m);
 
     const missing = await run(dir, "test", "no-such.tests.yml");
     expect(missing.code).toBe(2);
