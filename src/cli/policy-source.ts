@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import { loadComposed, type ExtendsRef, type ParentReader } from "../core/policy/compose.js";
 import { twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
 import { MEMBERSHIP_FINDINGS } from "../core/policy/lint.js";
+import { presetNames, unknownPresetMessage } from "../core/policy/presets.js";
 import type { Policy } from "../core/policy/types.js";
 import { repoRoot, showFile } from "./git.js";
 import { InputError } from "./io.js";
@@ -62,8 +63,14 @@ export function localParentReader(cwd: string, opts: ExtendsOptions): ParentRead
       return { error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
     }
   };
+  const readPreset = (name: string) => {
+    const found = read(join(PRESETS, `${name}.yml`), `preset:${name}`);
+    if (!("error" in found) || found.error !== "ENOENT") return found;
+    const presets = presetNames(() => readdirSync(PRESETS));
+    return { error: unknownPresetMessage(name, presets) };
+  };
   return async (ref: ExtendsRef) => {
-    if (ref.kind === "preset") return read(join(PRESETS, `${ref.name}.yml`), `preset:${ref.name}`);
+    if (ref.kind === "preset") return readPreset(ref.name);
     if (!opts.extendsRoot) return { error: "offline, a parent in another repository needs --extends-root DIR holding OWNER/REPO checkouts" };
     const root = resolve(cwd, opts.extendsRoot);
     if (ref.kind === "repo") return read(join(root, ref.owner, ref.repo, ref.path), `${ref.owner}/${ref.repo}:${ref.path}`);

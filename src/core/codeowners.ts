@@ -28,6 +28,7 @@
  */
 import { compilePathGlob, GlobError, type PathGlob } from "./glob.js";
 import { POLICY_FILE_NAMES } from "./policy/types.js";
+import { SCHEMA_URL } from "./policy/schema.js";
 
 /* ------------------------------------------------------------------------------------------ */
 /* Path languages                                                                               */
@@ -666,7 +667,7 @@ export interface ImportOptions {
   budget?: number;
 }
 
-export const SCHEMA_LINE = "# yaml-language-server: $schema=https://rolegate.dev/schema/policy-v1.json";
+export const SCHEMA_LINE = `# yaml-language-server: $schema=${SCHEMA_URL}`;
 
 /** Placeholder members for owners rolegate cannot name: longer than any GitHub login (39 characters), so no one can ever hold them. */
 function placeholderFor(index: number): string {
