@@ -25,8 +25,11 @@ await build({
   target: "node20",
   minify: true,
   legalComments: "none",
+  // yaml's ES module build (its "default" export condition; the "node" one is CommonJS): only
+  // what rolegate uses is bundled, without CommonJS wrappers (about 10 ms less per cold check).
+  alias: { yaml: "./node_modules/yaml/browser/index.js" },
   logLevel: "warning",
-  // Bundled CommonJS dependencies (yaml) call require() for Node built-ins.
+  // In case a bundled CommonJS dependency calls require() for a Node built-in.
   banner: { js: "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" },
 });
 console.log("wrote dist/cli-bundle/");
