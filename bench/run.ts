@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: rolegate's performance against the alternatives (issue 7).
  *
- *   npm run bench                       all four sections (a few minutes on 2 cores)
+ *   npm run bench                       all five sections (a few minutes on 2 cores)
  *   npm run bench -- --sections 1,2     only some sections (1 and 2 always run together)
  *   npm run bench -- --quick            smaller and shorter, for trying the bench itself
  *   npm run bench -- --no-build         use the existing dist/ instead of `npm run build` first
@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { loadRolegateCore } from "./lib/rolegate.js";
 import { apiCallsSection } from "./lib/api-calls.js";
 import { loadSection, type LoadResult } from "./lib/load.js";
+import { coldStartSection } from "./lib/cold-start.js";
 import { ms } from "./lib/stats.js";
 
 const args = process.argv.slice(2);
@@ -29,7 +30,7 @@ const value = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag("--quick");
-const sections = new Set((value("--sections") ?? "1,2,3,4").split(",").map((s) => s.trim()));
+const sections = new Set((value("--sections") ?? "1,2,3,4,5").split(",").map((s) => s.trim()));
 if (sections.has("2")) sections.add("1");
 if (sections.has("1")) sections.add("2");
 
@@ -67,9 +68,9 @@ const started = performance.now();
 process.stdout.write(`# rolegate benchmark\n\n${machine()}\n`);
 const summary: string[] = [];
 
-// One build for sections 1 (which measures the built core) and 4 (which runs the built app).
+// One build for sections 1 (which measures the built core), 4 (which runs the built app) and 5 (the built CLI).
 let built = flag("--no-build") ? "skipped (--no-build)" : "";
-if (!flag("--no-build") && (sections.has("1") || sections.has("4"))) {
+if (!flag("--no-build") && (sections.has("1") || sections.has("4") || sections.has("5"))) {
   process.stderr.write("  npm run build\n");
   const b = spawnSync("npm", ["run", "build"], { cwd: join(import.meta.dirname, ".."), encoding: "utf8" });
   built = b.status === 0 ? "ok" : `failed:\n${(b.stdout + b.stderr).slice(-2000)}`;
@@ -116,6 +117,11 @@ let load: LoadResult | undefined;
 if (sections.has("4")) {
   load = await loadSection({ quick, buildFailed: built.startsWith("failed") ? built : undefined });
   summary.push(...load.summary);
+}
+
+if (sections.has("5")) {
+  const cold = await coldStartSection({ quick, buildFailed: built.startsWith("failed") ? built : undefined });
+  summary.push(...cold.summary);
 }
 
 process.stdout.write(

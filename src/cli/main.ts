@@ -1,68 +1,61 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { CONTEXT_OPTIONS } from "./context.js";
+import { parseArgs } from "node:util";
+import { asksForHelp, type Parsed } from "./args.js";
+import { COMMANDS } from "./command-table.js";
+import { renderHelp } from "./help/render.js";
 import { EXIT, InputError, type CliIo } from "./io.js";
-import { runCheck } from "./commands/check.js";
-import { runDiff } from "./commands/diff.js";
-import { runExplain } from "./commands/explain.js";
-import { EXPLORE_OPTIONS, runExplore } from "./commands/explore.js";
-import { runImport } from "./commands/import.js";
-import { INIT_OPTIONS, runInit } from "./commands/init.js";
-import { runMatrix } from "./commands/matrix.js";
-import { runTest } from "./commands/test.js";
-import { runValidate } from "./commands/validate.js";
+import { packageVersion } from "./version.js";
 
-import type { Parsed } from "./args.js";
-type Command = { options: NonNullable<ParseArgsConfig["options"]>; run: (io: CliIo, args: Parsed) => Promise<number> };
-
-const format = { format: { type: "string" }, "extends-root": { type: "string" }, repo: { type: "string" } } as const;
-
-const COMMANDS: Record<string, Command> = {
-  validate: { options: { ...format, now: { type: "string" } }, run: runValidate },
-  matrix: { options: { ...format, now: { type: "string" } }, run: runMatrix },
-  explain: { options: { ...format, ...CONTEXT_OPTIONS, user: { type: "string" }, action: { type: "string" }, path: { type: "string" } }, run: runExplain },
-  check: { options: { ...format, ...CONTEXT_OPTIONS, base: { type: "string" }, head: { type: "string" }, files: { type: "string" } }, run: runCheck },
-  diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" }, "target-branch": { type: "string" } }, run: runDiff },
-  test: { options: { ...format, now: { type: "string" } }, run: runTest },
-  import: { options: { output: { type: "string", short: "o" } }, run: runImport },
-  explore: { options: EXPLORE_OPTIONS, run: runExplore },
-  init: { options: INIT_OPTIONS, run: runInit },
-};
+const SYNOPSES = Object.entries(COMMANDS).map(([name, c]) => ({ name, rest: c.help.usage.slice(name.length).trimStart(), summary: c.help.summary }));
+const NAME_WIDTH = Math.max(...SYNOPSES.map((s) => s.name.length));
 
 export const USAGE = `rolegate: role-based access control for pull requests
 
 Usage:
-  rolegate validate [POLICY] [--now ISO8601] [--format text|json]
-  rolegate matrix   [POLICY] [--format markdown|json|csv|html]
-  rolegate explain  [POLICY] --user LOGIN --action ACTION --path PATH [context]
-  rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
-  rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
-  rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
-  rolegate import   codeowners [FILE] [--output PATH]   (a starting policy, never looser than CODEOWNERS)
-  rolegate init     [--preset NAME] [--dry-run]   (propose .github/rolegate.yml and its tests for this repository)
+${SYNOPSES.map((s) => `  rolegate ${s.name.padEnd(NAME_WIDTH)} ${s.rest}`).join("\n")}
+  rolegate help COMMAND        (or rolegate COMMAND --help): the command's flags and an example
+  rolegate --version
+
+Commands:
+${SYNOPSES.map((s) => `  ${s.name.padEnd(NAME_WIDTH)}  ${s.summary}`).join("\n")}
 
 Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
   --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.
-
-Context: --author L --approved-by L1,L2 --stale-approved-by L1,L2 --changes-requested-by L1,L2
-         --committers L1,L2 --merged-by L --admins L1,L2 --target-branch B --label L (repeatable)
-         --draft --now ISO8601 --teams FILE
 Exit codes: 0 ok/allowed/met, 1 not allowed/not met, 2 bad input.
 `;
 
+function unknownCommand(io: CliIo, name: string): number {
+  io.stderr(`rolegate: unknown command "${name}"\n\n${USAGE}`);
+  return EXIT.badInput;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined || name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
     io.stdout(USAGE);
     return name === undefined ? EXIT.badInput : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr(`rolegate: unknown command "${name}"\n\n${USAGE}`);
-    return EXIT.badInput;
+  if (name === "--version" || name === "-V") {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (name === "help") {
+    const topic = rest[0]!;
+    const command = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    if (!command) return unknownCommand(io, topic);
+    io.stdout(renderHelp(topic, command.help));
+    return EXIT.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) return unknownCommand(io, name);
+  // Help wins over everything else on the line, even flags that are missing or wrong.
+  if (asksForHelp(rest)) {
+    io.stdout(renderHelp(name, command.help));
+    return EXIT.ok;
   }
   try {
-    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true }) as Parsed;
-    return await command.run(io, parsed);
+    const { options, run } = await command.load();
+    const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true }) as Parsed;
+    return await run(io, parsed);
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`rolegate ${name}: ${e.message}\n${e.details.map((d) => d + "\n").join("")}`);
@@ -70,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const code = (e as { code?: string }).code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`rolegate ${name}: ${(e as Error).message}\n`);
+      io.stderr(`rolegate ${name}: ${(e as Error).message}\n  (rolegate help ${name} lists the flags)\n`);
       return EXIT.badInput;
     }
     // Never let a crash look like a verdict: report it and exit non-zero.

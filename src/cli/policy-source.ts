@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatDiagnostic } from "../core/diagnostics.js";
@@ -6,6 +6,7 @@ import { ORG_POLICY_FILE, ORG_POLICY_REPO, POLICY_FILES } from "../core/names.js
 import { loadComposed, type ExtendsRef, type ParentReader } from "../core/policy/compose.js";
 import { blockingDiagnostics } from "../core/policy/lint.js";
 import { twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
+import { presetNames, unknownPresetMessage } from "../core/policy/presets.js";
 import type { Policy } from "../core/policy/types.js";
 import { repoRoot, showFile } from "./git.js";
 import { InputError } from "./io.js";
@@ -82,8 +83,14 @@ export function localParentReader(cwd: string, opts: ExtendsOptions, revision?: 
       return { error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
     }
   };
+  const readPreset = (name: string) => {
+    const found = read(join(PRESETS, `${name}.yml`), `preset:${name}`);
+    if (!("error" in found) || found.error !== "ENOENT") return found;
+    const presets = presetNames(() => readdirSync(PRESETS));
+    return { error: unknownPresetMessage(name, presets) };
+  };
   return async (ref: ExtendsRef) => {
-    if (ref.kind === "preset") return read(join(PRESETS, `${ref.name}.yml`), `preset:${ref.name}`);
+    if (ref.kind === "preset") return readPreset(ref.name);
     if (ref.kind === "repo" && opts.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === opts.repo.toLowerCase()) {
       const root = repoRoot(cwd);
       if (revision === undefined) return read(join(root, ref.path), ref.path);

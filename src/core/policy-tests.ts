@@ -1,7 +1,9 @@
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { evaluate } from "./evaluate.js";
 import { parsePolicyText, type ParsedFile } from "./policy/parse.js";
+import { schemaProblems, type SchemaWording } from "./policy/schema-messages.js";
+import { TESTS_PATTERN_WORDS, testsSchema } from "./policy-tests-schema.js";
+import { validateTestsSchema } from "./policy-tests-validator.generated.js";
 import type { Policy } from "./policy/types.js";
 import { offlineChangeState } from "./offline-change.js";
 import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
@@ -11,77 +13,22 @@ import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
  * each with the verdict the policy must give. `rolegate test` runs them, and the app and the
  * Action run them whenever a pull request changes the policy or the tests.
  */
-const LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
-const testsSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["version", "cases"],
-  properties: {
-    version: { const: 1 },
-    teams: { type: "object", additionalProperties: LOGINS },
-    cases: {
-      type: "array",
-      minItems: 1,
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["name", "files", "expect"],
-        properties: {
-          name: { type: "string", minLength: 1 },
-          files: {
-            type: "array",
-            minItems: 1,
-            items: {
-              type: ["string", "object"],
-              if: { type: "string" },
-              then: { minLength: 1 },
-              else: {
-                additionalProperties: false,
-                required: ["path"],
-                properties: {
-                  path: { type: "string", minLength: 1 },
-                  status: { enum: ["added", "modified", "removed", "renamed"] },
-                  previous_path: { type: "string", minLength: 1 },
-                },
-              },
-            },
-          },
-          author: { type: "string" },
-          approved_by: LOGINS,
-          stale_approved_by: LOGINS,
-          changes_requested_by: LOGINS,
-          committers: LOGINS,
-          merged_by: { type: "string" },
-          admins: LOGINS,
-          labels: LOGINS,
-          target_branch: { type: "string", minLength: 1 },
-          draft: { type: "boolean" },
-          now: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
-          expect: {
-            type: "object",
-            additionalProperties: false,
-            required: ["conclusion"],
-            properties: {
-              conclusion: { enum: ["success", "action_required", "failure"] },
-              eligible: { type: "object", additionalProperties: LOGINS },
-              violations: {
-                type: "array",
-                items: {
-                  type: "object",
-                  additionalProperties: false,
-                  required: ["action", "user"],
-                  properties: { action: { type: "string" }, user: { type: "string" }, path: { type: "string" } },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
 
-let validator: ValidateFunction | undefined;
+const WORDING: SchemaWording = { document: "the tests file", root: testsSchema, patterns: TESTS_PATTERN_WORDS };
+const MAX_SCHEMA_ERRORS = 20;
+
+/** The file against its schema (compiled ahead of time): each problem positioned and in plain words. */
+function testsSchemaDiagnostics(parsed: ParsedFile): Diagnostic[] {
+  if (validateTestsSchema(parsed.value)) return [];
+  const diagnostics = [...schemaProblems(validateTestsSchema.errors ?? [], WORDING)].slice(0, MAX_SCHEMA_ERRORS).map((m): Diagnostic => {
+    const pos = parsed.locate(m.path, m.onKey);
+    return { severity: "error", code: "tests-schema", message: m.text, file: parsed.file, line: pos.line, col: pos.col };
+  });
+  const unique = diagnostics.filter((d, i) => diagnostics.findIndex((o) => o.line === d.line && o.col === d.col && o.message === d.message) === i);
+  return unique.length > 0
+    ? unique
+    : [{ severity: "error", code: "tests-schema", message: "the tests file does not match its schema", file: parsed.file, line: 1, col: 1 }];
+}
 
 interface RawCase {
   name: string;
@@ -144,22 +91,8 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 export function runPolicyTests(policy: Policy, file: string, text: string, now: Date): TestsRun {
   const parsed = parsePolicyText(file, text);
   if (!parsed.ok) return { results: [], diagnostics: parsed.diagnostics };
-  validator ??= new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true }).compile(testsSchema);
-  if (!validator(parsed.parsed.value)) {
-    const e = validator.errors![0]!;
-    const path = e.instancePath
-      .split("/")
-      .slice(1)
-      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
-    const pos = (parsed.parsed as ParsedFile).locate(extra ? [...path, String(e.params.additionalProperty)] : path, Boolean(extra));
-    return {
-      results: [],
-      diagnostics: [
-        { severity: "error", code: "tests-schema", message: `${e.instancePath || "the file"} ${e.message}${extra}`, file, line: pos.line, col: pos.col },
-      ],
-    };
-  }
+  const problems = testsSchemaDiagnostics(parsed.parsed);
+  if (problems.length > 0) return { results: [], diagnostics: problems };
   const raw = parsed.parsed.value as { teams?: Record<string, string[]>; cases: RawCase[] };
   const teams = emptyTeams();
   for (const [team, members] of Object.entries(raw.teams ?? {}))

@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
 import type { BasePolicyInput } from "../core/judge-change.js";
 import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
 import { loadComposed, type ExtendsRef, type ParentReader, type PolicyText } from "../core/policy/compose.js";
+import { presetNames, unknownPresetMessage } from "../core/policy/presets.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
 import { TtlCache } from "./cache.js";
 import { fetchBlob, type PolicyBlob, type PolicyTexts } from "./pull-request.js";
@@ -62,8 +63,11 @@ export class PolicyLoader {
       if (ref.kind === "preset") {
         try {
           return { file: `preset:${ref.name}`, text: readFileSync(`${this.presetsDir}${ref.name}.yml`, "utf8") };
-        } catch {
-          return { error: `no preset named ${ref.name}` };
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code !== "ENOENT") return { error: `cannot read preset ${ref.name} (${code ?? (e as Error).message})` };
+          const presets = presetNames(() => readdirSync(this.presetsDir));
+          return { error: unknownPresetMessage(ref.name, presets) };
         }
       }
       // A parent in this very repository is read at the same commit as the policy.

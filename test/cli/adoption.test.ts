@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { SCHEMA_URL } from "../../src/core/policy/schema.js";
 
 // Time budget: a few seconds (a temp git repository; every command runs in-process).
 // Adoption end to end: import CODEOWNERS, validate and check with the result, then keep it honest with policy tests.
@@ -46,7 +47,7 @@ describe("rolegate import codeowners", () => {
   it("prints a valid starting policy on stdout and the notes on stderr", async () => {
     const r = await run(dir, "import", "codeowners");
     expect(r.code).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("# yaml-language-server: $schema=https://rolegate.dev/schema/policy-v1.json");
+    expect(r.stdout.split("\n")[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_URL}`);
     expect(r.stdout).toContain("from .github/CODEOWNERS");
     expect(r.stderr).toContain(".github/CODEOWNERS:15:1: note: Line 15: `go-owners@example.com` is not a GitHub login or team");
     expect(r.stderr).toContain(".github/CODEOWNERS:8:1: note: Line 8 (`/docs/`) is left out");
@@ -205,7 +206,7 @@ describe("rolegate test, on the imported policy", () => {
     const r = await run(dir, "test", "bad.tests.yml");
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^bad\.tests\.yml:17:5: error: .*"aproved_by"/m);
+    expect(r.stderr).toMatch(/^bad\.tests\.yml:17:5: error: unknown key `aproved_by` .*\(did you mean `approved_by`\?\)/m);
 
     const missing = await run(dir, "test", "no-such.tests.yml");
     expect(missing.code).toBe(2);

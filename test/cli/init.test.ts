@@ -299,7 +299,7 @@ describe("rolegate init", () => {
   it("prints its usage with --help and rejects arguments it does not take", async () => {
     const help = await run(ROOT, "init", "--help");
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: rolegate init \[--preset NAME\] \[--dry-run\]/);
+    expect(help.stdout).toContain("  rolegate init [--preset NAME] [--dry-run]");
     expect((await run(ROOT, "init", "somewhere")).code).toBe(2);
     expect((await run(ROOT, "init", "--force")).code).toBe(2);
   });

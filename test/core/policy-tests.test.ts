@@ -75,6 +75,6 @@ describe("policy tests", () => {
       NOW,
     );
     expect(unknown.diagnostics[0]).toMatchObject({ line: 5, col: 5 });
-    expect(unknown.diagnostics[0]!.message).toContain('"aproved_by"');
+    expect(unknown.diagnostics[0]!.message).toContain("`aproved_by`");
   });
 });

@@ -12,32 +12,10 @@ export const INIT_OPTIONS = {
   preset: { type: "string" },
   "dry-run": { type: "boolean" },
   now: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
-
-export const INIT_HELP = `Usage: rolegate init [--preset NAME] [--dry-run] [--now ISO8601]
-
-Proposes .github/rolegate.yml and .github/rolegate.tests.yml for the git repository you are in:
-categories and environments from its files, roles and requirements from a preset, and the
-owners of its CODEOWNERS file (never looser than CODEOWNERS). Both files are checked as
-\`rolegate validate\` and \`rolegate test\` would before anything is written. An existing policy
-or tests file is never overwritten: init refuses (exit 2).
-
-  --preset NAME   the preset whose roles to take (default: platform; see policies/)
-  --dry-run       print both files on stdout (the summary on stderr) and write nothing
-  --now ISO8601   the clock for review dates and lint (default: now)
-  -h, --help      this text
-
-Example:
-  rolegate init --dry-run
-`;
 
 /** `rolegate init`: exit 0 when the files were proposed (and written), 2 on bad input or an existing policy. */
 export async function runInit(io: CliIo, args: Parsed): Promise<number> {
-  if (args.values.help) {
-    io.stdout(INIT_HELP);
-    return EXIT.ok;
-  }
   if (args.positionals.length > 0) throw new InputError(`init takes no arguments, got ${args.positionals.join(" ")}`);
   const dryRun = args.values["dry-run"] === true;
   const now = parseNow(args.values.now as string | undefined);

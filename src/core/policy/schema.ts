@@ -1,7 +1,8 @@
 /**
  * JSON Schema (draft 2020-12) for policy version 1. The single source of truth:
- * `npm run schema` writes it to policies/rolegate.schema.json for editors, and a
- * test fails when that copy drifts. Unknown keys are errors everywhere.
+ * `npm run schema` writes it to policies/rolegate.schema.json for editors and compiles it
+ * ahead of time into schema-validator.generated.ts, and `npm run check:schema` fails when
+ * either copy drifts. Unknown keys are errors everywhere.
  */
 
 const NAME = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$";
@@ -10,6 +11,25 @@ const TEAM = "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$";
 const TEAM_IN_OBJECT = "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$";
 const DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 const CLOCK = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+const LOCKED_KEY = "^[A-Za-z0-9_.*-]+$";
+const ACTION = "^[a-z][a-z0-9_-]*$";
+const CATEGORY_OR_ALL = "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$";
+
+/** Where editors find the schema: the copy in policies/ at the release tag `v1`, valid wherever a policy lives. */
+export const SCHEMA_URL = "https://raw.githubusercontent.com/rolegate/rolegate/v1/policies/rolegate.schema.json";
+
+/** What each pattern accepts, in the words schema messages use (a new pattern needs its words here). */
+export const PATTERN_WORDS: Readonly<Record<string, string>> = {
+  [NAME]: "a name of letters, digits, `_`, `.` and `-`",
+  [LOGIN]: "a GitHub login (letters, digits and `-`)",
+  [TEAM]: "a team written `@org/team`",
+  [TEAM_IN_OBJECT]: "a team written `org/team` or `@org/team`",
+  [DATE]: "a date YYYY-MM-DD",
+  [CLOCK]: "a time of day HH:MM, from 00:00 to 23:59",
+  [LOCKED_KEY]: "a key such as `require` or `roles.security-contact`",
+  [ACTION]: "an action name in lower case, such as `approve`",
+  [CATEGORY_OR_ALL]: "a category name (or `*` for every category)",
+};
 
 const nonEmptyStrings = (description: string) => ({
   type: "array",
@@ -38,7 +58,7 @@ function ruleRef(levelKey: "up_to_level" | "from_level", minimum: number) {
 
 export const policySchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://rolegate.dev/schema/policy-v1.json",
+  $id: SCHEMA_URL,
   title: "rolegate policy, version 1",
   type: "object",
   additionalProperties: false,
@@ -53,7 +73,7 @@ export const policySchema = {
     locked: {
       type: "array",
       minItems: 1,
-      items: { type: "string", pattern: "^[A-Za-z0-9_.*-]+$" },
+      items: { type: "string", pattern: LOCKED_KEY },
       description: "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`.",
     },
     privileges: {
@@ -158,15 +178,15 @@ export const policySchema = {
     },
     grants: {
       type: "object",
-      propertyNames: { pattern: "^[a-z][a-z0-9_-]*$" },
+      propertyNames: { pattern: ACTION },
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/grantRef" } },
     },
     denies: {
       type: "object",
-      propertyNames: { pattern: "^[a-z][a-z0-9_-]*$" },
+      propertyNames: { pattern: ACTION },
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } },
     },
-    categoryName: { type: "string", pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" },
+    categoryName: { type: "string", pattern: CATEGORY_OR_ALL },
     grantRef: ruleRef("up_to_level", 1),
     denyRef: ruleRef("from_level", 0),
     requirement: {

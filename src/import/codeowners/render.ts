@@ -5,8 +5,9 @@ import type { OwnerSet } from "./owners.js";
 import type { Line } from "./parse.js";
 import type { Req } from "./requirements.js";
 import { code, q } from "./text.js";
+import { SCHEMA_URL } from "../../core/policy/schema.js";
 
-export const SCHEMA_LINE = "# yaml-language-server: $schema=https://rolegate.dev/schema/policy-v1.json";
+export const SCHEMA_LINE = `# yaml-language-server: $schema=${SCHEMA_URL}`;
 
 interface RenderInput {
   /** The CODEOWNERS file's name, for the header comment. */

@@ -1,0 +1,17 @@
+import { NOW_FLAG } from "./policy-flags.js";
+
+/** Help lines for the change-context flags `explain` and `check` share (CONTEXT_OPTIONS in ../context.ts). */
+export const CONTEXT_FLAGS = [
+  ["--author LOGIN", "who opened the change"],
+  ["--approved-by L1,L2", "approvals on the head commit"],
+  ["--stale-approved-by L1,L2", "approvals on an earlier commit"],
+  ["--changes-requested-by L1,L2", "reviewers who asked for changes"],
+  ["--committers L1,L2", "who made the commits"],
+  ["--merged-by LOGIN", "who merges the change"],
+  ["--admins L1,L2", "the repository admins (offline, exactly these)"],
+  ["--target-branch BRANCH", "the branch the change goes into (default main)"],
+  ["--label L", "a label on the change (repeat the flag for several)"],
+  ["--draft", "the change is a draft"],
+  NOW_FLAG,
+  ["--teams FILE", "team membership: a YAML map `org/team: [login, ...]`; a team missing from it is unresolved"],
+] as const;
