@@ -342,7 +342,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
     const user = standing.user;
     standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
     const notEligible = judged.filter((j) => !j.eligible(user));
-    standing.reasons = [...problems, ...notEligible.map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`))];
+    standing.reasons = [...problems, ...notEligible.map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "))];
     // A valid approval counts where it serves a requirement; when none applies, nothing needed it.
     standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
   }

@@ -45,8 +45,9 @@ export interface ReviewStanding {
   commit?: string;
 }
 
-export function standingReason(keyword: StandingKeyword, detail: string): StandingReason {
-  return { keyword, text: `${keyword}: ${detail}` };
+/** `keyword: detail`; with `separator` " ", `not eligible for "X": …` reads on. */
+export function standingReason(keyword: StandingKeyword, detail: string, separator = ": "): StandingReason {
+  return { keyword, text: `${keyword}${separator}${detail}` };
 }
 
 /** Is this approval of the right commit under the option: the head, or an earlier one the option keeps? */

@@ -267,7 +267,7 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result & 
     standing.requirements = requirements.filter((r) => !r.exclusive && r.approvedBy.includes(user)).map((r) => r.name);
     standing.reasons = [
       ...problems,
-      ...judged.filter((j) => !j.eligible(user)).map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`)),
+      ...judged.filter((j) => !j.eligible(user)).map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " ")),
     ];
     standing.counted = problems.length === 0 && (standing.requirements.length > 0 || countsExclusive || requirements.length === 0);
   }
