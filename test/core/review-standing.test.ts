@@ -5,7 +5,7 @@ import { loadPolicy } from "../../src/core/policy/load.js";
 import { SUMMARY_LIMIT, verdictMarkdown } from "../../src/core/render/check.js";
 import { verdictJson, verdictText } from "../../src/core/render/result.js";
 import { STANDING_KEYWORDS } from "../../src/core/review-standing.js";
-import type { Review } from "../../src/core/state.js";
+import type { ChangeState, Review } from "../../src/core/state.js";
 import { approved, changesRequested, files, judge, NOW, policyOf, state } from "../helpers/policy.js";
 
 // Time budget: about a second; in-memory evaluation, one 3,000-file change for the size limit.
@@ -81,15 +81,16 @@ describe("each reviewer's standing", () => {
     }
   });
 
-  it.each([
+  const cases: [string, Partial<ChangeState>, string[]][] = [
     ["author", { author: "olga" }, ["author"]],
     ["committer", { committers: ["olga"] }, ["committer"]],
     ["stale (dismiss)", { reviews: [approved("olga", { onHead: false, commit: "c".repeat(40) })] }, ["stale"]],
     ["base changed", { reviews: [approved("olga", { afterBaseChange: false })] }, ["base changed"]],
     ["no write access", { writers: new Set<string>(), reviews: [approved("stranger")] }, ["no write access", "not eligible"]],
-  ] as const)("does not count an approval by the %s", (_name, overrides, expected) => {
+  ];
+  it.each(cases)("does not count an approval by the %s", (_name, overrides, expected) => {
     const r = judge(policy, { files: files("k8s/a.yaml"), reviews: [approved("olga")], ...overrides });
-    const user = (overrides as { reviews?: Review[] }).reviews?.[0]?.user ?? "olga";
+    const user = overrides.reviews?.[0]?.user ?? "olga";
     expect(standingOf(r, user).counted).toBe(false);
     expect(keywords(r, user)).toEqual(expected);
     expect(r.conclusion).toBe("action_required");
