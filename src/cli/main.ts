@@ -43,6 +43,8 @@ Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github 
 Context: --author L --approved-by L1,L2 --stale-approved-by L1,L2 --changes-requested-by L1,L2
          --committers L1,L2 --merged-by L --admins L1,L2 --target-branch B --label L (repeatable)
          --draft --now ISO8601 --teams FILE
+         --approved-by LOGIN@REV (with --base: LOGIN approved commit REV; judged by stale_approvals)
+         --source-branch B (default: the branch --head names) --check-passed NAME (repeatable)
 Exit codes: 0 ok/allowed/met, 1 not allowed/not met, 2 bad input.
 `;
 
