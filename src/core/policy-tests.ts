@@ -3,7 +3,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import { evaluate } from "./evaluate.js";
 import { parsePolicyText, type ParsedFile } from "./policy/parse.js";
 import type { Policy } from "./policy/types.js";
-import { offlineChangeState } from "./offline-change.js";
+import { offlineChangeState, type OfflineReview } from "./offline-change.js";
+import { STANDING_KEYWORDS, type ReviewStanding } from "./review-standing.js";
 import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
 
 /**
@@ -12,6 +13,33 @@ import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
  * Action run them whenever a pull request changes the policy or the tests.
  */
 const LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
+const REVIEW_STATES = ["approved", "changes_requested", "dismissed", "commented"];
+/** A review in full: who, what, on which commit, and how it relates to the head and the base. */
+const REVIEW_ROW = {
+  type: "object",
+  additionalProperties: false,
+  required: ["user"],
+  properties: {
+    user: { type: "string", minLength: 1 },
+    state: { enum: REVIEW_STATES },
+    commit: { type: "string", minLength: 1 },
+    on_head: { type: "boolean" },
+    same_as_head: { type: "boolean" },
+    before_base_change: { type: "boolean" },
+  },
+};
+/** What a case expects of one reviewer's standing; `reasons` are keywords, compared as a set. */
+const EXPECTED_STANDING = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    state: { enum: REVIEW_STATES },
+    counted: { type: "boolean" },
+    requirements: LOGINS,
+    reasons: { type: "array", items: { enum: [...STANDING_KEYWORDS] } },
+  },
+};
 const testsSchema = {
   type: "object",
   additionalProperties: false,
@@ -50,11 +78,14 @@ const testsSchema = {
           approved_by: LOGINS,
           stale_approved_by: LOGINS,
           changes_requested_by: LOGINS,
+          reviews: { type: "array", items: REVIEW_ROW },
           committers: LOGINS,
           merged_by: { type: "string" },
           admins: LOGINS,
           labels: LOGINS,
           target_branch: { type: "string", minLength: 1 },
+          source_branch: { type: "string", minLength: 1 },
+          checks_passed: LOGINS,
           draft: { type: "boolean" },
           now: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
           expect: {
@@ -64,6 +95,8 @@ const testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
+              assigned: { type: "object", additionalProperties: LOGINS },
+              reviews: { type: "object", additionalProperties: EXPECTED_STANDING },
               violations: {
                 type: "array",
                 items: {
@@ -90,14 +123,50 @@ interface RawCase {
   approved_by?: string[];
   stale_approved_by?: string[];
   changes_requested_by?: string[];
+  reviews?: RawReview[];
   committers?: string[];
   merged_by?: string;
   admins?: string[];
   labels?: string[];
   target_branch?: string;
+  source_branch?: string;
+  checks_passed?: string[];
   draft?: boolean;
   now?: string;
-  expect: { conclusion: string; eligible?: Record<string, string[]>; violations?: { action: string; user: string; path?: string }[] };
+  expect: {
+    conclusion: string;
+    eligible?: Record<string, string[]>;
+    assigned?: Record<string, string[]>;
+    reviews?: Record<string, ExpectedStanding>;
+    violations?: { action: string; user: string; path?: string }[];
+  };
+}
+
+interface RawReview {
+  user: string;
+  state?: ReviewStanding["state"];
+  commit?: string;
+  on_head?: boolean;
+  same_as_head?: boolean;
+  before_base_change?: boolean;
+}
+
+interface ExpectedStanding {
+  state?: ReviewStanding["state"];
+  counted?: boolean;
+  requirements?: string[];
+  reasons?: string[];
+}
+
+function offlineReview(r: RawReview): OfflineReview {
+  return {
+    user: r.user,
+    state: (r.state ?? "approved").toUpperCase() as OfflineReview["state"],
+    ...(r.commit !== undefined ? { commit: r.commit } : {}),
+    onHead: r.on_head ?? true,
+    ...(r.same_as_head !== undefined ? { sameAsHead: r.same_as_head } : {}),
+    afterBaseChange: !(r.before_base_change ?? false),
+  };
 }
 
 export interface CaseResult {
@@ -123,11 +192,14 @@ function caseState(c: RawCase, teams: ChangeState["teams"], fallbackNow: Date): 
     approvedBy: c.approved_by,
     staleApprovedBy: c.stale_approved_by,
     changesRequestedBy: c.changes_requested_by,
+    reviews: c.reviews?.map(offlineReview),
     committers: c.committers,
     mergedBy: c.merged_by,
     admins: c.admins,
     labels: c.labels,
     targetBranch: c.target_branch,
+    sourceBranch: c.source_branch,
+    checksPassed: c.checks_passed,
     draft: c.draft,
     now: c.now ? new Date(c.now) : fallbackNow,
     teams,
@@ -139,6 +211,24 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   const y = new Set(b.map((s) => s.toLowerCase()));
   return x.size === y.size && [...x].every((v) => y.has(v));
 };
+
+/** How one reviewer's standing differs from what a case expects (reasons by keyword). */
+function standingDiff(user: string, expected: ExpectedStanding, reviews: readonly ReviewStanding[]): string[] {
+  const actual = reviews.find((r) => r.user === user.replace(/^@/, "").toLowerCase());
+  if (!actual) return [`review by ${user}: no review by ${user} in this case`];
+  const out: string[] = [];
+  if (expected.state !== undefined && expected.state !== actual.state) out.push(`review by ${user}: state expected ${expected.state}, got ${actual.state}`);
+  if (expected.counted !== undefined && expected.counted !== actual.counted)
+    out.push(
+      `review by ${user}: expected ${expected.counted ? "to count" : "not to count"}, but it ${actual.counted ? "counts" : `does not (${actual.reasons.map((r) => r.text).join("; ")})`}`,
+    );
+  if (expected.requirements && !sameSet(expected.requirements, actual.requirements))
+    out.push(`review by ${user}: counts toward [${actual.requirements.join(", ")}], expected [${expected.requirements.join(", ")}]`);
+  const keywords = [...new Set(actual.reasons.map((r) => r.keyword))];
+  if (expected.reasons && !sameSet(expected.reasons, keywords))
+    out.push(`review by ${user}: reasons [${keywords.join(", ")}], expected [${expected.reasons.join(", ")}]`);
+  return out;
+}
 
 /** Runs every case against the policy. Bad input gives positioned diagnostics and no results. */
 export function runPolicyTests(policy: Policy, file: string, text: string, now: Date): TestsRun {
@@ -183,6 +273,14 @@ export function runPolicyTests(policy: Policy, file: string, text: string, now: 
         diff.push(`eligible for "${name}":${missing.length ? ` missing ${missing.join(", ")};` : ""}${extra.length ? ` unexpected ${extra.join(", ")}` : ""}`);
       }
     }
+    for (const [name, expected] of Object.entries(c.expect.assigned ?? {})) {
+      const r = result.requirements.find((q) => q.name === name);
+      if (!r) diff.push(`assigned to "${name}": the requirement does not apply to this change`);
+      else if (!r.exclusive) diff.push(`assigned to "${name}": the requirement is not exclusive`);
+      else if (!sameSet(r.assigned ?? [], expected))
+        diff.push(`assigned to "${name}": expected [${expected.join(", ")}], got [${(r.assigned ?? []).join(", ")}]`);
+    }
+    for (const [user, expected] of Object.entries(c.expect.reviews ?? {})) diff.push(...standingDiff(user, expected, result.reviews));
     if (c.expect.violations) {
       const key = (v: { action: string; user: string; path?: string }) => `${v.action} by ${v.user.toLowerCase()}${v.path ? ` on ${v.path}` : ""}`;
       const actual = result.violations.map((v) => ({ ...v, path: c.expect.violations!.some((e) => e.path) ? v.path : undefined }));
