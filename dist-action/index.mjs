@@ -39080,6 +39080,10 @@ function holds(c, ctx) {
       return !holds(c.item, ctx);
     case "target_branch":
       return c.globs.some((g) => matchBranch(g, ctx.targetBranch));
+    case "source_branch":
+      return ctx.sourceBranch !== void 0 && c.globs.some((g) => matchBranch(g, ctx.sourceBranch));
+    case "checks_passed":
+      return c.names.every((n) => ctx.checksPassed.has(n));
     case "labels":
       return c.labels.every((l) => ctx.labels.has(l));
     case "not_labels":
@@ -39106,6 +39110,8 @@ function judgeContext(policy, state) {
   return {
     policy,
     targetBranch: state.targetBranch,
+    sourceBranch: state.sourceBranch,
+    checksPassed: new Set(state.checksPassed ?? []),
     labels: new Set(state.labels.map((l) => l.toLowerCase())),
     draft: state.draft,
     now: state.now,
@@ -39171,6 +39177,8 @@ function conditionContext(ctx, file, scopes) {
   let authorRoles;
   return {
     targetBranch: ctx.targetBranch,
+    sourceBranch: ctx.sourceBranch,
+    checksPassed: ctx.checksPassed,
     labels: ctx.labels,
     draft: ctx.draft,
     now: ctx.now,
@@ -39649,9 +39657,27 @@ function requirementsSection(result, maxPeople) {
   for (const r of result.requirements) {
     const can = r.eligible.map((e) => e === "*" ? "anyone with write access" : e);
     out.push(
-      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
+      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
     );
   }
+  return out;
+}
+function reasonCell(text, keyword, max) {
+  const short = text.length > max ? `${text.slice(0, Math.max(keyword.length + 1, max - 1))}\u2026` : text;
+  return `**${cell(keyword)}**${cell(short.slice(keyword.length))}`;
+}
+function reviewsSection(reviews, limits) {
+  if (reviews.length === 0) return [];
+  const ordered = [...reviews.filter((r) => !r.counted), ...reviews.filter((r) => r.counted)];
+  const out = ["### Reviews", "", "| | Reviewer | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
+  for (const r of ordered.slice(0, limits.maxReviews)) {
+    const reasons = r.reasons.slice(0, limits.maxReasons).map((x) => reasonCell(x.text, x.keyword, limits.reasonChars));
+    if (r.reasons.length > limits.maxReasons) reasons.push(`\u2026 and ${r.reasons.length - limits.maxReasons} more`);
+    const toward = r.counted ? r.requirements.length > 0 ? cell(r.requirements.join(", ")) : "no requirement applies" : "\u2014";
+    out.push(`| ${r.counted ? "\u2705" : "\u274C"} | ${code(r.user)} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
+  }
+  if (ordered.length > limits.maxReviews) out.push(`| \u2026 | | | | and ${ordered.length - limits.maxReviews} more reviewers (\`rolegate check\` lists all) |`);
+  out.push("");
   return out;
 }
 function filesSection(result, perGroup) {
@@ -39690,7 +39716,7 @@ function errorsSection(v, max) {
   return ["### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "", ...bullets(v.errors, max), ""];
 }
 function evaluationSections(result, policy, limits) {
-  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), ""];
+  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), "", ...reviewsSection(result.reviews, limits)];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
     for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
@@ -39756,10 +39782,10 @@ function build(v, limits) {
 }
 function verdictMarkdown(v) {
   const attempts = [
-    { perGroup: 20, maxPeople: 20, maxRows: 100 },
-    { perGroup: 5, maxPeople: 10, maxRows: 30 },
-    { perGroup: 1, maxPeople: 5, maxRows: 10 },
-    { perGroup: 0, maxPeople: 3, maxRows: 5 }
+    { perGroup: 20, maxPeople: 20, maxRows: 100, maxReviews: 100, maxReasons: 20, reasonChars: 400 },
+    { perGroup: 5, maxPeople: 10, maxRows: 30, maxReviews: 50, maxReasons: 6, reasonChars: 160 },
+    { perGroup: 1, maxPeople: 5, maxRows: 10, maxReviews: 25, maxReasons: 3, reasonChars: 100 },
+    { perGroup: 0, maxPeople: 3, maxRows: 5, maxReviews: 10, maxReasons: 2, reasonChars: 60 }
   ];
   let text = "";
   for (const limits of attempts) {
@@ -39790,7 +39816,18 @@ function requirementJson(r) {
     approved_by: r.approvedBy,
     files: r.selected,
     builtin: r.builtin,
-    ...r.roles ? { roles: r.roles } : {}
+    ...r.roles ? { roles: r.roles } : {},
+    ...r.exclusive ? { exclusive: true, assigned: r.assigned ?? [] } : {}
+  };
+}
+function reviewJson(s) {
+  return {
+    user: s.user,
+    state: s.state,
+    counted: s.counted,
+    reasons: s.reasons.map((r) => r.text),
+    requirements: s.requirements,
+    ...s.commit !== void 0 ? { commit: s.commit } : {}
   };
 }
 function verdictJson(v) {
@@ -39812,6 +39849,7 @@ function verdictJson(v) {
     requirements: (r?.requirements ?? []).map(requirementJson),
     violations: r?.violations ?? [],
     blocking_reviews: r?.blocking ?? [],
+    reviews: (r?.reviews ?? []).map(reviewJson),
     errors: v.errors,
     warnings: v.warnings,
     ...v.notes.length > 0 ? { notes: v.notes } : {},
@@ -40102,31 +40140,162 @@ var Directory = class {
   }
 };
 
+// src/core/explain.ts
+function fileReason(file) {
+  return reason(
+    "file",
+    `${file.path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`
+  );
+}
+function explainMemberships(policy, context, memberships, action, file, noRole, concern) {
+  const ctx = judgeContext(policy, context);
+  const d = decide(heldRoles(memberships, file, policy), action, file, ctx, concern);
+  const holdsNone = d.reasons.some((r) => r.kind === "holds") ? [] : [reason("no-role", noRole)];
+  return { allowed: d.allowed, reasons: [fileReason(file), ...holdsNone, ...d.reasons] };
+}
+function explainApproval(policy, context, memberships, file, requirement, noRole) {
+  const e = explainMemberships(policy, context, memberships, "approve", file, noRole, requirement.categories);
+  const roles = requirement.roles;
+  if (!roles) return e;
+  const held = heldRoles(memberships, file, policy);
+  if (roles.some((r) => held.has(r))) return e;
+  const names = roles.join(" or ");
+  return {
+    allowed: false,
+    reasons: [...e.reasons, reason("requirement-roles", `the requirement accepts only ${names}, and no such role is held for this file`)]
+  };
+}
+
+// src/core/matching.ts
+function assignPeople(needs, options) {
+  const of = options.map(() => void 0);
+  const holders = needs.map(() => []);
+  const seen = new Uint8Array(needs.length);
+  const augment = (p) => {
+    for (const r of options[p]) {
+      if (seen[r]) continue;
+      seen[r] = 1;
+      if (holders[r].length < needs[r]) {
+        take(p, r);
+        return true;
+      }
+      for (const q of holders[r]) {
+        if (augment(q)) {
+          holders[r].splice(holders[r].indexOf(q), 1);
+          take(p, r);
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  const take = (p, r) => {
+    of[p] = r;
+    holders[r].push(p);
+  };
+  for (let p = 0; p < options.length; p++) {
+    seen.fill(0);
+    augment(p);
+  }
+  const complete = holders.every((h, r) => h.length >= needs[r]);
+  return { of, filled: holders.map((h) => [...h].sort((a, b) => a - b)), complete };
+}
+function shortfall(needs, options, assignment) {
+  const open2 = needs.findIndex((n, r) => assignment.filled[r].length < n);
+  if (open2 < 0) return void 0;
+  const mayFill = needs.map(() => []);
+  options.forEach((list, p) => {
+    for (const r of list) mayFill[r].push(p);
+  });
+  const requirements = /* @__PURE__ */ new Set([open2]);
+  const people = /* @__PURE__ */ new Set();
+  const queue = [open2];
+  while (queue.length > 0) {
+    const r = queue.shift();
+    for (const p of mayFill[r]) {
+      if (people.has(p)) continue;
+      people.add(p);
+      const next2 = assignment.of[p];
+      if (next2 !== void 0 && !requirements.has(next2)) {
+        requirements.add(next2);
+        queue.push(next2);
+      }
+    }
+  }
+  const byIndex = (a, b) => a - b;
+  return { requirements: [...requirements].sort(byIndex), people: [...people].sort(byIndex) };
+}
+
+// src/core/review-standing.ts
+var STANDING_KEYWORDS = [
+  "author",
+  "committer",
+  "stale",
+  "base changed",
+  "no write access",
+  "not eligible",
+  "superseded",
+  "dismissed",
+  "changes requested",
+  // Not in the spec's list: a reviewer who only commented gave nothing that could count.
+  "commented"
+];
+function standingReason(keyword, detail, separator = ": ") {
+  return { keyword, text: `${keyword}${separator}${detail}` };
+}
+function approvesCurrentChanges(a, stale) {
+  return a.onHead || stale === "keep" || stale === "unless_changed" && a.sameAsHead === true;
+}
+function approvalIsValid(a, stale) {
+  return a.afterBaseChange && approvesCurrentChanges(a, stale);
+}
+var shortSha = (sha) => /^[0-9a-f]{40,64}$/i.test(sha) ? sha.slice(0, 12) : sha;
+function invalidApprovalReasons(approvals, stale) {
+  const out = [];
+  const staleOne = approvals.find((a) => !approvesCurrentChanges(a, stale));
+  if (staleOne) {
+    const which2 = staleOne.commit ? `an earlier commit (${shortSha(staleOne.commit)})` : "an earlier commit";
+    const why = stale === "dismiss" ? "and options.stale_approvals is dismiss" : staleOne.sameAsHead === false ? "and the pull request's changes differ since" : "and whether the pull request's changes differ since is unknown, so they count as changed";
+    out.push(standingReason("stale", `approved ${which2}, ${why}`));
+  }
+  if (approvals.some((a) => !a.afterBaseChange)) {
+    out.push(standingReason("base changed", "approved before the latest change of the base branch (a retarget or a force-push)"));
+  }
+  return out;
+}
+function standingState(state) {
+  return state.toLowerCase();
+}
+
 // src/core/evaluate.ts
 var MAX_CANDIDATE_LOGINS = 200;
 var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 function standings(reviews) {
   const byUser = /* @__PURE__ */ new Map();
   for (const r of reviews) {
-    if (r.state === "COMMENTED") continue;
     const key = r.user.toLowerCase();
     const list = byUser.get(key);
     if (list) list.push(r);
     else byUser.set(key, [r]);
   }
   const result = /* @__PURE__ */ new Map();
-  for (const [user, list] of byUser) {
-    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
+  for (const [user, all] of byUser) {
+    const list = all.filter((r) => r.state !== "COMMENTED").sort(byTime);
     const latest = list[list.length - 1];
     const approvals = [];
-    for (let i = list.length - 1; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
-    result.set(user, { latest, approvals });
+    let i = list.length - 1;
+    for (; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
+    const replacedBy = i >= 0 && list.slice(0, i).some((r) => r.state === "APPROVED") ? list[i] : void 0;
+    result.set(user, { latest, approvals, replacedBy });
   }
   return result;
 }
+function byTime(a, b) {
+  return a.order - b.order || rank(a) - rank(b) || (a.commit ?? "").localeCompare(b.commit ?? "");
+}
 function rank(r) {
   const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
-  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
+  return state * 16 + (r.onHead ? 8 : 0) + (r.sameAsHead ? 4 : 0) + (r.afterBaseChange ? 2 : 0) + (r.commit !== void 0 ? 1 : 0);
 }
 function groupFiles2(files, classes, ctx) {
   const indexOf = /* @__PURE__ */ new Map();
@@ -40198,42 +40367,63 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
   if (state.mergedBy) judgeAction(state.mergedBy, "merge");
   const author = state.author?.toLowerCase();
   const committers = new Set(uniqueLogins(state.committers));
+  const excluded = (login2) => login2 === author && !policy.options.authorCanApprove || committers.has(login2) && !policy.options.committersCanApprove;
   const approvers = [];
   const blocking = [];
-  const keepStale = policy.options.staleApprovals === "keep";
-  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (review.state === "CHANGES_REQUESTED") {
-      if (!canWrite(user)) continue;
-      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
+  const reviews = [];
+  const approving = [];
+  const stale = policy.options.staleApprovals;
+  for (const [user, { latest: review, approvals, replacedBy }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
+    const standing = { user, state: review ? standingState(review.state) : "commented", counted: false, reasons: [], requirements: [] };
+    if (review?.commit !== void 0) standing.commit = review.commit;
+    reviews.push(standing);
+    const superseded = replacedBy ? [standingReason("superseded", `an earlier approval was replaced by a later ${replacedBy.state === "DISMISSED" ? "dismissal" : "change request"}`)] : [];
+    if (!review) {
+      standing.reasons.push(standingReason("commented", "only commented, which neither approves nor requests changes"));
+    } else if (review.state === "CHANGES_REQUESTED") {
+      const blocks = canWrite(user) ? groups.find((g) => allowedIn(memberships(user), "approve", g)) : void 0;
       if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      continue;
+      standing.reasons.push(
+        standingReason(
+          "changes requested",
+          blocks ? `${user} may approve ${blocks.file.path}, so this review blocks the change until it is dismissed or replaced` : canWrite(user) ? `does not block: ${user} may approve none of the changed files` : `does not block: ${user} has no write access and holds no role in the policy`
+        )
+      );
+      standing.reasons.push(...superseded);
+    } else if (review.state === "DISMISSED") {
+      standing.reasons.push(standingReason("dismissed", "the latest review was dismissed"), ...superseded);
+    } else {
+      const problems = approvals.some((a) => approvalIsValid(a, stale)) ? [] : invalidApprovalReasons(approvals, stale);
+      if (!canWrite(user)) problems.push(standingReason("no write access", `${user} has no write access to the repository and holds no role in the policy`));
+      if (user === author && !policy.options.authorCanApprove)
+        problems.push(standingReason("author", `${user} opened the pull request, and options.author_can_approve is false`));
+      if (committers.has(user) && !policy.options.committersCanApprove)
+        problems.push(standingReason("committer", `${user} authored or committed commits of the pull request, and options.committers_can_approve is false`));
+      if (problems.length > 0) problems.push(...superseded);
+      if (problems.length === 0) approvers.push(user);
+      approving.push({ standing, problems });
     }
-    if (review.state !== "APPROVED") continue;
-    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
-    if (!canWrite(user)) continue;
-    if (user === author && !policy.options.authorCanApprove) continue;
-    if (committers.has(user) && !policy.options.committersCanApprove) continue;
-    approvers.push(user);
   }
-  const excluded = (login2) => login2 === author && !policy.options.authorCanApprove || committers.has(login2) && !policy.options.committersCanApprove;
   const requirements = [];
+  const judged = [];
+  const noRole = (user) => `${user} holds no role for this file`;
   let pool;
   for (const req of policy.requirements) {
-    const { selected, representatives } = selection(req, files, groupOf, groups);
+    const { selected, representatives, firstSelected } = selection(req, files, groupOf, groups);
     if (selected.length === 0) continue;
-    const eligibility = /* @__PURE__ */ new Map();
-    const eligibleFor = (ms) => {
-      let known = eligibility.get(ms);
-      if (known === void 0) eligibility.set(ms, known = eligibleIn(ms));
-      return known;
-    };
-    const eligibleIn = (ms) => representatives.every((g) => {
+    const eligibleGroup = (ms, g) => {
       const roles = rolesIn(ms, g);
       if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
       return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
-    });
+    };
+    const eligibility = /* @__PURE__ */ new Map();
+    const eligibleFor = (ms) => {
+      let known = eligibility.get(ms);
+      if (known === void 0) eligibility.set(ms, known = representatives.every((g) => eligibleGroup(ms, g)));
+      return known;
+    };
     const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
-    requirements.push({
+    const result = {
       name: req.name,
       index: req.index,
       builtin: false,
@@ -40243,14 +40433,27 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
       approvedBy,
       eligible: candidates(pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
       roles: req.roles
+    };
+    if (req.exclusive) result.exclusive = true;
+    requirements.push(result);
+    judged.push({
+      result,
+      eligible: (user) => eligibleFor(memberships(user)),
+      whyNot: (user) => {
+        const ms = memberships(user);
+        const failing = representatives.filter((g) => !eligibleGroup(ms, g)).map((g) => firstSelected[g.index]);
+        const file = failing.length > 0 ? files[Math.min(...failing)] : selected[0];
+        return refusalChain(explainApproval(policy, state, ms, file, req, noRole(user)).reasons);
+      }
     });
   }
+  assignExclusive(requirements, approvers);
   const covered = new Set(requirements.flatMap((r) => r.selected));
   const unguarded = files.filter((f) => f.categories.includes("policy") && !covered.has(f.path));
   if (unguarded.length > 0) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
-    requirements.push({
+    const result = {
       name: BUILTIN_POLICY_REQUIREMENT,
       index: -1,
       builtin: true,
@@ -40259,8 +40462,17 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
       approvals: { have: approvedBy.length, need: 1 },
       approvedBy,
       eligible: [...admins].filter((a) => !excluded(a)).sort()
-    });
+    };
+    requirements.push(result);
+    judged.push({ result, eligible: (user) => admins.has(user), whyNot: (user) => `${user} is not a repository admin` });
     warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
+  }
+  for (const { standing, problems } of approving) {
+    const user = standing.user;
+    standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
+    const notEligible = judged.filter((j) => !j.eligible(user));
+    standing.reasons = [...problems, ...notEligible.map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "))];
+    standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
   }
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
@@ -40271,23 +40483,46 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
     requirements,
     violations,
     blocking,
+    reviews,
     errors,
     warnings,
     touchedCategories
   };
 }
+function refusalChain(reasons) {
+  return reasons.filter((r) => r.kind !== "grant" && r.kind !== "not-enforced").map((r) => r.text).join("; ");
+}
+function assignExclusive(requirements, approvers) {
+  const exclusive = requirements.filter((r) => r.exclusive);
+  if (exclusive.length === 0) return;
+  const options = approvers.map((u) => exclusive.flatMap((r, i) => r.approvedBy.includes(u) ? [i] : []));
+  const assignment = assignPeople(
+    exclusive.map((r) => r.approvals.need),
+    options
+  );
+  const counted = exclusive.map((_, i) => [...assignment.filled[i]]);
+  options.forEach((list, p) => {
+    if (assignment.of[p] === void 0 && list.length > 0) counted[list[0]].push(p);
+  });
+  exclusive.forEach((r, i) => {
+    r.approvedBy = counted[i].sort((a, b) => a - b).map((p) => approvers[p]);
+    r.assigned = r.approvedBy;
+    r.approvals = { have: r.approvedBy.length, need: r.approvals.need };
+    r.satisfied = r.approvedBy.length >= r.approvals.need;
+  });
+}
 function selection(req, files, groupOf, groups) {
   const chosen = groups.map((g) => selects(req, g));
-  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const firstSelected = new Int32Array(groups.length).fill(-1);
+  if (!chosen.includes(true)) return { selected: [], representatives: [], firstSelected };
   const selected = [];
-  const hit = new Uint8Array(groups.length);
   for (let i = 0; i < files.length; i++) {
     const g = groupOf[i];
     if (!chosen[g] || req.paths && !anyGlobMatches(req.paths, files[i].path)) continue;
     selected.push(files[i]);
-    hit[g] = 1;
+    if (firstSelected[g] === -1) firstSelected[g] = i;
   }
-  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+  return { selected, representatives: groups.filter((g) => firstSelected[g.index] !== -1), firstSelected };
 }
 function directMemberships(policy, key, via, now) {
   return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
@@ -40552,7 +40787,29 @@ function offlineChangeState(c) {
   const reviews = [
     ...(c.staleApprovedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 })),
     ...(c.approvedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 })),
-    ...(c.changesRequestedBy ?? []).map((user) => ({ user: login(user), state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 }))
+    ...(c.commitApprovals ?? []).map(
+      (a) => ({
+        user: login(a.user),
+        state: "APPROVED",
+        onHead: a.onHead,
+        afterBaseChange: true,
+        order: a.onHead ? 2 : 1,
+        commit: a.commit,
+        ...a.onHead || a.sameAsHead === void 0 ? {} : { sameAsHead: a.sameAsHead }
+      })
+    ),
+    ...(c.changesRequestedBy ?? []).map((user) => ({ user: login(user), state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 })),
+    ...(c.reviews ?? []).map(
+      (r, i) => ({
+        user: login(r.user),
+        state: r.state,
+        onHead: r.onHead ?? true,
+        afterBaseChange: r.afterBaseChange ?? true,
+        order: 4 + i,
+        ...r.commit !== void 0 ? { commit: r.commit } : {},
+        ...r.sameAsHead !== void 0 ? { sameAsHead: r.sameAsHead } : {}
+      })
+    )
   ];
   return {
     files: c.files,
@@ -40562,6 +40819,8 @@ function offlineChangeState(c) {
     reviews,
     labels: c.labels ?? [],
     targetBranch: c.targetBranch ?? "main",
+    ...c.sourceBranch !== void 0 ? { sourceBranch: c.sourceBranch } : {},
+    checksPassed: c.checksPassed ?? [],
     draft: c.draft ?? false,
     mergedBy: c.mergedBy === void 0 ? void 0 : login(c.mergedBy),
     admins: (c.admins ?? []).map(login),
@@ -40579,6 +40838,31 @@ function emptyTeams() {
 
 // src/core/policy-tests.ts
 var LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
+var REVIEW_STATES = ["approved", "changes_requested", "dismissed", "commented"];
+var REVIEW_ROW = {
+  type: "object",
+  additionalProperties: false,
+  required: ["user"],
+  properties: {
+    user: { type: "string", minLength: 1 },
+    state: { enum: REVIEW_STATES },
+    commit: { type: "string", minLength: 1 },
+    on_head: { type: "boolean" },
+    same_as_head: { type: "boolean" },
+    before_base_change: { type: "boolean" }
+  }
+};
+var EXPECTED_STANDING = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    state: { enum: REVIEW_STATES },
+    counted: { type: "boolean" },
+    requirements: LOGINS,
+    reasons: { type: "array", items: { enum: [...STANDING_KEYWORDS] } }
+  }
+};
 var testsSchema = {
   type: "object",
   additionalProperties: false,
@@ -40617,11 +40901,14 @@ var testsSchema = {
           approved_by: LOGINS,
           stale_approved_by: LOGINS,
           changes_requested_by: LOGINS,
+          reviews: { type: "array", items: REVIEW_ROW },
           committers: LOGINS,
           merged_by: { type: "string" },
           admins: LOGINS,
           labels: LOGINS,
           target_branch: { type: "string", minLength: 1 },
+          source_branch: { type: "string", minLength: 1 },
+          checks_passed: LOGINS,
           draft: { type: "boolean" },
           now: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
           expect: {
@@ -40631,6 +40918,8 @@ var testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
+              assigned: { type: "object", additionalProperties: LOGINS },
+              reviews: { type: "object", additionalProperties: EXPECTED_STANDING },
               violations: {
                 type: "array",
                 items: {
@@ -40648,6 +40937,16 @@ var testsSchema = {
   }
 };
 var validator;
+function offlineReview(r) {
+  return {
+    user: r.user,
+    state: (r.state ?? "approved").toUpperCase(),
+    ...r.commit !== void 0 ? { commit: r.commit } : {},
+    onHead: r.on_head ?? true,
+    ...r.same_as_head !== void 0 ? { sameAsHead: r.same_as_head } : {},
+    afterBaseChange: !(r.before_base_change ?? false)
+  };
+}
 function caseState(c, teams, fallbackNow) {
   return offlineChangeState({
     files: c.files.map(
@@ -40657,11 +40956,14 @@ function caseState(c, teams, fallbackNow) {
     approvedBy: c.approved_by,
     staleApprovedBy: c.stale_approved_by,
     changesRequestedBy: c.changes_requested_by,
+    reviews: c.reviews?.map(offlineReview),
     committers: c.committers,
     mergedBy: c.merged_by,
     admins: c.admins,
     labels: c.labels,
     targetBranch: c.target_branch,
+    sourceBranch: c.source_branch,
+    checksPassed: c.checks_passed,
     draft: c.draft,
     now: c.now ? new Date(c.now) : fallbackNow,
     teams
@@ -40672,6 +40974,22 @@ var sameSet = (a, b) => {
   const y = new Set(b.map((s) => s.toLowerCase()));
   return x.size === y.size && [...x].every((v) => y.has(v));
 };
+function standingDiff(user, expected, reviews) {
+  const actual = reviews.find((r) => r.user === user.replace(/^@/, "").toLowerCase());
+  if (!actual) return [`review by ${user}: no review by ${user} in this case`];
+  const out = [];
+  if (expected.state !== void 0 && expected.state !== actual.state) out.push(`review by ${user}: state expected ${expected.state}, got ${actual.state}`);
+  if (expected.counted !== void 0 && expected.counted !== actual.counted)
+    out.push(
+      `review by ${user}: expected ${expected.counted ? "to count" : "not to count"}, but it ${actual.counted ? "counts" : `does not (${actual.reasons.map((r) => r.text).join("; ")})`}`
+    );
+  if (expected.requirements && !sameSet(expected.requirements, actual.requirements))
+    out.push(`review by ${user}: counts toward [${actual.requirements.join(", ")}], expected [${expected.requirements.join(", ")}]`);
+  const keywords = [...new Set(actual.reasons.map((r) => r.keyword))];
+  if (expected.reasons && !sameSet(expected.reasons, keywords))
+    out.push(`review by ${user}: reasons [${keywords.join(", ")}], expected [${expected.reasons.join(", ")}]`);
+  return out;
+}
 function runPolicyTests(policy, file, text, now) {
   const parsed = parsePolicyText(file, text);
   if (!parsed.ok) return { results: [], diagnostics: parsed.diagnostics };
@@ -40711,6 +41029,14 @@ function runPolicyTests(policy, file, text, now) {
         diff.push(`eligible for "${name}":${missing.length ? ` missing ${missing.join(", ")};` : ""}${extra.length ? ` unexpected ${extra.join(", ")}` : ""}`);
       }
     }
+    for (const [name, expected] of Object.entries(c.expect.assigned ?? {})) {
+      const r = result.requirements.find((q) => q.name === name);
+      if (!r) diff.push(`assigned to "${name}": the requirement does not apply to this change`);
+      else if (!r.exclusive) diff.push(`assigned to "${name}": the requirement is not exclusive`);
+      else if (!sameSet(r.assigned ?? [], expected))
+        diff.push(`assigned to "${name}": expected [${expected.join(", ")}], got [${(r.assigned ?? []).join(", ")}]`);
+    }
+    for (const [user, expected] of Object.entries(c.expect.reviews ?? {})) diff.push(...standingDiff(user, expected, result.reviews));
     if (c.expect.violations) {
       const key = (v) => `${v.action} by ${v.user.toLowerCase()}${v.path ? ` on ${v.path}` : ""}`;
       const actual = result.violations.map((v) => ({ ...v, path: c.expect.violations.some((e) => e.path) ? v.path : void 0 }));
@@ -40784,7 +41110,8 @@ function lintPolicy(policy, locate, now) {
     }
     lintShadowedGrants(policy, role, at);
   }
-  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
+  const neverMet = policy.requirements.filter((req) => lintRequirement(policy, req, now, at));
+  if (!neverMet.some((req) => req.exclusive)) lintExclusive(policy, now, at);
   if (policy.review) {
     const due = /* @__PURE__ */ new Date(`${policy.review.lastReviewed}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
@@ -40878,7 +41205,7 @@ function lintRequirement(policy, req, now, at) {
       if (count === 0) {
         const who = req.roles ? `no member of ${req.roles.join(" or ")}` : "no member of any role";
         at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
-        return;
+        return true;
       }
       if (!fewest || count < fewest.count) fewest = { count, category, level };
     }
@@ -40891,6 +41218,53 @@ function lintRequirement(policy, req, now, at) {
       `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
     );
   }
+  return false;
+}
+function possibleApprovers(policy, req, people) {
+  const logins = /* @__PURE__ */ new Set();
+  let unbounded = false;
+  const enforced = policy.enforced.get("approve");
+  for (const category of req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"]) {
+    if (!req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)))) unbounded = true;
+    for (const place of selectablePlaces(policy, req)) {
+      for (const p of people) {
+        const roles = rolesAt(policy, p, place);
+        if (req.roles && !req.roles.some((r) => roles.has(r)) || !mayApprove(policy, roles, category, place.level)) continue;
+        if (p.entries[0].kind === "team") unbounded = true;
+        else logins.add(p.display);
+      }
+    }
+  }
+  return { logins, unbounded };
+}
+function exclusiveShortfall(policy, exclusive, people) {
+  const possible = exclusive.map((req) => possibleApprovers(policy, req, people));
+  const bounded = exclusive.map((req, i) => ({ req, possible: possible[i] })).filter((x) => !x.possible.unbounded);
+  const logins = [...new Set(bounded.flatMap((x) => [...x.possible.logins]))].sort();
+  const needs = bounded.map((x) => Math.min(x.req.approvals, x.possible.logins.size));
+  const options = logins.map((login2) => bounded.flatMap((x, r) => x.possible.logins.has(login2) ? [r] : []));
+  const short = shortfall(needs, options, assignPeople(needs, options));
+  return short && {
+    requirements: short.requirements.map((r) => bounded[r].req),
+    needs: short.requirements.reduce((n, r) => n + needs[r], 0),
+    people: short.people.map((p) => logins[p])
+  };
+}
+function lintExclusive(policy, now, at) {
+  const exclusive = policy.requirements.filter((r) => r.exclusive);
+  if (exclusive.length < 2) return;
+  const short = exclusiveShortfall(policy, exclusive, principals(policy, now));
+  if (!short) return;
+  const expiredOnly = exclusiveShortfall(policy, exclusive, principals(policy, void 0)) === void 0;
+  const names = short.requirements.map((r) => `"${r.name}"`);
+  const need = short.needs;
+  const who = short.people.length === 0 ? "nobody may approve them" : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
+  at(
+    "error",
+    expiredOnly ? "never-met-expired" : "exclusive-never-met",
+    [...short.requirements[0].origin.path, "exclusive"],
+    `exclusive requirements ${names.slice(0, -1).join(", ")}${names.length > 1 ? " and " : ""}${names[names.length - 1]} can never be met together: one person counts toward only one of them, so they need ${need} distinct approvers, but ${who}${expiredOnly ? " now that memberships have expired" : ""}`
+  );
 }
 
 // src/core/judge-change.ts
@@ -41125,6 +41499,8 @@ function buildPolicy(parsed) {
   const compileCondition = (c, at) => {
     const items = [];
     if (c.target_branch) items.push({ kind: "target_branch", globs: branchGlobs(c.target_branch, [...at, "target_branch"]) });
+    if (c.source_branch) items.push({ kind: "source_branch", globs: branchGlobs(c.source_branch, [...at, "source_branch"]) });
+    if (c.checks_passed) items.push({ kind: "checks_passed", names: [...new Set(c.checks_passed)] });
     if (c.labels) items.push({ kind: "labels", labels: c.labels.map((l) => l.toLowerCase()) });
     if (c.not_labels) items.push({ kind: "not_labels", labels: c.not_labels.map((l) => l.toLowerCase()) });
     if (c.author_roles) {
@@ -41247,6 +41623,7 @@ function buildPolicy(parsed) {
       approvals: q.approvals ?? 1,
       origin: origin(at)
     };
+    if (q.exclusive) req.exclusive = true;
     if (q.when) {
       req.when = compileCondition(q.when, [...at, "when"]);
       req.whenText = conditionText(q.when);
@@ -41406,7 +41783,10 @@ var policySchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        stale_approvals: { enum: ["dismiss", "keep"] },
+        stale_approvals: {
+          enum: ["dismiss", "unless_changed", "keep"],
+          description: "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`)."
+        },
         author_can_approve: { type: "boolean" },
         committers_can_approve: { type: "boolean" },
         check_commit_authors: { type: "boolean" }
@@ -41502,6 +41882,7 @@ var policySchema = {
         min_level: { type: "integer", minimum: 0, maximum: 5 },
         roles: { $ref: "#/$defs/names" },
         approvals: { type: "integer", minimum: 1 },
+        exclusive: { type: "boolean", description: "One person counts toward at most one exclusive requirement." },
         when: { $ref: "#/$defs/condition" }
       }
     },
@@ -41511,6 +41892,8 @@ var policySchema = {
       minProperties: 1,
       properties: {
         target_branch: { $ref: "#/$defs/globs" },
+        source_branch: { $ref: "#/$defs/globs" },
+        checks_passed: nonEmptyStrings("Each named check run or commit status on the head commit concluded `success`."),
         labels: nonEmptyStrings("All of these labels are present."),
         not_labels: nonEmptyStrings("None of these labels is present."),
         author_roles: { $ref: "#/$defs/names" },
@@ -41864,6 +42247,8 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
     author: pr.author,
     committers: pr.committers,
     reviews: reviewsOf(pr),
+    // Filled by the App once it reads check runs and statuses; until then `checks_passed` never holds.
+    checksPassed: [],
     labels: pr.labels,
     targetBranch: pr.baseRef,
     draft: pr.draft,
