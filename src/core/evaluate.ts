@@ -18,8 +18,8 @@ import { explainApproval } from "./explain.js";
 import { assignPeople } from "./matching.js";
 import type { Member, Policy, Requirement, Role } from "./policy/types.js";
 import { refusalText } from "./reasons.js";
-import { approvalIsValid, invalidApprovalReasons, standingReason, standingState, type ReviewStanding, type StandingReason } from "./review-standing.js";
-import type { ChangeState, Review } from "./state.js";
+import { completeStandings, judgeReviewers, type JudgedRequirement, type ReviewStanding } from "./review-standing.js";
+import type { ChangeState } from "./state.js";
 
 export type Conclusion = "success" | "action_required" | "failure" | "neutral";
 
@@ -72,55 +72,6 @@ export interface Result {
 const MAX_CANDIDATE_LOGINS = 200;
 
 export const BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
-
-/**
- * Each reviewer's standing: their latest deciding review (COMMENTED changes nothing) and, when
- * that is an approval, every approval since their last change request or dismissal. Any of
- * those approvals may make the reviewer valid: an approval on the head is not undone by a later
- * approval of an older commit (the spec's "an approval on the head beats a stale approval").
- */
-interface Standing {
-  /** Undefined when the reviewer only commented. */
-  latest?: Review;
-  /** Latest first. */
-  approvals: Review[];
-  /** The latest change request or dismissal that replaced an earlier approval. */
-  replacedBy?: Review;
-}
-
-function standings(reviews: readonly Review[]): Map<string, Standing> {
-  const byUser = new Map<string, Review[]>();
-  for (const r of reviews) {
-    const key = r.user.toLowerCase();
-    const list = byUser.get(key);
-    if (list) list.push(r);
-    else byUser.set(key, [r]);
-  }
-  const result = new Map<string, Standing>();
-  for (const [user, all] of byUser) {
-    // Ties (same order) resolve by the offline precedence: changes requested > fresh > stale.
-    const list = all.filter((r) => r.state !== "COMMENTED").sort(byTime);
-    const latest = list[list.length - 1];
-    const approvals: Review[] = [];
-    let i = list.length - 1;
-    for (; i >= 0 && list[i]!.state === "APPROVED"; i--) approvals.push(list[i]!);
-    // list[i] is the last change request or dismissal; did it (or one before it) end an approval?
-    const replacedBy = i >= 0 && list.slice(0, i).some((r) => r.state === "APPROVED") ? list[i] : undefined;
-    result.set(user, { latest, approvals, replacedBy });
-  }
-  return result;
-}
-
-/** Reviews in the order given, ties broken so that the result never depends on input order. */
-function byTime(a: Review, b: Review): number {
-  return a.order - b.order || rank(a) - rank(b) || (a.commit ?? "").localeCompare(b.commit ?? "");
-}
-
-/** A total order for reviews given at the same moment, so the result never depends on input order. */
-function rank(r: Review): number {
-  const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
-  return state * 16 + (r.onHead ? 8 : 0) + (r.sameAsHead ? 4 : 0) + (r.afterBaseChange ? 2 : 0) + (r.commit !== undefined ? 1 : 0);
-}
 
 /**
  * Files that look alike to every rule are judged once: a group holds the files of one class
@@ -221,56 +172,15 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
   const author = state.author?.toLowerCase();
   const committers = new Set(uniqueLogins(state.committers));
   const excluded = (login: string) => (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
-  const approvers: string[] = [];
-  const blocking: BlockingReview[] = [];
-  const reviews: ReviewStanding[] = [];
-  /** Reviewers whose latest review approves, with what keeps that approval from counting. */
-  const approving: { standing: ReviewStanding; problems: StandingReason[] }[] = [];
-  const stale = policy.options.staleApprovals;
-  for (const [user, { latest: review, approvals, replacedBy }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    const standing: ReviewStanding = { user, state: review ? standingState(review.state) : "commented", counted: false, reasons: [], requirements: [] };
-    if (review?.commit !== undefined) standing.commit = review.commit;
-    reviews.push(standing);
-    const superseded = replacedBy
-      ? [standingReason("superseded", `an earlier approval was replaced by a later ${replacedBy.state === "DISMISSED" ? "dismissal" : "change request"}`)]
-      : [];
-    if (!review) {
-      standing.reasons.push(standingReason("commented", "only commented, which neither approves nor requests changes"));
-    } else if (review.state === "CHANGES_REQUESTED") {
-      // Groups come in change order and their files are judged alike: the first group allowed
-      // starts with the first file the user may approve.
-      const blocks = canWrite(user) ? groups.find((g) => allowedIn(memberships(user), "approve", g)) : undefined;
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      standing.reasons.push(
-        standingReason(
-          "changes requested",
-          blocks
-            ? `${user} may approve ${blocks.file.path}, so this review blocks the change until it is dismissed or replaced`
-            : canWrite(user)
-              ? `does not block: ${user} may approve none of the changed files`
-              : `does not block: ${user} has no write access and holds no role in the policy`,
-        ),
-      );
-      standing.reasons.push(...superseded);
-    } else if (review.state === "DISMISSED") {
-      standing.reasons.push(standingReason("dismissed", "the latest review was dismissed"), ...superseded);
-    } else {
-      const problems = approvals.some((a) => approvalIsValid(a, stale)) ? [] : invalidApprovalReasons(approvals, stale);
-      if (!canWrite(user)) problems.push(standingReason("no write access", `${user} has no write access to the repository and holds no role in the policy`));
-      if (user === author && !policy.options.authorCanApprove)
-        problems.push(standingReason("author", `${user} opened the pull request, and options.author_can_approve is false`));
-      if (committers.has(user) && !policy.options.committersCanApprove)
-        problems.push(standingReason("committer", `${user} authored or committed commits of the pull request, and options.committers_can_approve is false`));
-      if (problems.length > 0) problems.push(...superseded);
-      if (problems.length === 0) approvers.push(user);
-      approving.push({ standing, problems });
-    }
-  }
+  // Groups come in change order and their files are judged alike: the first group allowed
+  // starts with the first file the user may approve.
+  const firstApprovable = (user: string) => groups.find((g) => allowedIn(memberships(user), "approve", g))?.file.path;
+  const { approvers, blocking, reviews, approving } = judgeReviewers(state.reviews, { options: policy.options, author, committers, canWrite, firstApprovable });
 
   // Requirements.
   const requirements: RequirementResult[] = [];
   /** For each requirement result: who is eligible, and the first selected file a user may not approve. */
-  const judged: { result: RequirementResult; eligible: (user: string) => boolean; whyNot: (user: string) => string }[] = [];
+  const judged: JudgedRequirement[] = [];
   const noRole = (user: string) => `${user} holds no role for this file`;
   let pool: CandidatePool | undefined; // worked out for the first selected requirement
   for (const req of policy.requirements) {
@@ -337,15 +247,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
     warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
 
-  // Standing of each approving reviewer: what it counted toward, and every reason it did not.
-  for (const { standing, problems } of approving) {
-    const user = standing.user;
-    standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
-    const notEligible = judged.filter((j) => !j.eligible(user));
-    standing.reasons = [...problems, ...notEligible.map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "))];
-    // A valid approval counts where it serves a requirement; when none applies, nothing needed it.
-    standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
-  }
+  completeStandings(approving, requirements, judged);
 
   const conclusion: Conclusion =
     errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
