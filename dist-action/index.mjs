@@ -40266,10 +40266,6 @@ function invalidApprovalReasons(approvals, stale) {
 function standingState(state) {
   return state.toLowerCase();
 }
-
-// src/core/evaluate.ts
-var MAX_CANDIDATE_LOGINS = 200;
-var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 function standings(reviews) {
   const byUser = /* @__PURE__ */ new Map();
   for (const r of reviews) {
@@ -40297,6 +40293,53 @@ function rank(r) {
   const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
   return state * 16 + (r.onHead ? 8 : 0) + (r.sameAsHead ? 4 : 0) + (r.afterBaseChange ? 2 : 0) + (r.commit !== void 0 ? 1 : 0);
 }
+function judgeReviewers(all, facts) {
+  const { options, author, committers, canWrite } = facts;
+  const approvers = [];
+  const blocking = [];
+  const reviews = [];
+  const approving = [];
+  for (const [user, { latest: review, approvals, replacedBy }] of [...standings(all)].sort(([a], [b]) => a.localeCompare(b))) {
+    const standing = { user, state: review ? standingState(review.state) : "commented", counted: false, reasons: [], requirements: [] };
+    if (review?.commit !== void 0) standing.commit = review.commit;
+    reviews.push(standing);
+    const superseded = replacedBy ? [standingReason("superseded", `an earlier approval was replaced by a later ${replacedBy.state === "DISMISSED" ? "dismissal" : "change request"}`)] : [];
+    if (!review) {
+      standing.reasons.push(standingReason("commented", "only commented, which neither approves nor requests changes"));
+    } else if (review.state === "CHANGES_REQUESTED") {
+      const blocks = canWrite(user) ? facts.firstApprovable(user) : void 0;
+      if (blocks !== void 0) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks}` });
+      const why = blocks !== void 0 ? `${user} may approve ${blocks}, so this review blocks the change until it is dismissed or replaced` : canWrite(user) ? `does not block: ${user} may approve none of the changed files` : `does not block: ${user} has no write access and holds no role in the policy`;
+      standing.reasons.push(standingReason("changes requested", why), ...superseded);
+    } else if (review.state === "DISMISSED") {
+      standing.reasons.push(standingReason("dismissed", "the latest review was dismissed"), ...superseded);
+    } else {
+      const problems = approvals.some((a) => approvalIsValid(a, options.staleApprovals)) ? [] : invalidApprovalReasons(approvals, options.staleApprovals);
+      if (!canWrite(user)) problems.push(standingReason("no write access", `${user} has no write access to the repository and holds no role in the policy`));
+      if (user === author && !options.authorCanApprove)
+        problems.push(standingReason("author", `${user} opened the pull request, and options.author_can_approve is false`));
+      if (committers.has(user) && !options.committersCanApprove)
+        problems.push(standingReason("committer", `${user} authored or committed commits of the pull request, and options.committers_can_approve is false`));
+      if (problems.length > 0) problems.push(...superseded);
+      else approvers.push(user);
+      approving.push({ standing, problems });
+    }
+  }
+  return { approvers, blocking, reviews, approving };
+}
+function completeStandings(approving, requirements, judged) {
+  for (const { standing, problems } of approving) {
+    const user = standing.user;
+    standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
+    const notEligible = judged.filter((j) => !j.eligible(user)).map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "));
+    standing.reasons = [...problems, ...notEligible];
+    standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
+  }
+}
+
+// src/core/evaluate.ts
+var MAX_CANDIDATE_LOGINS = 200;
+var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 function groupFiles2(files, classes, ctx) {
   const indexOf = /* @__PURE__ */ new Map();
   const groups = [];
@@ -40368,42 +40411,8 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
   const author = state.author?.toLowerCase();
   const committers = new Set(uniqueLogins(state.committers));
   const excluded = (login2) => login2 === author && !policy.options.authorCanApprove || committers.has(login2) && !policy.options.committersCanApprove;
-  const approvers = [];
-  const blocking = [];
-  const reviews = [];
-  const approving = [];
-  const stale = policy.options.staleApprovals;
-  for (const [user, { latest: review, approvals, replacedBy }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    const standing = { user, state: review ? standingState(review.state) : "commented", counted: false, reasons: [], requirements: [] };
-    if (review?.commit !== void 0) standing.commit = review.commit;
-    reviews.push(standing);
-    const superseded = replacedBy ? [standingReason("superseded", `an earlier approval was replaced by a later ${replacedBy.state === "DISMISSED" ? "dismissal" : "change request"}`)] : [];
-    if (!review) {
-      standing.reasons.push(standingReason("commented", "only commented, which neither approves nor requests changes"));
-    } else if (review.state === "CHANGES_REQUESTED") {
-      const blocks = canWrite(user) ? groups.find((g) => allowedIn(memberships(user), "approve", g)) : void 0;
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      standing.reasons.push(
-        standingReason(
-          "changes requested",
-          blocks ? `${user} may approve ${blocks.file.path}, so this review blocks the change until it is dismissed or replaced` : canWrite(user) ? `does not block: ${user} may approve none of the changed files` : `does not block: ${user} has no write access and holds no role in the policy`
-        )
-      );
-      standing.reasons.push(...superseded);
-    } else if (review.state === "DISMISSED") {
-      standing.reasons.push(standingReason("dismissed", "the latest review was dismissed"), ...superseded);
-    } else {
-      const problems = approvals.some((a) => approvalIsValid(a, stale)) ? [] : invalidApprovalReasons(approvals, stale);
-      if (!canWrite(user)) problems.push(standingReason("no write access", `${user} has no write access to the repository and holds no role in the policy`));
-      if (user === author && !policy.options.authorCanApprove)
-        problems.push(standingReason("author", `${user} opened the pull request, and options.author_can_approve is false`));
-      if (committers.has(user) && !policy.options.committersCanApprove)
-        problems.push(standingReason("committer", `${user} authored or committed commits of the pull request, and options.committers_can_approve is false`));
-      if (problems.length > 0) problems.push(...superseded);
-      if (problems.length === 0) approvers.push(user);
-      approving.push({ standing, problems });
-    }
-  }
+  const firstApprovable = (user) => groups.find((g) => allowedIn(memberships(user), "approve", g))?.file.path;
+  const { approvers, blocking, reviews, approving } = judgeReviewers(state.reviews, { options: policy.options, author, committers, canWrite, firstApprovable });
   const requirements = [];
   const judged = [];
   const noRole = (user) => `${user} holds no role for this file`;
@@ -40467,13 +40476,7 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
     judged.push({ result, eligible: (user) => admins.has(user), whyNot: (user) => `${user} is not a repository admin` });
     warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
-  for (const { standing, problems } of approving) {
-    const user = standing.user;
-    standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
-    const notEligible = judged.filter((j) => !j.eligible(user));
-    standing.reasons = [...problems, ...notEligible.map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "))];
-    standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
-  }
+  completeStandings(approving, requirements, judged);
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
   return {
