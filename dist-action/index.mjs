@@ -39669,12 +39669,12 @@ function reasonCell(text, keyword, max) {
 function reviewsSection(reviews, limits) {
   if (reviews.length === 0) return [];
   const ordered = [...reviews.filter((r) => !r.counted), ...reviews.filter((r) => r.counted)];
-  const out = ["### Reviews", "", "| | Reviewer | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
+  const out = ["### Reviews", "", "| Reviewer | Counts | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
   for (const r of ordered.slice(0, limits.maxReviews)) {
     const reasons = r.reasons.slice(0, limits.maxReasons).map((x) => reasonCell(x.text, x.keyword, limits.reasonChars));
     if (r.reasons.length > limits.maxReasons) reasons.push(`\u2026 and ${r.reasons.length - limits.maxReasons} more`);
     const toward = r.counted ? r.requirements.length > 0 ? cell(r.requirements.join(", ")) : "no requirement applies" : "\u2014";
-    out.push(`| ${r.counted ? "\u2705" : "\u274C"} | ${code(r.user)} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
+    out.push(`| ${code(r.user)} | ${r.counted ? "\u2705 yes" : "\u274C no"} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
   }
   if (ordered.length > limits.maxReviews) out.push(`| \u2026 | | | | and ${ordered.length - limits.maxReviews} more reviewers (\`rolegate check\` lists all) |`);
   out.push("");

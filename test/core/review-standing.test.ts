@@ -254,10 +254,10 @@ describe("the standing in the verdict", () => {
 
   it("is a Reviews table in the check markdown and a list in the terminal text", () => {
     const md = verdictMarkdown(verdict());
-    expect(md).toContain("### Reviews\n\n| | Reviewer | Review | Counts toward | Why not |");
-    expect(md).toContain("| ✅ | `olga` | approved | DevOps approval |  |");
+    expect(md).toContain("### Reviews\n\n| Reviewer | Counts | Review | Counts toward | Why not |");
+    expect(md).toContain("| `olga` | ✅ yes | approved | DevOps approval |  |");
     expect(md).toMatch(
-      /\| ❌ \| `dev1` \| approved \| — \| \*\*author\*\*: dev1 opened the pull request, and options\.author_can_approve is false<br>\*\*not eligible\*\* for/,
+      /\| `dev1` \| ❌ no \| approved \| — \| \*\*author\*\*: dev1 opened the pull request, and options\.author_can_approve is false<br>\*\*not eligible\*\* for/,
     );
     // Those who do not count come first: they are what a reader looks for.
     expect(md.indexOf("`dev1`")).toBeLessThan(md.indexOf("`olga`"));

@@ -68,12 +68,13 @@ function reasonCell(text: string, keyword: string, max: number): string {
 function reviewsSection(reviews: readonly ReviewStanding[], limits: Limits): string[] {
   if (reviews.length === 0) return [];
   const ordered = [...reviews.filter((r) => !r.counted), ...reviews.filter((r) => r.counted)];
-  const out = ["### Reviews", "", "| | Reviewer | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
+  // Rows start with the reviewer, whom readers look for (and never with a requirement's ✅/⏳).
+  const out = ["### Reviews", "", "| Reviewer | Counts | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
   for (const r of ordered.slice(0, limits.maxReviews)) {
     const reasons = r.reasons.slice(0, limits.maxReasons).map((x) => reasonCell(x.text, x.keyword, limits.reasonChars));
     if (r.reasons.length > limits.maxReasons) reasons.push(`… and ${r.reasons.length - limits.maxReasons} more`);
     const toward = r.counted ? (r.requirements.length > 0 ? cell(r.requirements.join(", ")) : "no requirement applies") : "—";
-    out.push(`| ${r.counted ? "✅" : "❌"} | ${code(r.user)} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
+    out.push(`| ${code(r.user)} | ${r.counted ? "✅ yes" : "❌ no"} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
   }
   if (ordered.length > limits.maxReviews) out.push(`| … | | | | and ${ordered.length - limits.maxReviews} more reviewers (\`rolegate check\` lists all) |`);
   out.push("");
