@@ -31600,6 +31600,10 @@ function holds(c, ctx) {
       return !holds(c.item, ctx);
     case "target_branch":
       return c.globs.some((g) => matchBranch(g, ctx.targetBranch));
+    case "source_branch":
+      return ctx.sourceBranch !== void 0 && c.globs.some((g) => matchBranch(g, ctx.sourceBranch));
+    case "checks_passed":
+      return c.names.every((n) => ctx.checksPassed.has(n));
     case "labels":
       return c.labels.every((l) => ctx.labels.has(l));
     case "not_labels":
@@ -31626,6 +31630,8 @@ function judgeContext(policy, state) {
   return {
     policy,
     targetBranch: state.targetBranch,
+    sourceBranch: state.sourceBranch,
+    checksPassed: new Set(state.checksPassed ?? []),
     labels: new Set(state.labels.map((l) => l.toLowerCase())),
     draft: state.draft,
     now: state.now,
@@ -31691,6 +31697,8 @@ function conditionContext(ctx, file, scopes) {
   let authorRoles;
   return {
     targetBranch: ctx.targetBranch,
+    sourceBranch: ctx.sourceBranch,
+    checksPassed: ctx.checksPassed,
     labels: ctx.labels,
     draft: ctx.draft,
     now: ctx.now,
@@ -32169,9 +32177,27 @@ function requirementsSection(result, maxPeople) {
   for (const r of result.requirements) {
     const can = r.eligible.map((e) => e === "*" ? "anyone with write access" : e);
     out.push(
-      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
+      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
     );
   }
+  return out;
+}
+function reasonCell(text, keyword, max) {
+  const short = text.length > max ? `${text.slice(0, Math.max(keyword.length + 1, max - 1))}\u2026` : text;
+  return `**${cell(keyword)}**${cell(short.slice(keyword.length))}`;
+}
+function reviewsSection(reviews, limits) {
+  if (reviews.length === 0) return [];
+  const ordered = [...reviews.filter((r) => !r.counted), ...reviews.filter((r) => r.counted)];
+  const out = ["### Reviews", "", "| Reviewer | Counts | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
+  for (const r of ordered.slice(0, limits.maxReviews)) {
+    const reasons = r.reasons.slice(0, limits.maxReasons).map((x) => reasonCell(x.text, x.keyword, limits.reasonChars));
+    if (r.reasons.length > limits.maxReasons) reasons.push(`\u2026 and ${r.reasons.length - limits.maxReasons} more`);
+    const toward = r.counted ? r.requirements.length > 0 ? cell(r.requirements.join(", ")) : "no requirement applies" : "\u2014";
+    out.push(`| ${code(r.user)} | ${r.counted ? "\u2705 yes" : "\u274C no"} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
+  }
+  if (ordered.length > limits.maxReviews) out.push(`| \u2026 | | | | and ${ordered.length - limits.maxReviews} more reviewers (\`rolegate check\` lists all) |`);
+  out.push("");
   return out;
 }
 function filesSection(result, perGroup) {
@@ -32210,7 +32236,7 @@ function errorsSection(v, max) {
   return ["### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "", ...bullets(v.errors, max), ""];
 }
 function evaluationSections(result, policy, limits) {
-  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), ""];
+  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), "", ...reviewsSection(result.reviews, limits)];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
     for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
@@ -32276,10 +32302,10 @@ function build(v, limits) {
 }
 function verdictMarkdown(v) {
   const attempts = [
-    { perGroup: 20, maxPeople: 20, maxRows: 100 },
-    { perGroup: 5, maxPeople: 10, maxRows: 30 },
-    { perGroup: 1, maxPeople: 5, maxRows: 10 },
-    { perGroup: 0, maxPeople: 3, maxRows: 5 }
+    { perGroup: 20, maxPeople: 20, maxRows: 100, maxReviews: 100, maxReasons: 20, reasonChars: 400 },
+    { perGroup: 5, maxPeople: 10, maxRows: 30, maxReviews: 50, maxReasons: 6, reasonChars: 160 },
+    { perGroup: 1, maxPeople: 5, maxRows: 10, maxReviews: 25, maxReasons: 3, reasonChars: 100 },
+    { perGroup: 0, maxPeople: 3, maxRows: 5, maxReviews: 10, maxReasons: 2, reasonChars: 60 }
   ];
   let text = "";
   for (const limits of attempts) {
@@ -32310,7 +32336,18 @@ function requirementJson(r) {
     approved_by: r.approvedBy,
     files: r.selected,
     builtin: r.builtin,
-    ...r.roles ? { roles: r.roles } : {}
+    ...r.roles ? { roles: r.roles } : {},
+    ...r.exclusive ? { exclusive: true, assigned: r.assigned ?? [] } : {}
+  };
+}
+function reviewJson(s) {
+  return {
+    user: s.user,
+    state: s.state,
+    counted: s.counted,
+    reasons: s.reasons.map((r) => r.text),
+    requirements: s.requirements,
+    ...s.commit !== void 0 ? { commit: s.commit } : {}
   };
 }
 function verdictJson(v) {
@@ -32332,6 +32369,7 @@ function verdictJson(v) {
     requirements: (r?.requirements ?? []).map(requirementJson),
     violations: r?.violations ?? [],
     blocking_reviews: r?.blocking ?? [],
+    reviews: (r?.reviews ?? []).map(reviewJson),
     errors: v.errors,
     warnings: v.warnings,
     ...v.notes.length > 0 ? { notes: v.notes } : {},
@@ -32644,32 +32682,206 @@ var Directory = class {
   }
 };
 
-// src/core/evaluate.ts
-var MAX_CANDIDATE_LOGINS = 200;
-var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
+// src/core/explain.ts
+function fileReason(file) {
+  return reason(
+    "file",
+    `${file.path} is in ${file.categories.join(", ")} at level ${file.level}${file.environments.length ? ` (${file.environments.join(", ")})` : ""}`
+  );
+}
+function explainMemberships(policy, context, memberships, action, file, noRole, concern) {
+  const ctx = judgeContext(policy, context);
+  const d = decide(heldRoles(memberships, file, policy), action, file, ctx, concern);
+  const holdsNone = d.reasons.some((r) => r.kind === "holds") ? [] : [reason("no-role", noRole)];
+  return { allowed: d.allowed, reasons: [fileReason(file), ...holdsNone, ...d.reasons] };
+}
+function explainApproval(policy, context, memberships, file, requirement, noRole) {
+  const e = explainMemberships(policy, context, memberships, "approve", file, noRole, requirement.categories);
+  const roles = requirement.roles;
+  if (!roles) return e;
+  const held = heldRoles(memberships, file, policy);
+  if (roles.some((r) => held.has(r))) return e;
+  const names = roles.join(" or ");
+  return {
+    allowed: false,
+    reasons: [...e.reasons, reason("requirement-roles", `the requirement accepts only ${names}, and no such role is held for this file`)]
+  };
+}
+
+// src/core/matching.ts
+function assignPeople(needs, options) {
+  const of = options.map(() => void 0);
+  const holders = needs.map(() => []);
+  const seen = new Uint8Array(needs.length);
+  const augment = (p) => {
+    for (const r of options[p]) {
+      if (seen[r]) continue;
+      seen[r] = 1;
+      if (holders[r].length < needs[r]) {
+        take(p, r);
+        return true;
+      }
+      for (const q of holders[r]) {
+        if (augment(q)) {
+          holders[r].splice(holders[r].indexOf(q), 1);
+          take(p, r);
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  const take = (p, r) => {
+    of[p] = r;
+    holders[r].push(p);
+  };
+  for (let p = 0; p < options.length; p++) {
+    seen.fill(0);
+    augment(p);
+  }
+  const complete = holders.every((h, r) => h.length >= needs[r]);
+  return { of, filled: holders.map((h) => [...h].sort((a, b) => a - b)), complete };
+}
+function shortfall(needs, options, assignment) {
+  const open2 = needs.findIndex((n, r) => assignment.filled[r].length < n);
+  if (open2 < 0) return void 0;
+  const mayFill = needs.map(() => []);
+  options.forEach((list, p) => {
+    for (const r of list) mayFill[r].push(p);
+  });
+  const requirements = /* @__PURE__ */ new Set([open2]);
+  const people = /* @__PURE__ */ new Set();
+  const queue = [open2];
+  while (queue.length > 0) {
+    const r = queue.shift();
+    for (const p of mayFill[r]) {
+      if (people.has(p)) continue;
+      people.add(p);
+      const next2 = assignment.of[p];
+      if (next2 !== void 0 && !requirements.has(next2)) {
+        requirements.add(next2);
+        queue.push(next2);
+      }
+    }
+  }
+  const byIndex = (a, b) => a - b;
+  return { requirements: [...requirements].sort(byIndex), people: [...people].sort(byIndex) };
+}
+
+// src/core/review-standing.ts
+var STANDING_KEYWORDS = [
+  "author",
+  "committer",
+  "stale",
+  "base changed",
+  "no write access",
+  "not eligible",
+  "superseded",
+  "dismissed",
+  "changes requested",
+  // Not in the spec's list: a reviewer who only commented gave nothing that could count.
+  "commented"
+];
+function standingReason(keyword, detail, separator = ": ") {
+  return { keyword, text: `${keyword}${separator}${detail}` };
+}
+function approvesCurrentChanges(a, stale) {
+  return a.onHead || stale === "keep" || stale === "unless_changed" && a.sameAsHead === true;
+}
+function approvalIsValid(a, stale) {
+  return a.afterBaseChange && approvesCurrentChanges(a, stale);
+}
+var shortSha = (sha) => /^[0-9a-f]{40,64}$/i.test(sha) ? sha.slice(0, 12) : sha;
+function invalidApprovalReasons(approvals, stale) {
+  const out = [];
+  const staleOne = approvals.find((a) => !approvesCurrentChanges(a, stale));
+  if (staleOne) {
+    const which2 = staleOne.commit ? `an earlier commit (${shortSha(staleOne.commit)})` : "an earlier commit";
+    const why = stale === "dismiss" ? "and options.stale_approvals is dismiss" : staleOne.sameAsHead === false ? "and the pull request's changes differ since" : "and whether the pull request's changes differ since is unknown, so they count as changed";
+    out.push(standingReason("stale", `approved ${which2}, ${why}`));
+  }
+  if (approvals.some((a) => !a.afterBaseChange)) {
+    out.push(standingReason("base changed", "approved before the latest change of the base branch (a retarget or a force-push)"));
+  }
+  return out;
+}
+function standingState(state) {
+  return state.toLowerCase();
+}
 function standings(reviews) {
   const byUser = /* @__PURE__ */ new Map();
   for (const r of reviews) {
-    if (r.state === "COMMENTED") continue;
     const key = r.user.toLowerCase();
     const list = byUser.get(key);
     if (list) list.push(r);
     else byUser.set(key, [r]);
   }
   const result = /* @__PURE__ */ new Map();
-  for (const [user, list] of byUser) {
-    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
+  for (const [user, all] of byUser) {
+    const list = all.filter((r) => r.state !== "COMMENTED").sort(byTime);
     const latest = list[list.length - 1];
     const approvals = [];
-    for (let i = list.length - 1; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
-    result.set(user, { latest, approvals });
+    let i = list.length - 1;
+    for (; i >= 0 && list[i].state === "APPROVED"; i--) approvals.push(list[i]);
+    const replacedBy = i >= 0 && list.slice(0, i).some((r) => r.state === "APPROVED") ? list[i] : void 0;
+    result.set(user, { latest, approvals, replacedBy });
   }
   return result;
 }
+function byTime(a, b) {
+  return a.order - b.order || rank(a) - rank(b) || (a.commit ?? "").localeCompare(b.commit ?? "");
+}
 function rank(r) {
   const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
-  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
+  return state * 16 + (r.onHead ? 8 : 0) + (r.sameAsHead ? 4 : 0) + (r.afterBaseChange ? 2 : 0) + (r.commit !== void 0 ? 1 : 0);
 }
+function judgeReviewers(all, facts) {
+  const { options, author, committers, canWrite } = facts;
+  const approvers = [];
+  const blocking = [];
+  const reviews = [];
+  const approving = [];
+  for (const [user, { latest: review, approvals, replacedBy }] of [...standings(all)].sort(([a], [b]) => a.localeCompare(b))) {
+    const standing = { user, state: review ? standingState(review.state) : "commented", counted: false, reasons: [], requirements: [] };
+    if (review?.commit !== void 0) standing.commit = review.commit;
+    reviews.push(standing);
+    const superseded = replacedBy ? [standingReason("superseded", `an earlier approval was replaced by a later ${replacedBy.state === "DISMISSED" ? "dismissal" : "change request"}`)] : [];
+    if (!review) {
+      standing.reasons.push(standingReason("commented", "only commented, which neither approves nor requests changes"));
+    } else if (review.state === "CHANGES_REQUESTED") {
+      const blocks = canWrite(user) ? facts.firstApprovable(user) : void 0;
+      if (blocks !== void 0) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks}` });
+      const why = blocks !== void 0 ? `${user} may approve ${blocks}, so this review blocks the change until it is dismissed or replaced` : canWrite(user) ? `does not block: ${user} may approve none of the changed files` : `does not block: ${user} has no write access and holds no role in the policy`;
+      standing.reasons.push(standingReason("changes requested", why), ...superseded);
+    } else if (review.state === "DISMISSED") {
+      standing.reasons.push(standingReason("dismissed", "the latest review was dismissed"), ...superseded);
+    } else {
+      const problems = approvals.some((a) => approvalIsValid(a, options.staleApprovals)) ? [] : invalidApprovalReasons(approvals, options.staleApprovals);
+      if (!canWrite(user)) problems.push(standingReason("no write access", `${user} has no write access to the repository and holds no role in the policy`));
+      if (user === author && !options.authorCanApprove)
+        problems.push(standingReason("author", `${user} opened the pull request, and options.author_can_approve is false`));
+      if (committers.has(user) && !options.committersCanApprove)
+        problems.push(standingReason("committer", `${user} authored or committed commits of the pull request, and options.committers_can_approve is false`));
+      if (problems.length > 0) problems.push(...superseded);
+      else approvers.push(user);
+      approving.push({ standing, problems });
+    }
+  }
+  return { approvers, blocking, reviews, approving };
+}
+function completeStandings(approving, requirements, judged) {
+  for (const { standing, problems } of approving) {
+    const user = standing.user;
+    standing.requirements = requirements.filter((r) => r.approvedBy.includes(user)).map((r) => r.name);
+    const notEligible = judged.filter((j) => !j.eligible(user)).map((j) => standingReason("not eligible", `for "${j.result.name}": ${j.whyNot(user)}`, " "));
+    standing.reasons = [...problems, ...notEligible];
+    standing.counted = problems.length === 0 && (standing.requirements.length > 0 || requirements.length === 0);
+  }
+}
+
+// src/core/evaluate.ts
+var MAX_CANDIDATE_LOGINS = 200;
+var BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
 function groupFiles2(files, classes, ctx) {
   const indexOf = /* @__PURE__ */ new Map();
   const groups = [];
@@ -32740,42 +32952,29 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
   if (state.mergedBy) judgeAction(state.mergedBy, "merge");
   const author = state.author?.toLowerCase();
   const committers = new Set(uniqueLogins(state.committers));
-  const approvers = [];
-  const blocking = [];
-  const keepStale = policy.options.staleApprovals === "keep";
-  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (review.state === "CHANGES_REQUESTED") {
-      if (!canWrite(user)) continue;
-      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      continue;
-    }
-    if (review.state !== "APPROVED") continue;
-    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
-    if (!canWrite(user)) continue;
-    if (user === author && !policy.options.authorCanApprove) continue;
-    if (committers.has(user) && !policy.options.committersCanApprove) continue;
-    approvers.push(user);
-  }
   const excluded = (login2) => login2 === author && !policy.options.authorCanApprove || committers.has(login2) && !policy.options.committersCanApprove;
+  const firstApprovable = (user) => groups.find((g) => allowedIn(memberships(user), "approve", g))?.file.path;
+  const { approvers, blocking, reviews, approving } = judgeReviewers(state.reviews, { options: policy.options, author, committers, canWrite, firstApprovable });
   const requirements = [];
+  const judged = [];
+  const noRole = (user) => `${user} holds no role for this file`;
   let pool;
   for (const req of policy.requirements) {
-    const { selected, representatives } = selection(req, files, groupOf, groups);
+    const { selected, representatives, firstSelected } = selection(req, files, groupOf, groups);
     if (selected.length === 0) continue;
-    const eligibility = /* @__PURE__ */ new Map();
-    const eligibleFor = (ms) => {
-      let known = eligibility.get(ms);
-      if (known === void 0) eligibility.set(ms, known = eligibleIn(ms));
-      return known;
-    };
-    const eligibleIn = (ms) => representatives.every((g) => {
+    const eligibleGroup = (ms, g) => {
       const roles = rolesIn(ms, g);
       if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
       return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
-    });
+    };
+    const eligibility = /* @__PURE__ */ new Map();
+    const eligibleFor = (ms) => {
+      let known = eligibility.get(ms);
+      if (known === void 0) eligibility.set(ms, known = representatives.every((g) => eligibleGroup(ms, g)));
+      return known;
+    };
     const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
-    requirements.push({
+    const result = {
       name: req.name,
       index: req.index,
       builtin: false,
@@ -32785,14 +32984,27 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
       approvedBy,
       eligible: candidates(pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships)), eligibleFor, excluded),
       roles: req.roles
+    };
+    if (req.exclusive) result.exclusive = true;
+    requirements.push(result);
+    judged.push({
+      result,
+      eligible: (user) => eligibleFor(memberships(user)),
+      whyNot: (user) => {
+        const ms = memberships(user);
+        const failing = representatives.filter((g) => !eligibleGroup(ms, g)).map((g) => firstSelected[g.index]);
+        const file = failing.length > 0 ? files[Math.min(...failing)] : selected[0];
+        return refusalChain(explainApproval(policy, state, ms, file, req, noRole(user)).reasons);
+      }
     });
   }
+  assignExclusive(requirements, approvers);
   const covered = new Set(requirements.flatMap((r) => r.selected));
   const unguarded = files.filter((f) => f.categories.includes("policy") && !covered.has(f.path));
   if (unguarded.length > 0) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
-    requirements.push({
+    const result = {
       name: BUILTIN_POLICY_REQUIREMENT,
       index: -1,
       builtin: true,
@@ -32801,9 +33013,12 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
       approvals: { have: approvedBy.length, need: 1 },
       approvedBy,
       eligible: [...admins].filter((a) => !excluded(a)).sort()
-    });
+    };
+    requirements.push(result);
+    judged.push({ result, eligible: (user) => admins.has(user), whyNot: (user) => `${user} is not a repository admin` });
     warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
+  completeStandings(approving, requirements, judged);
   const conclusion = errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
   const touchedCategories = [...new Set(groups.flatMap((g) => g.file.categories))];
   return {
@@ -32813,23 +33028,46 @@ function evaluate(policy, state, classifier = classifierFor(policy)) {
     requirements,
     violations,
     blocking,
+    reviews,
     errors,
     warnings,
     touchedCategories
   };
 }
+function refusalChain(reasons) {
+  return reasons.filter((r) => r.kind !== "grant" && r.kind !== "not-enforced").map((r) => r.text).join("; ");
+}
+function assignExclusive(requirements, approvers) {
+  const exclusive = requirements.filter((r) => r.exclusive);
+  if (exclusive.length === 0) return;
+  const options = approvers.map((u) => exclusive.flatMap((r, i) => r.approvedBy.includes(u) ? [i] : []));
+  const assignment = assignPeople(
+    exclusive.map((r) => r.approvals.need),
+    options
+  );
+  const counted = exclusive.map((_, i) => [...assignment.filled[i]]);
+  options.forEach((list, p) => {
+    if (assignment.of[p] === void 0 && list.length > 0) counted[list[0]].push(p);
+  });
+  exclusive.forEach((r, i) => {
+    r.approvedBy = counted[i].sort((a, b) => a - b).map((p) => approvers[p]);
+    r.assigned = r.approvedBy;
+    r.approvals = { have: r.approvedBy.length, need: r.approvals.need };
+    r.satisfied = r.approvedBy.length >= r.approvals.need;
+  });
+}
 function selection(req, files, groupOf, groups) {
   const chosen = groups.map((g) => selects(req, g));
-  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const firstSelected = new Int32Array(groups.length).fill(-1);
+  if (!chosen.includes(true)) return { selected: [], representatives: [], firstSelected };
   const selected = [];
-  const hit = new Uint8Array(groups.length);
   for (let i = 0; i < files.length; i++) {
     const g = groupOf[i];
     if (!chosen[g] || req.paths && !anyGlobMatches(req.paths, files[i].path)) continue;
     selected.push(files[i]);
-    hit[g] = 1;
+    if (firstSelected[g] === -1) firstSelected[g] = i;
   }
-  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+  return { selected, representatives: groups.filter((g) => firstSelected[g.index] !== -1), firstSelected };
 }
 function directMemberships(policy, key, via, now) {
   return (policy.directRoles.get(key) ?? []).filter((m) => !isExpired(m, now)).map((member) => ({ role: member.role, member, via }));
@@ -33313,6 +33551,31 @@ var TESTS_PATTERN_WORDS = {
   [NOW]: "a date YYYY-MM-DD, optionally with a time (2026-01-31T09:00:00Z)"
 };
 var LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
+var REVIEW_STATES = ["approved", "changes_requested", "dismissed", "commented"];
+var REVIEW_ROW = {
+  type: "object",
+  additionalProperties: false,
+  required: ["user"],
+  properties: {
+    user: { type: "string", minLength: 1 },
+    state: { enum: REVIEW_STATES },
+    commit: { type: "string", minLength: 1 },
+    on_head: { type: "boolean" },
+    same_as_head: { type: "boolean" },
+    before_base_change: { type: "boolean" }
+  }
+};
+var EXPECTED_STANDING = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    state: { enum: REVIEW_STATES },
+    counted: { type: "boolean" },
+    requirements: LOGINS,
+    reasons: { type: "array", items: { enum: [...STANDING_KEYWORDS] } }
+  }
+};
 var testsSchema = {
   type: "object",
   additionalProperties: false,
@@ -33351,11 +33614,14 @@ var testsSchema = {
           approved_by: LOGINS,
           stale_approved_by: LOGINS,
           changes_requested_by: LOGINS,
+          reviews: { type: "array", items: REVIEW_ROW },
           committers: LOGINS,
           merged_by: { type: "string" },
           admins: LOGINS,
           labels: LOGINS,
           target_branch: { type: "string", minLength: 1 },
+          source_branch: { type: "string", minLength: 1 },
+          checks_passed: LOGINS,
           draft: { type: "boolean" },
           now: { type: "string", pattern: NOW },
           expect: {
@@ -33365,6 +33631,8 @@ var testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
+              assigned: { type: "object", additionalProperties: LOGINS },
+              reviews: { type: "object", additionalProperties: EXPECTED_STANDING },
               violations: {
                 type: "array",
                 items: {
@@ -33383,7 +33651,7 @@ var testsSchema = {
 };
 
 // src/core/policy-tests-validator.generated.ts
-var schema31 = { "type": "object", "additionalProperties": false, "required": ["version", "cases"], "properties": { "version": { "const": 1 }, "teams": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } } }, "cases": { "type": "array", "minItems": 1, "items": { "type": "object", "additionalProperties": false, "required": ["name", "files", "expect"], "properties": { "name": { "type": "string", "minLength": 1 }, "files": { "type": "array", "minItems": 1, "items": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "minLength": 1 }, "else": { "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "enum": ["added", "modified", "removed", "renamed"] }, "previous_path": { "type": "string", "minLength": 1 } } } } }, "author": { "type": "string" }, "approved_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "stale_approved_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "changes_requested_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "committers": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "merged_by": { "type": "string" }, "admins": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "labels": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "target_branch": { "type": "string", "minLength": 1 }, "draft": { "type": "boolean" }, "now": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}" }, "expect": { "type": "object", "additionalProperties": false, "required": ["conclusion"], "properties": { "conclusion": { "enum": ["success", "action_required", "failure"] }, "eligible": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } } }, "violations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["action", "user"], "properties": { "action": { "type": "string" }, "user": { "type": "string" }, "path": { "type": "string" } } } } } } } } } } };
+var schema31 = { "type": "object", "additionalProperties": false, "required": ["version", "cases"], "properties": { "version": { "const": 1 }, "teams": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } } }, "cases": { "type": "array", "minItems": 1, "items": { "type": "object", "additionalProperties": false, "required": ["name", "files", "expect"], "properties": { "name": { "type": "string", "minLength": 1 }, "files": { "type": "array", "minItems": 1, "items": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "minLength": 1 }, "else": { "additionalProperties": false, "required": ["path"], "properties": { "path": { "type": "string", "minLength": 1 }, "status": { "enum": ["added", "modified", "removed", "renamed"] }, "previous_path": { "type": "string", "minLength": 1 } } } } }, "author": { "type": "string" }, "approved_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "stale_approved_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "changes_requested_by": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "reviews": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["user"], "properties": { "user": { "type": "string", "minLength": 1 }, "state": { "enum": ["approved", "changes_requested", "dismissed", "commented"] }, "commit": { "type": "string", "minLength": 1 }, "on_head": { "type": "boolean" }, "same_as_head": { "type": "boolean" }, "before_base_change": { "type": "boolean" } } } }, "committers": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "merged_by": { "type": "string" }, "admins": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "labels": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "target_branch": { "type": "string", "minLength": 1 }, "source_branch": { "type": "string", "minLength": 1 }, "checks_passed": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "draft": { "type": "boolean" }, "now": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}" }, "expect": { "type": "object", "additionalProperties": false, "required": ["conclusion"], "properties": { "conclusion": { "enum": ["success", "action_required", "failure"] }, "eligible": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } } }, "assigned": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } } }, "reviews": { "type": "object", "additionalProperties": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "state": { "enum": ["approved", "changes_requested", "dismissed", "commented"] }, "counted": { "type": "boolean" }, "requirements": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "reasons": { "type": "array", "items": { "enum": ["author", "committer", "stale", "base changed", "no write access", "not eligible", "superseded", "dismissed", "changes requested", "commented"] } } } } }, "violations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["action", "user"], "properties": { "action": { "type": "string" }, "user": { "type": "string" }, "path": { "type": "string" } } } } } } } } } } };
 var func1 = (function ucs2length(str) {
   const len = str.length;
   let length = 0;
@@ -33865,15 +34133,15 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data5.committers !== void 0) {
-              let data19 = data5.committers;
+            if (data5.reviews !== void 0) {
+              let data19 = data5.reviews;
               if (Array.isArray(data19)) {
                 const len6 = data19.length;
                 for (let i6 = 0; i6 < len6; i6++) {
                   let data20 = data19[i6];
-                  if (typeof data20 === "string") {
-                    if (func1(data20) < 1) {
-                      const err38 = { instancePath: instancePath + "/cases/" + i1 + "/committers/" + i6, schemaPath: "#/properties/cases/items/properties/committers/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.committers.items, data: data20 };
+                  if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+                    if (data20.user === void 0) {
+                      const err38 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6, schemaPath: "#/properties/cases/items/properties/reviews/items/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'", schema: schema31.properties.cases.items.properties.reviews.items.required, parentSchema: schema31.properties.cases.items.properties.reviews.items, data: data20 };
                       if (vErrors === null) {
                         vErrors = [err38];
                       } else {
@@ -33881,124 +34149,121 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err39 = { instancePath: instancePath + "/cases/" + i1 + "/committers/" + i6, schemaPath: "#/properties/cases/items/properties/committers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.committers.items.type, parentSchema: schema31.properties.cases.items.properties.committers.items, data: data20 };
-                    if (vErrors === null) {
-                      vErrors = [err39];
-                    } else {
-                      vErrors.push(err39);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err40 = { instancePath: instancePath + "/cases/" + i1 + "/committers", schemaPath: "#/properties/cases/items/properties/committers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.committers.type, parentSchema: schema31.properties.cases.items.properties.committers, data: data19 };
-                if (vErrors === null) {
-                  vErrors = [err40];
-                } else {
-                  vErrors.push(err40);
-                }
-                errors++;
-              }
-            }
-            if (data5.merged_by !== void 0) {
-              let data21 = data5.merged_by;
-              if (typeof data21 !== "string") {
-                const err41 = { instancePath: instancePath + "/cases/" + i1 + "/merged_by", schemaPath: "#/properties/cases/items/properties/merged_by/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.merged_by.type, parentSchema: schema31.properties.cases.items.properties.merged_by, data: data21 };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-            }
-            if (data5.admins !== void 0) {
-              let data22 = data5.admins;
-              if (Array.isArray(data22)) {
-                const len7 = data22.length;
-                for (let i7 = 0; i7 < len7; i7++) {
-                  let data23 = data22[i7];
-                  if (typeof data23 === "string") {
-                    if (func1(data23) < 1) {
-                      const err42 = { instancePath: instancePath + "/cases/" + i1 + "/admins/" + i7, schemaPath: "#/properties/cases/items/properties/admins/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.admins.items, data: data23 };
-                      if (vErrors === null) {
-                        vErrors = [err42];
-                      } else {
-                        vErrors.push(err42);
+                    for (const key4 in data20) {
+                      if (!(key4 === "user" || key4 === "state" || key4 === "commit" || key4 === "on_head" || key4 === "same_as_head" || key4 === "before_base_change")) {
+                        const err39 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6, schemaPath: "#/properties/cases/items/properties/reviews/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.reviews.items, data: data20 };
+                        if (vErrors === null) {
+                          vErrors = [err39];
+                        } else {
+                          vErrors.push(err39);
+                        }
+                        errors++;
                       }
-                      errors++;
                     }
-                  } else {
-                    const err43 = { instancePath: instancePath + "/cases/" + i1 + "/admins/" + i7, schemaPath: "#/properties/cases/items/properties/admins/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.admins.items.type, parentSchema: schema31.properties.cases.items.properties.admins.items, data: data23 };
-                    if (vErrors === null) {
-                      vErrors = [err43];
-                    } else {
-                      vErrors.push(err43);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err44 = { instancePath: instancePath + "/cases/" + i1 + "/admins", schemaPath: "#/properties/cases/items/properties/admins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.admins.type, parentSchema: schema31.properties.cases.items.properties.admins, data: data22 };
-                if (vErrors === null) {
-                  vErrors = [err44];
-                } else {
-                  vErrors.push(err44);
-                }
-                errors++;
-              }
-            }
-            if (data5.labels !== void 0) {
-              let data24 = data5.labels;
-              if (Array.isArray(data24)) {
-                const len8 = data24.length;
-                for (let i8 = 0; i8 < len8; i8++) {
-                  let data25 = data24[i8];
-                  if (typeof data25 === "string") {
-                    if (func1(data25) < 1) {
-                      const err45 = { instancePath: instancePath + "/cases/" + i1 + "/labels/" + i8, schemaPath: "#/properties/cases/items/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.labels.items, data: data25 };
-                      if (vErrors === null) {
-                        vErrors = [err45];
+                    if (data20.user !== void 0) {
+                      let data21 = data20.user;
+                      if (typeof data21 === "string") {
+                        if (func1(data21) < 1) {
+                          const err40 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/user", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/user/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.user, data: data21 };
+                          if (vErrors === null) {
+                            vErrors = [err40];
+                          } else {
+                            vErrors.push(err40);
+                          }
+                          errors++;
+                        }
                       } else {
-                        vErrors.push(err45);
+                        const err41 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/user", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.reviews.items.properties.user.type, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.user, data: data21 };
+                        if (vErrors === null) {
+                          vErrors = [err41];
+                        } else {
+                          vErrors.push(err41);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data20.state !== void 0) {
+                      let data22 = data20.state;
+                      if (!(data22 === "approved" || data22 === "changes_requested" || data22 === "dismissed" || data22 === "commented")) {
+                        const err42 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/state", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/state/enum", keyword: "enum", params: { allowedValues: schema31.properties.cases.items.properties.reviews.items.properties.state.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.cases.items.properties.reviews.items.properties.state.enum, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.state, data: data22 };
+                        if (vErrors === null) {
+                          vErrors = [err42];
+                        } else {
+                          vErrors.push(err42);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data20.commit !== void 0) {
+                      let data23 = data20.commit;
+                      if (typeof data23 === "string") {
+                        if (func1(data23) < 1) {
+                          const err43 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/commit", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/commit/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.commit, data: data23 };
+                          if (vErrors === null) {
+                            vErrors = [err43];
+                          } else {
+                            vErrors.push(err43);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err44 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/commit", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/commit/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.reviews.items.properties.commit.type, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.commit, data: data23 };
+                        if (vErrors === null) {
+                          vErrors = [err44];
+                        } else {
+                          vErrors.push(err44);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data20.on_head !== void 0) {
+                      let data24 = data20.on_head;
+                      if (typeof data24 !== "boolean") {
+                        const err45 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/on_head", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/on_head/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.reviews.items.properties.on_head.type, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.on_head, data: data24 };
+                        if (vErrors === null) {
+                          vErrors = [err45];
+                        } else {
+                          vErrors.push(err45);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data20.same_as_head !== void 0) {
+                      let data25 = data20.same_as_head;
+                      if (typeof data25 !== "boolean") {
+                        const err46 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/same_as_head", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/same_as_head/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.reviews.items.properties.same_as_head.type, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.same_as_head, data: data25 };
+                        if (vErrors === null) {
+                          vErrors = [err46];
+                        } else {
+                          vErrors.push(err46);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data20.before_base_change !== void 0) {
+                      let data26 = data20.before_base_change;
+                      if (typeof data26 !== "boolean") {
+                        const err47 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6 + "/before_base_change", schemaPath: "#/properties/cases/items/properties/reviews/items/properties/before_base_change/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.reviews.items.properties.before_base_change.type, parentSchema: schema31.properties.cases.items.properties.reviews.items.properties.before_base_change, data: data26 };
+                        if (vErrors === null) {
+                          vErrors = [err47];
+                        } else {
+                          vErrors.push(err47);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err46 = { instancePath: instancePath + "/cases/" + i1 + "/labels/" + i8, schemaPath: "#/properties/cases/items/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.labels.items.type, parentSchema: schema31.properties.cases.items.properties.labels.items, data: data25 };
+                    const err48 = { instancePath: instancePath + "/cases/" + i1 + "/reviews/" + i6, schemaPath: "#/properties/cases/items/properties/reviews/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.reviews.items.type, parentSchema: schema31.properties.cases.items.properties.reviews.items, data: data20 };
                     if (vErrors === null) {
-                      vErrors = [err46];
+                      vErrors = [err48];
                     } else {
-                      vErrors.push(err46);
+                      vErrors.push(err48);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err47 = { instancePath: instancePath + "/cases/" + i1 + "/labels", schemaPath: "#/properties/cases/items/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.labels.type, parentSchema: schema31.properties.cases.items.properties.labels, data: data24 };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-            }
-            if (data5.target_branch !== void 0) {
-              let data26 = data5.target_branch;
-              if (typeof data26 === "string") {
-                if (func1(data26) < 1) {
-                  const err48 = { instancePath: instancePath + "/cases/" + i1 + "/target_branch", schemaPath: "#/properties/cases/items/properties/target_branch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.target_branch, data: data26 };
-                  if (vErrors === null) {
-                    vErrors = [err48];
-                  } else {
-                    vErrors.push(err48);
-                  }
-                  errors++;
-                }
-              } else {
-                const err49 = { instancePath: instancePath + "/cases/" + i1 + "/target_branch", schemaPath: "#/properties/cases/items/properties/target_branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.target_branch.type, parentSchema: schema31.properties.cases.items.properties.target_branch, data: data26 };
+                const err49 = { instancePath: instancePath + "/cases/" + i1 + "/reviews", schemaPath: "#/properties/cases/items/properties/reviews/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.reviews.type, parentSchema: schema31.properties.cases.items.properties.reviews, data: data19 };
                 if (vErrors === null) {
                   vErrors = [err49];
                 } else {
@@ -34007,32 +34272,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data5.draft !== void 0) {
-              let data27 = data5.draft;
-              if (typeof data27 !== "boolean") {
-                const err50 = { instancePath: instancePath + "/cases/" + i1 + "/draft", schemaPath: "#/properties/cases/items/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.draft.type, parentSchema: schema31.properties.cases.items.properties.draft, data: data27 };
-                if (vErrors === null) {
-                  vErrors = [err50];
-                } else {
-                  vErrors.push(err50);
-                }
-                errors++;
-              }
-            }
-            if (data5.now !== void 0) {
-              let data28 = data5.now;
-              if (typeof data28 === "string") {
-                if (!pattern4.test(data28)) {
-                  const err51 = { instancePath: instancePath + "/cases/" + i1 + "/now", schemaPath: "#/properties/cases/items/properties/now/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}", parentSchema: schema31.properties.cases.items.properties.now, data: data28 };
-                  if (vErrors === null) {
-                    vErrors = [err51];
+            if (data5.committers !== void 0) {
+              let data27 = data5.committers;
+              if (Array.isArray(data27)) {
+                const len7 = data27.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data28 = data27[i7];
+                  if (typeof data28 === "string") {
+                    if (func1(data28) < 1) {
+                      const err50 = { instancePath: instancePath + "/cases/" + i1 + "/committers/" + i7, schemaPath: "#/properties/cases/items/properties/committers/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.committers.items, data: data28 };
+                      if (vErrors === null) {
+                        vErrors = [err50];
+                      } else {
+                        vErrors.push(err50);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err51);
+                    const err51 = { instancePath: instancePath + "/cases/" + i1 + "/committers/" + i7, schemaPath: "#/properties/cases/items/properties/committers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.committers.items.type, parentSchema: schema31.properties.cases.items.properties.committers.items, data: data28 };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
               } else {
-                const err52 = { instancePath: instancePath + "/cases/" + i1 + "/now", schemaPath: "#/properties/cases/items/properties/now/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.now.type, parentSchema: schema31.properties.cases.items.properties.now, data: data28 };
+                const err52 = { instancePath: instancePath + "/cases/" + i1 + "/committers", schemaPath: "#/properties/cases/items/properties/committers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.committers.type, parentSchema: schema31.properties.cases.items.properties.committers, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err52];
                 } else {
@@ -34041,33 +34308,36 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data5.expect !== void 0) {
-              let data29 = data5.expect;
-              if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
-                if (data29.conclusion === void 0) {
-                  const err53 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'", schema: schema31.properties.cases.items.properties.expect.required, parentSchema: schema31.properties.cases.items.properties.expect, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err53];
-                  } else {
-                    vErrors.push(err53);
-                  }
-                  errors++;
+            if (data5.merged_by !== void 0) {
+              let data29 = data5.merged_by;
+              if (typeof data29 !== "string") {
+                const err53 = { instancePath: instancePath + "/cases/" + i1 + "/merged_by", schemaPath: "#/properties/cases/items/properties/merged_by/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.merged_by.type, parentSchema: schema31.properties.cases.items.properties.merged_by, data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
                 }
-                for (const key4 in data29) {
-                  if (!(key4 === "conclusion" || key4 === "eligible" || key4 === "violations")) {
-                    const err54 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.expect, data: data29 };
-                    if (vErrors === null) {
-                      vErrors = [err54];
-                    } else {
-                      vErrors.push(err54);
+                errors++;
+              }
+            }
+            if (data5.admins !== void 0) {
+              let data30 = data5.admins;
+              if (Array.isArray(data30)) {
+                const len8 = data30.length;
+                for (let i8 = 0; i8 < len8; i8++) {
+                  let data31 = data30[i8];
+                  if (typeof data31 === "string") {
+                    if (func1(data31) < 1) {
+                      const err54 = { instancePath: instancePath + "/cases/" + i1 + "/admins/" + i8, schemaPath: "#/properties/cases/items/properties/admins/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.admins.items, data: data31 };
+                      if (vErrors === null) {
+                        vErrors = [err54];
+                      } else {
+                        vErrors.push(err54);
+                      }
+                      errors++;
                     }
-                    errors++;
-                  }
-                }
-                if (data29.conclusion !== void 0) {
-                  let data30 = data29.conclusion;
-                  if (!(data30 === "success" || data30 === "action_required" || data30 === "failure")) {
-                    const err55 = { instancePath: instancePath + "/cases/" + i1 + "/expect/conclusion", schemaPath: "#/properties/cases/items/properties/expect/properties/conclusion/enum", keyword: "enum", params: { allowedValues: schema31.properties.cases.items.properties.expect.properties.conclusion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.cases.items.properties.expect.properties.conclusion.enum, parentSchema: schema31.properties.cases.items.properties.expect.properties.conclusion, data: data30 };
+                  } else {
+                    const err55 = { instancePath: instancePath + "/cases/" + i1 + "/admins/" + i8, schemaPath: "#/properties/cases/items/properties/admins/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.admins.items.type, parentSchema: schema31.properties.cases.items.properties.admins.items, data: data31 };
                     if (vErrors === null) {
                       vErrors = [err55];
                     } else {
@@ -34076,183 +34346,559 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data29.eligible !== void 0) {
-                  let data31 = data29.eligible;
-                  if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                    for (const key5 in data31) {
-                      let data32 = data31[key5];
-                      if (Array.isArray(data32)) {
-                        const len9 = data32.length;
-                        for (let i9 = 0; i9 < len9; i9++) {
-                          let data33 = data32[i9];
-                          if (typeof data33 === "string") {
-                            if (func1(data33) < 1) {
-                              const err56 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key5.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i9, schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items, data: data33 };
-                              if (vErrors === null) {
-                                vErrors = [err56];
-                              } else {
-                                vErrors.push(err56);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err57 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key5.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i9, schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items, data: data33 };
-                            if (vErrors === null) {
-                              vErrors = [err57];
-                            } else {
-                              vErrors.push(err57);
-                            }
-                            errors++;
-                          }
-                        }
-                      } else {
-                        const err58 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties, data: data32 };
-                        if (vErrors === null) {
-                          vErrors = [err58];
-                        } else {
-                          vErrors.push(err58);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err59 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible", schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.eligible.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible, data: data31 };
-                    if (vErrors === null) {
-                      vErrors = [err59];
-                    } else {
-                      vErrors.push(err59);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err56 = { instancePath: instancePath + "/cases/" + i1 + "/admins", schemaPath: "#/properties/cases/items/properties/admins/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.admins.type, parentSchema: schema31.properties.cases.items.properties.admins, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
                 }
-                if (data29.violations !== void 0) {
-                  let data34 = data29.violations;
-                  if (Array.isArray(data34)) {
-                    const len10 = data34.length;
-                    for (let i10 = 0; i10 < len10; i10++) {
-                      let data35 = data34[i10];
-                      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
-                        if (data35.action === void 0) {
-                          const err60 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property 'action'", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.required, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data35 };
-                          if (vErrors === null) {
-                            vErrors = [err60];
-                          } else {
-                            vErrors.push(err60);
-                          }
-                          errors++;
-                        }
-                        if (data35.user === void 0) {
-                          const err61 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.required, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data35 };
-                          if (vErrors === null) {
-                            vErrors = [err61];
-                          } else {
-                            vErrors.push(err61);
-                          }
-                          errors++;
-                        }
-                        for (const key6 in data35) {
-                          if (!(key6 === "action" || key6 === "user" || key6 === "path")) {
-                            const err62 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data35 };
-                            if (vErrors === null) {
-                              vErrors = [err62];
-                            } else {
-                              vErrors.push(err62);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data35.action !== void 0) {
-                          let data36 = data35.action;
-                          if (typeof data36 !== "string") {
-                            const err63 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10 + "/action", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.action.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.action, data: data36 };
-                            if (vErrors === null) {
-                              vErrors = [err63];
-                            } else {
-                              vErrors.push(err63);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data35.user !== void 0) {
-                          let data37 = data35.user;
-                          if (typeof data37 !== "string") {
-                            const err64 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10 + "/user", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.user.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.user, data: data37 };
-                            if (vErrors === null) {
-                              vErrors = [err64];
-                            } else {
-                              vErrors.push(err64);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data35.path !== void 0) {
-                          let data38 = data35.path;
-                          if (typeof data38 !== "string") {
-                            const err65 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10 + "/path", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.path.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.path, data: data38 };
-                            if (vErrors === null) {
-                              vErrors = [err65];
-                            } else {
-                              vErrors.push(err65);
-                            }
-                            errors++;
-                          }
-                        }
+                errors++;
+              }
+            }
+            if (data5.labels !== void 0) {
+              let data32 = data5.labels;
+              if (Array.isArray(data32)) {
+                const len9 = data32.length;
+                for (let i9 = 0; i9 < len9; i9++) {
+                  let data33 = data32[i9];
+                  if (typeof data33 === "string") {
+                    if (func1(data33) < 1) {
+                      const err57 = { instancePath: instancePath + "/cases/" + i1 + "/labels/" + i9, schemaPath: "#/properties/cases/items/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.labels.items, data: data33 };
+                      if (vErrors === null) {
+                        vErrors = [err57];
                       } else {
-                        const err66 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i10, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data35 };
-                        if (vErrors === null) {
-                          vErrors = [err66];
-                        } else {
-                          vErrors.push(err66);
-                        }
-                        errors++;
+                        vErrors.push(err57);
                       }
+                      errors++;
                     }
                   } else {
-                    const err67 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.violations.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations, data: data34 };
+                    const err58 = { instancePath: instancePath + "/cases/" + i1 + "/labels/" + i9, schemaPath: "#/properties/cases/items/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.labels.items.type, parentSchema: schema31.properties.cases.items.properties.labels.items, data: data33 };
                     if (vErrors === null) {
-                      vErrors = [err67];
+                      vErrors = [err58];
                     } else {
-                      vErrors.push(err67);
+                      vErrors.push(err58);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err68 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.type, parentSchema: schema31.properties.cases.items.properties.expect, data: data29 };
+                const err59 = { instancePath: instancePath + "/cases/" + i1 + "/labels", schemaPath: "#/properties/cases/items/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.labels.type, parentSchema: schema31.properties.cases.items.properties.labels, data: data32 };
                 if (vErrors === null) {
-                  vErrors = [err68];
+                  vErrors = [err59];
                 } else {
-                  vErrors.push(err68);
+                  vErrors.push(err59);
+                }
+                errors++;
+              }
+            }
+            if (data5.target_branch !== void 0) {
+              let data34 = data5.target_branch;
+              if (typeof data34 === "string") {
+                if (func1(data34) < 1) {
+                  const err60 = { instancePath: instancePath + "/cases/" + i1 + "/target_branch", schemaPath: "#/properties/cases/items/properties/target_branch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.target_branch, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/cases/" + i1 + "/target_branch", schemaPath: "#/properties/cases/items/properties/target_branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.target_branch.type, parentSchema: schema31.properties.cases.items.properties.target_branch, data: data34 };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+            if (data5.source_branch !== void 0) {
+              let data35 = data5.source_branch;
+              if (typeof data35 === "string") {
+                if (func1(data35) < 1) {
+                  const err62 = { instancePath: instancePath + "/cases/" + i1 + "/source_branch", schemaPath: "#/properties/cases/items/properties/source_branch/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.source_branch, data: data35 };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+              } else {
+                const err63 = { instancePath: instancePath + "/cases/" + i1 + "/source_branch", schemaPath: "#/properties/cases/items/properties/source_branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.source_branch.type, parentSchema: schema31.properties.cases.items.properties.source_branch, data: data35 };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            if (data5.checks_passed !== void 0) {
+              let data36 = data5.checks_passed;
+              if (Array.isArray(data36)) {
+                const len10 = data36.length;
+                for (let i10 = 0; i10 < len10; i10++) {
+                  let data37 = data36[i10];
+                  if (typeof data37 === "string") {
+                    if (func1(data37) < 1) {
+                      const err64 = { instancePath: instancePath + "/cases/" + i1 + "/checks_passed/" + i10, schemaPath: "#/properties/cases/items/properties/checks_passed/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.checks_passed.items, data: data37 };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err65 = { instancePath: instancePath + "/cases/" + i1 + "/checks_passed/" + i10, schemaPath: "#/properties/cases/items/properties/checks_passed/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.checks_passed.items.type, parentSchema: schema31.properties.cases.items.properties.checks_passed.items, data: data37 };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err66 = { instancePath: instancePath + "/cases/" + i1 + "/checks_passed", schemaPath: "#/properties/cases/items/properties/checks_passed/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.checks_passed.type, parentSchema: schema31.properties.cases.items.properties.checks_passed, data: data36 };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data5.draft !== void 0) {
+              let data38 = data5.draft;
+              if (typeof data38 !== "boolean") {
+                const err67 = { instancePath: instancePath + "/cases/" + i1 + "/draft", schemaPath: "#/properties/cases/items/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.draft.type, parentSchema: schema31.properties.cases.items.properties.draft, data: data38 };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            if (data5.now !== void 0) {
+              let data39 = data5.now;
+              if (typeof data39 === "string") {
+                if (!pattern4.test(data39)) {
+                  const err68 = { instancePath: instancePath + "/cases/" + i1 + "/now", schemaPath: "#/properties/cases/items/properties/now/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}", parentSchema: schema31.properties.cases.items.properties.now, data: data39 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              } else {
+                const err69 = { instancePath: instancePath + "/cases/" + i1 + "/now", schemaPath: "#/properties/cases/items/properties/now/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.now.type, parentSchema: schema31.properties.cases.items.properties.now, data: data39 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+            if (data5.expect !== void 0) {
+              let data40 = data5.expect;
+              if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+                if (data40.conclusion === void 0) {
+                  const err70 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/required", keyword: "required", params: { missingProperty: "conclusion" }, message: "must have required property 'conclusion'", schema: schema31.properties.cases.items.properties.expect.required, parentSchema: schema31.properties.cases.items.properties.expect, data: data40 };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+                for (const key5 in data40) {
+                  if (!(key5 === "conclusion" || key5 === "eligible" || key5 === "assigned" || key5 === "reviews" || key5 === "violations")) {
+                    const err71 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.expect, data: data40 };
+                    if (vErrors === null) {
+                      vErrors = [err71];
+                    } else {
+                      vErrors.push(err71);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.conclusion !== void 0) {
+                  let data41 = data40.conclusion;
+                  if (!(data41 === "success" || data41 === "action_required" || data41 === "failure")) {
+                    const err72 = { instancePath: instancePath + "/cases/" + i1 + "/expect/conclusion", schemaPath: "#/properties/cases/items/properties/expect/properties/conclusion/enum", keyword: "enum", params: { allowedValues: schema31.properties.cases.items.properties.expect.properties.conclusion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.cases.items.properties.expect.properties.conclusion.enum, parentSchema: schema31.properties.cases.items.properties.expect.properties.conclusion, data: data41 };
+                    if (vErrors === null) {
+                      vErrors = [err72];
+                    } else {
+                      vErrors.push(err72);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.eligible !== void 0) {
+                  let data42 = data40.eligible;
+                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                    for (const key6 in data42) {
+                      let data43 = data42[key6];
+                      if (Array.isArray(data43)) {
+                        const len11 = data43.length;
+                        for (let i11 = 0; i11 < len11; i11++) {
+                          let data44 = data43[i11];
+                          if (typeof data44 === "string") {
+                            if (func1(data44) < 1) {
+                              const err73 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i11, schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items, data: data44 };
+                              if (vErrors === null) {
+                                vErrors = [err73];
+                              } else {
+                                vErrors.push(err73);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err74 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i11, schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.items, data: data44 };
+                            if (vErrors === null) {
+                              vErrors = [err74];
+                            } else {
+                              vErrors.push(err74);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err75 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible.additionalProperties, data: data43 };
+                        if (vErrors === null) {
+                          vErrors = [err75];
+                        } else {
+                          vErrors.push(err75);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err76 = { instancePath: instancePath + "/cases/" + i1 + "/expect/eligible", schemaPath: "#/properties/cases/items/properties/expect/properties/eligible/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.eligible.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.eligible, data: data42 };
+                    if (vErrors === null) {
+                      vErrors = [err76];
+                    } else {
+                      vErrors.push(err76);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.assigned !== void 0) {
+                  let data45 = data40.assigned;
+                  if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+                    for (const key7 in data45) {
+                      let data46 = data45[key7];
+                      if (Array.isArray(data46)) {
+                        const len12 = data46.length;
+                        for (let i12 = 0; i12 < len12; i12++) {
+                          let data47 = data46[i12];
+                          if (typeof data47 === "string") {
+                            if (func1(data47) < 1) {
+                              const err77 = { instancePath: instancePath + "/cases/" + i1 + "/expect/assigned/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i12, schemaPath: "#/properties/cases/items/properties/expect/properties/assigned/additionalProperties/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.expect.properties.assigned.additionalProperties.items, data: data47 };
+                              if (vErrors === null) {
+                                vErrors = [err77];
+                              } else {
+                                vErrors.push(err77);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err78 = { instancePath: instancePath + "/cases/" + i1 + "/expect/assigned/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i12, schemaPath: "#/properties/cases/items/properties/expect/properties/assigned/additionalProperties/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.assigned.additionalProperties.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.assigned.additionalProperties.items, data: data47 };
+                            if (vErrors === null) {
+                              vErrors = [err78];
+                            } else {
+                              vErrors.push(err78);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err79 = { instancePath: instancePath + "/cases/" + i1 + "/expect/assigned/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/assigned/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.assigned.additionalProperties.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.assigned.additionalProperties, data: data46 };
+                        if (vErrors === null) {
+                          vErrors = [err79];
+                        } else {
+                          vErrors.push(err79);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err80 = { instancePath: instancePath + "/cases/" + i1 + "/expect/assigned", schemaPath: "#/properties/cases/items/properties/expect/properties/assigned/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.assigned.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.assigned, data: data45 };
+                    if (vErrors === null) {
+                      vErrors = [err80];
+                    } else {
+                      vErrors.push(err80);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.reviews !== void 0) {
+                  let data48 = data40.reviews;
+                  if (data48 && typeof data48 == "object" && !Array.isArray(data48)) {
+                    for (const key8 in data48) {
+                      let data49 = data48[key8];
+                      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+                        if (Object.keys(data49).length < 1) {
+                          const err81 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties, data: data49 };
+                          if (vErrors === null) {
+                            vErrors = [err81];
+                          } else {
+                            vErrors.push(err81);
+                          }
+                          errors++;
+                        }
+                        for (const key9 in data49) {
+                          if (!(key9 === "state" || key9 === "counted" || key9 === "requirements" || key9 === "reasons")) {
+                            const err82 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties, data: data49 };
+                            if (vErrors === null) {
+                              vErrors = [err82];
+                            } else {
+                              vErrors.push(err82);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data49.state !== void 0) {
+                          let data50 = data49.state;
+                          if (!(data50 === "approved" || data50 === "changes_requested" || data50 === "dismissed" || data50 === "commented")) {
+                            const err83 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/state", schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/state/enum", keyword: "enum", params: { allowedValues: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.state.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.state.enum, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.state, data: data50 };
+                            if (vErrors === null) {
+                              vErrors = [err83];
+                            } else {
+                              vErrors.push(err83);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data49.counted !== void 0) {
+                          let data51 = data49.counted;
+                          if (typeof data51 !== "boolean") {
+                            const err84 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/counted", schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/counted/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.counted.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.counted, data: data51 };
+                            if (vErrors === null) {
+                              vErrors = [err84];
+                            } else {
+                              vErrors.push(err84);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data49.requirements !== void 0) {
+                          let data52 = data49.requirements;
+                          if (Array.isArray(data52)) {
+                            const len13 = data52.length;
+                            for (let i13 = 0; i13 < len13; i13++) {
+                              let data53 = data52[i13];
+                              if (typeof data53 === "string") {
+                                if (func1(data53) < 1) {
+                                  const err85 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/requirements/" + i13, schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/requirements/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.requirements.items, data: data53 };
+                                  if (vErrors === null) {
+                                    vErrors = [err85];
+                                  } else {
+                                    vErrors.push(err85);
+                                  }
+                                  errors++;
+                                }
+                              } else {
+                                const err86 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/requirements/" + i13, schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/requirements/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.requirements.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.requirements.items, data: data53 };
+                                if (vErrors === null) {
+                                  vErrors = [err86];
+                                } else {
+                                  vErrors.push(err86);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err87 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/requirements", schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/requirements/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.requirements.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.requirements, data: data52 };
+                            if (vErrors === null) {
+                              vErrors = [err87];
+                            } else {
+                              vErrors.push(err87);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data49.reasons !== void 0) {
+                          let data54 = data49.reasons;
+                          if (Array.isArray(data54)) {
+                            const len14 = data54.length;
+                            for (let i14 = 0; i14 < len14; i14++) {
+                              let data55 = data54[i14];
+                              if (!(data55 === "author" || data55 === "committer" || data55 === "stale" || data55 === "base changed" || data55 === "no write access" || data55 === "not eligible" || data55 === "superseded" || data55 === "dismissed" || data55 === "changes requested" || data55 === "commented")) {
+                                const err88 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/reasons/" + i14, schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/reasons/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.reasons.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.reasons.items.enum, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.reasons.items, data: data55 };
+                                if (vErrors === null) {
+                                  vErrors = [err88];
+                                } else {
+                                  vErrors.push(err88);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err89 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1") + "/reasons", schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/properties/reasons/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.reasons.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.properties.reasons, data: data54 };
+                            if (vErrors === null) {
+                              vErrors = [err89];
+                            } else {
+                              vErrors.push(err89);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err90 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/additionalProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews.additionalProperties, data: data49 };
+                        if (vErrors === null) {
+                          vErrors = [err90];
+                        } else {
+                          vErrors.push(err90);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err91 = { instancePath: instancePath + "/cases/" + i1 + "/expect/reviews", schemaPath: "#/properties/cases/items/properties/expect/properties/reviews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.reviews.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.reviews, data: data48 };
+                    if (vErrors === null) {
+                      vErrors = [err91];
+                    } else {
+                      vErrors.push(err91);
+                    }
+                    errors++;
+                  }
+                }
+                if (data40.violations !== void 0) {
+                  let data56 = data40.violations;
+                  if (Array.isArray(data56)) {
+                    const len15 = data56.length;
+                    for (let i15 = 0; i15 < len15; i15++) {
+                      let data57 = data56[i15];
+                      if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+                        if (data57.action === void 0) {
+                          const err92 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property 'action'", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.required, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data57 };
+                          if (vErrors === null) {
+                            vErrors = [err92];
+                          } else {
+                            vErrors.push(err92);
+                          }
+                          errors++;
+                        }
+                        if (data57.user === void 0) {
+                          const err93 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.required, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data57 };
+                          if (vErrors === null) {
+                            vErrors = [err93];
+                          } else {
+                            vErrors.push(err93);
+                          }
+                          errors++;
+                        }
+                        for (const key10 in data57) {
+                          if (!(key10 === "action" || key10 === "user" || key10 === "path")) {
+                            const err94 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data57 };
+                            if (vErrors === null) {
+                              vErrors = [err94];
+                            } else {
+                              vErrors.push(err94);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data57.action !== void 0) {
+                          let data58 = data57.action;
+                          if (typeof data58 !== "string") {
+                            const err95 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15 + "/action", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.action.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.action, data: data58 };
+                            if (vErrors === null) {
+                              vErrors = [err95];
+                            } else {
+                              vErrors.push(err95);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data57.user !== void 0) {
+                          let data59 = data57.user;
+                          if (typeof data59 !== "string") {
+                            const err96 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15 + "/user", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.user.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.user, data: data59 };
+                            if (vErrors === null) {
+                              vErrors = [err96];
+                            } else {
+                              vErrors.push(err96);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data57.path !== void 0) {
+                          let data60 = data57.path;
+                          if (typeof data60 !== "string") {
+                            const err97 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15 + "/path", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.path.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items.properties.path, data: data60 };
+                            if (vErrors === null) {
+                              vErrors = [err97];
+                            } else {
+                              vErrors.push(err97);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err98 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations/" + i15, schemaPath: "#/properties/cases/items/properties/expect/properties/violations/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.properties.violations.items.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations.items, data: data57 };
+                        if (vErrors === null) {
+                          vErrors = [err98];
+                        } else {
+                          vErrors.push(err98);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err99 = { instancePath: instancePath + "/cases/" + i1 + "/expect/violations", schemaPath: "#/properties/cases/items/properties/expect/properties/violations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.items.properties.expect.properties.violations.type, parentSchema: schema31.properties.cases.items.properties.expect.properties.violations, data: data56 };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err100 = { instancePath: instancePath + "/cases/" + i1 + "/expect", schemaPath: "#/properties/cases/items/properties/expect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.properties.expect.type, parentSchema: schema31.properties.cases.items.properties.expect, data: data40 };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
                 }
                 errors++;
               }
             }
           } else {
-            const err69 = { instancePath: instancePath + "/cases/" + i1, schemaPath: "#/properties/cases/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.type, parentSchema: schema31.properties.cases.items, data: data5 };
+            const err101 = { instancePath: instancePath + "/cases/" + i1, schemaPath: "#/properties/cases/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.cases.items.type, parentSchema: schema31.properties.cases.items, data: data5 };
             if (vErrors === null) {
-              vErrors = [err69];
+              vErrors = [err101];
             } else {
-              vErrors.push(err69);
+              vErrors.push(err101);
             }
             errors++;
           }
         }
       } else {
-        const err70 = { instancePath: instancePath + "/cases", schemaPath: "#/properties/cases/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.type, parentSchema: schema31.properties.cases, data: data4 };
+        const err102 = { instancePath: instancePath + "/cases", schemaPath: "#/properties/cases/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.cases.type, parentSchema: schema31.properties.cases, data: data4 };
         if (vErrors === null) {
-          vErrors = [err70];
+          vErrors = [err102];
         } else {
-          vErrors.push(err70);
+          vErrors.push(err102);
         }
         errors++;
       }
     }
   } else {
-    const err71 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err103 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err71];
+      vErrors = [err103];
     } else {
-      vErrors.push(err71);
+      vErrors.push(err103);
     }
     errors++;
   }
@@ -34270,7 +34916,29 @@ function offlineChangeState(c) {
   const reviews = [
     ...(c.staleApprovedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: false, afterBaseChange: true, order: 1 })),
     ...(c.approvedBy ?? []).map((user) => ({ user: login(user), state: "APPROVED", onHead: true, afterBaseChange: true, order: 2 })),
-    ...(c.changesRequestedBy ?? []).map((user) => ({ user: login(user), state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 }))
+    ...(c.commitApprovals ?? []).map(
+      (a) => ({
+        user: login(a.user),
+        state: "APPROVED",
+        onHead: a.onHead,
+        afterBaseChange: true,
+        order: a.onHead ? 2 : 1,
+        commit: a.commit,
+        ...a.onHead || a.sameAsHead === void 0 ? {} : { sameAsHead: a.sameAsHead }
+      })
+    ),
+    ...(c.changesRequestedBy ?? []).map((user) => ({ user: login(user), state: "CHANGES_REQUESTED", onHead: true, afterBaseChange: true, order: 3 })),
+    ...(c.reviews ?? []).map(
+      (r, i) => ({
+        user: login(r.user),
+        state: r.state,
+        onHead: r.onHead ?? true,
+        afterBaseChange: r.afterBaseChange ?? true,
+        order: 4 + i,
+        ...r.commit !== void 0 ? { commit: r.commit } : {},
+        ...r.sameAsHead !== void 0 ? { sameAsHead: r.sameAsHead } : {}
+      })
+    )
   ];
   return {
     files: c.files,
@@ -34280,6 +34948,8 @@ function offlineChangeState(c) {
     reviews,
     labels: c.labels ?? [],
     targetBranch: c.targetBranch ?? "main",
+    ...c.sourceBranch !== void 0 ? { sourceBranch: c.sourceBranch } : {},
+    checksPassed: c.checksPassed ?? [],
     draft: c.draft ?? false,
     mergedBy: c.mergedBy === void 0 ? void 0 : login(c.mergedBy),
     admins: (c.admins ?? []).map(login),
@@ -34307,6 +34977,16 @@ function testsSchemaDiagnostics(parsed) {
   const unique = diagnostics.filter((d, i) => diagnostics.findIndex((o) => o.line === d.line && o.col === d.col && o.message === d.message) === i);
   return unique.length > 0 ? unique : [{ severity: "error", code: "tests-schema", message: "the tests file does not match its schema", file: parsed.file, line: 1, col: 1 }];
 }
+function offlineReview(r) {
+  return {
+    user: r.user,
+    state: (r.state ?? "approved").toUpperCase(),
+    ...r.commit !== void 0 ? { commit: r.commit } : {},
+    onHead: r.on_head ?? true,
+    ...r.same_as_head !== void 0 ? { sameAsHead: r.same_as_head } : {},
+    afterBaseChange: !(r.before_base_change ?? false)
+  };
+}
 function caseState(c, teams, fallbackNow) {
   return offlineChangeState({
     files: c.files.map(
@@ -34316,11 +34996,14 @@ function caseState(c, teams, fallbackNow) {
     approvedBy: c.approved_by,
     staleApprovedBy: c.stale_approved_by,
     changesRequestedBy: c.changes_requested_by,
+    reviews: c.reviews?.map(offlineReview),
     committers: c.committers,
     mergedBy: c.merged_by,
     admins: c.admins,
     labels: c.labels,
     targetBranch: c.target_branch,
+    sourceBranch: c.source_branch,
+    checksPassed: c.checks_passed,
     draft: c.draft,
     now: c.now ? new Date(c.now) : fallbackNow,
     teams
@@ -34331,6 +35014,22 @@ var sameSet = (a, b) => {
   const y = new Set(b.map((s) => s.toLowerCase()));
   return x.size === y.size && [...x].every((v) => y.has(v));
 };
+function standingDiff(user, expected, reviews) {
+  const actual = reviews.find((r) => r.user === user.replace(/^@/, "").toLowerCase());
+  if (!actual) return [`review by ${user}: no review by ${user} in this case`];
+  const out = [];
+  if (expected.state !== void 0 && expected.state !== actual.state) out.push(`review by ${user}: state expected ${expected.state}, got ${actual.state}`);
+  if (expected.counted !== void 0 && expected.counted !== actual.counted)
+    out.push(
+      `review by ${user}: expected ${expected.counted ? "to count" : "not to count"}, but it ${actual.counted ? "counts" : `does not (${actual.reasons.map((r) => r.text).join("; ")})`}`
+    );
+  if (expected.requirements && !sameSet(expected.requirements, actual.requirements))
+    out.push(`review by ${user}: counts toward [${actual.requirements.join(", ")}], expected [${expected.requirements.join(", ")}]`);
+  const keywords = [...new Set(actual.reasons.map((r) => r.keyword))];
+  if (expected.reasons && !sameSet(expected.reasons, keywords))
+    out.push(`review by ${user}: reasons [${keywords.join(", ")}], expected [${expected.reasons.join(", ")}]`);
+  return out;
+}
 function runPolicyTests(policy, file, text, now) {
   const parsed = parsePolicyText(file, text);
   if (!parsed.ok) return { results: [], diagnostics: parsed.diagnostics };
@@ -34359,6 +35058,14 @@ function runPolicyTests(policy, file, text, now) {
         diff.push(`eligible for "${name}":${missing.length ? ` missing ${missing.join(", ")};` : ""}${extra.length ? ` unexpected ${extra.join(", ")}` : ""}`);
       }
     }
+    for (const [name, expected] of Object.entries(c.expect.assigned ?? {})) {
+      const r = result.requirements.find((q) => q.name === name);
+      if (!r) diff.push(`assigned to "${name}": the requirement does not apply to this change`);
+      else if (!r.exclusive) diff.push(`assigned to "${name}": the requirement is not exclusive`);
+      else if (!sameSet(r.assigned ?? [], expected))
+        diff.push(`assigned to "${name}": expected [${expected.join(", ")}], got [${(r.assigned ?? []).join(", ")}]`);
+    }
+    for (const [user, expected] of Object.entries(c.expect.reviews ?? {})) diff.push(...standingDiff(user, expected, result.reviews));
     if (c.expect.violations) {
       const key = (v) => `${v.action} by ${v.user.toLowerCase()}${v.path ? ` on ${v.path}` : ""}`;
       const actual = result.violations.map((v) => ({ ...v, path: c.expect.violations.some((e) => e.path) ? v.path : void 0 }));
@@ -34432,7 +35139,8 @@ function lintPolicy(policy, locate, now) {
     }
     lintShadowedGrants(policy, role, at);
   }
-  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
+  const neverMet = policy.requirements.filter((req) => lintRequirement(policy, req, now, at));
+  if (!neverMet.some((req) => req.exclusive)) lintExclusive(policy, now, at);
   if (policy.review) {
     const due = /* @__PURE__ */ new Date(`${policy.review.lastReviewed}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + policy.review.intervalDays);
@@ -34534,7 +35242,7 @@ function lintRequirement(policy, req, now, at) {
             `requirement "${req.name}" cannot be met now: ${who} with a current membership may approve ${category} at level ${level} (the memberships that could have expired)`
           );
         } else at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
-        return;
+        return true;
       }
       if (!fewest || count < fewest.count) fewest = { count, category, level };
     }
@@ -34547,6 +35255,53 @@ function lintRequirement(policy, req, now, at) {
       `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
     );
   }
+  return false;
+}
+function possibleApprovers(policy, req, people) {
+  const logins = /* @__PURE__ */ new Set();
+  let unbounded = false;
+  const enforced = policy.enforced.get("approve");
+  for (const category of req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"]) {
+    if (!req.roles && !(enforced !== void 0 && (enforced.has("*") || enforced.has(category)))) unbounded = true;
+    for (const place of selectablePlaces(policy, req)) {
+      for (const p of people) {
+        const roles = rolesAt(policy, p, place);
+        if (req.roles && !req.roles.some((r) => roles.has(r)) || !mayApprove(policy, roles, category, place.level)) continue;
+        if (p.entries[0].kind === "team") unbounded = true;
+        else logins.add(p.display);
+      }
+    }
+  }
+  return { logins, unbounded };
+}
+function exclusiveShortfall(policy, exclusive, people) {
+  const possible = exclusive.map((req) => possibleApprovers(policy, req, people));
+  const bounded = exclusive.map((req, i) => ({ req, possible: possible[i] })).filter((x) => !x.possible.unbounded);
+  const logins = [...new Set(bounded.flatMap((x) => [...x.possible.logins]))].sort();
+  const needs = bounded.map((x) => Math.min(x.req.approvals, x.possible.logins.size));
+  const options = logins.map((login2) => bounded.flatMap((x, r) => x.possible.logins.has(login2) ? [r] : []));
+  const short = shortfall(needs, options, assignPeople(needs, options));
+  return short && {
+    requirements: short.requirements.map((r) => bounded[r].req),
+    needs: short.requirements.reduce((n, r) => n + needs[r], 0),
+    people: short.people.map((p) => logins[p])
+  };
+}
+function lintExclusive(policy, now, at) {
+  const exclusive = policy.requirements.filter((r) => r.exclusive);
+  if (exclusive.length < 2) return;
+  const short = exclusiveShortfall(policy, exclusive, principals(policy, now));
+  if (!short) return;
+  const expiredOnly = exclusiveShortfall(policy, exclusive, principals(policy, void 0)) === void 0;
+  const names = short.requirements.map((r) => `"${r.name}"`);
+  const need = short.needs;
+  const who = short.people.length === 0 ? "nobody may approve them" : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
+  at(
+    "error",
+    expiredOnly ? "never-met-expired" : "exclusive-never-met",
+    [...short.requirements[0].origin.path, "exclusive"],
+    `exclusive requirements ${names.slice(0, -1).join(", ")}${names.length > 1 ? " and " : ""}${names[names.length - 1]} can never be met together: one person counts toward only one of them, so they need ${need} distinct approvers, but ${who}${expiredOnly ? " now that memberships have expired" : ""}`
+  );
 }
 
 // src/core/judge-change.ts
@@ -34781,6 +35536,8 @@ function buildPolicy(parsed) {
   const compileCondition = (c, at) => {
     const items = [];
     if (c.target_branch) items.push({ kind: "target_branch", globs: branchGlobs(c.target_branch, [...at, "target_branch"]) });
+    if (c.source_branch) items.push({ kind: "source_branch", globs: branchGlobs(c.source_branch, [...at, "source_branch"]) });
+    if (c.checks_passed) items.push({ kind: "checks_passed", names: [...new Set(c.checks_passed)] });
     if (c.labels) items.push({ kind: "labels", labels: c.labels.map((l) => l.toLowerCase()) });
     if (c.not_labels) items.push({ kind: "not_labels", labels: c.not_labels.map((l) => l.toLowerCase()) });
     if (c.author_roles) {
@@ -34903,6 +35660,7 @@ function buildPolicy(parsed) {
       approvals: q.approvals ?? 1,
       origin: origin(at)
     };
+    if (q.exclusive) req.exclusive = true;
     if (q.when) {
       req.when = compileCondition(q.when, [...at, "when"]);
       req.whenText = conditionText(q.when);
@@ -35074,7 +35832,10 @@ var policySchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        stale_approvals: { enum: ["dismiss", "keep"] },
+        stale_approvals: {
+          enum: ["dismiss", "unless_changed", "keep"],
+          description: "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`)."
+        },
         author_can_approve: { type: "boolean" },
         committers_can_approve: { type: "boolean" },
         check_commit_authors: { type: "boolean" }
@@ -35170,6 +35931,7 @@ var policySchema = {
         min_level: { type: "integer", minimum: 0, maximum: 5 },
         roles: { $ref: "#/$defs/names" },
         approvals: { type: "integer", minimum: 1 },
+        exclusive: { type: "boolean", description: "One person counts toward at most one exclusive requirement." },
         when: { $ref: "#/$defs/condition" }
       }
     },
@@ -35179,6 +35941,8 @@ var policySchema = {
       minProperties: 1,
       properties: {
         target_branch: { $ref: "#/$defs/globs" },
+        source_branch: { $ref: "#/$defs/globs" },
+        checks_passed: nonEmptyStrings("Each named check run or commit status on the head commit concluded `success`."),
         labels: nonEmptyStrings("All of these labels are present."),
         not_labels: nonEmptyStrings("None of these labels is present."),
         author_roles: { $ref: "#/$defs/names" },
@@ -35204,7 +35968,7 @@ var policySchema = {
 };
 
 // src/core/policy/schema-validator.generated.ts
-var schema312 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rolegate/rolegate/v1/policies/rolegate.schema.json", "title": "rolegate policy, version 1", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "const": 1, "description": "Policy format version; must be 1." }, "extends": { "type": "string", "minLength": 1, "description": "Parent policy: `.github`, `OWNER/REPO:PATH` or `preset:NAME`." }, "locked": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.*-]+$" }, "description": "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`." }, "privileges": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }, "description": "Action names beyond author, approve, merge and deploy that grants and denies may use." }, "categories": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/category" }, "description": "Named kinds of change, each a list of path globs." }, "environments": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "description": "Production levels: 1 sandbox \u2026 5 production." }, "roles": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/role" } }, "require": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requirement" } }, "options": { "type": "object", "additionalProperties": false, "properties": { "stale_approvals": { "enum": ["dismiss", "keep"] }, "author_can_approve": { "type": "boolean" }, "committers_can_approve": { "type": "boolean" }, "check_commit_authors": { "type": "boolean" } } }, "notify": { "type": "object", "additionalProperties": false, "properties": { "violations": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["last_reviewed", "interval_days"], "properties": { "last_reviewed": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "interval_days": { "type": "integer", "minimum": 1 } } } }, "$defs": { "globs": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." }, "names": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } }, "category": { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "role": { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } }, "member": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } }, "grants": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } }, "denies": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } }, "categoryName": { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, "grantRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "denyRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "requirement": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "when": { "$ref": "#/$defs/condition" } } }, "condition": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } } } };
+var schema312 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rolegate/rolegate/v1/policies/rolegate.schema.json", "title": "rolegate policy, version 1", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "const": 1, "description": "Policy format version; must be 1." }, "extends": { "type": "string", "minLength": 1, "description": "Parent policy: `.github`, `OWNER/REPO:PATH` or `preset:NAME`." }, "locked": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.*-]+$" }, "description": "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`." }, "privileges": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }, "description": "Action names beyond author, approve, merge and deploy that grants and denies may use." }, "categories": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/category" }, "description": "Named kinds of change, each a list of path globs." }, "environments": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "description": "Production levels: 1 sandbox \u2026 5 production." }, "roles": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/role" } }, "require": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requirement" } }, "options": { "type": "object", "additionalProperties": false, "properties": { "stale_approvals": { "enum": ["dismiss", "unless_changed", "keep"], "description": "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`)." }, "author_can_approve": { "type": "boolean" }, "committers_can_approve": { "type": "boolean" }, "check_commit_authors": { "type": "boolean" } } }, "notify": { "type": "object", "additionalProperties": false, "properties": { "violations": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["last_reviewed", "interval_days"], "properties": { "last_reviewed": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "interval_days": { "type": "integer", "minimum": 1 } } } }, "$defs": { "globs": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." }, "names": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } }, "category": { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "role": { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } }, "member": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } }, "grants": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } }, "denies": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } }, "categoryName": { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, "grantRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "denyRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "requirement": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } }, "condition": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } } } };
 var func12 = Object.prototype.hasOwnProperty;
 var func22 = (function ucs2length2(str) {
   const len = str.length;
@@ -35893,7 +36657,7 @@ var schema42 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_
 var schema43 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } };
 var schema44 = { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" };
 var pattern17 = new RegExp("^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", "u");
-var schema46 = { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } };
+var schema46 = { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } };
 var pattern20 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 var wrapper0 = { validate: validate30 };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -35972,11 +36736,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.labels !== void 0) {
-      let data2 = data.labels;
+    if (data.source_branch !== void 0) {
+      let data2 = data.source_branch;
       if (Array.isArray(data2)) {
         if (data2.length < 1) {
-          const err6 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.labels, data: data2 };
+          const err6 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data2 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -35989,7 +36753,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[i1];
           if (typeof data3 === "string") {
             if (func22(data3) < 1) {
-              const err7 = { instancePath: instancePath + "/labels/" + i1, schemaPath: "#/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.labels.items, data: data3 };
+              const err7 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -35998,7 +36762,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err8 = { instancePath: instancePath + "/labels/" + i1, schemaPath: "#/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.labels.items.type, parentSchema: schema46.properties.labels.items, data: data3 };
+            const err8 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -36008,7 +36772,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.labels.type, parentSchema: schema46.properties.labels, data: data2 };
+        const err9 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -36017,11 +36781,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.not_labels !== void 0) {
-      let data4 = data.not_labels;
+    if (data.checks_passed !== void 0) {
+      let data4 = data.checks_passed;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err10 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.not_labels, data: data4 };
+          const err10 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.checks_passed, data: data4 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -36034,7 +36798,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data4[i2];
           if (typeof data5 === "string") {
             if (func22(data5) < 1) {
-              const err11 = { instancePath: instancePath + "/not_labels/" + i2, schemaPath: "#/properties/not_labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.not_labels.items, data: data5 };
+              const err11 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.checks_passed.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -36043,7 +36807,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/not_labels/" + i2, schemaPath: "#/properties/not_labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.not_labels.items.type, parentSchema: schema46.properties.not_labels.items, data: data5 };
+            const err12 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.checks_passed.items.type, parentSchema: schema46.properties.checks_passed.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -36053,7 +36817,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.not_labels.type, parentSchema: schema46.properties.not_labels, data: data4 };
+        const err13 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.checks_passed.type, parentSchema: schema46.properties.checks_passed, data: data4 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -36062,11 +36826,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.author_roles !== void 0) {
-      let data6 = data.author_roles;
+    if (data.labels !== void 0) {
+      let data6 = data.labels;
       if (Array.isArray(data6)) {
         if (data6.length < 1) {
-          const err14 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data6 };
+          const err14 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.labels, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -36078,8 +36842,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i3 = 0; i3 < len3; i3++) {
           let data7 = data6[i3];
           if (typeof data7 === "string") {
-            if (!pattern6.test(data7)) {
-              const err15 = { instancePath: instancePath + "/author_roles/" + i3, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data7 };
+            if (func22(data7) < 1) {
+              const err15 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.labels.items, data: data7 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -36088,7 +36852,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/author_roles/" + i3, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data7 };
+            const err16 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.labels.items.type, parentSchema: schema46.properties.labels.items, data: data7 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -36098,7 +36862,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data6 };
+        const err17 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.labels.type, parentSchema: schema46.properties.labels, data: data6 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -36107,33 +36871,33 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.draft !== void 0) {
-      let data8 = data.draft;
-      if (typeof data8 !== "boolean") {
-        const err18 = { instancePath: instancePath + "/draft", schemaPath: "#/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema46.properties.draft.type, parentSchema: schema46.properties.draft, data: data8 };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.time !== void 0) {
-      let data9 = data.time;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        if (Object.keys(data9).length < 1) {
-          const err19 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema46.properties.time, data: data9 };
+    if (data.not_labels !== void 0) {
+      let data8 = data.not_labels;
+      if (Array.isArray(data8)) {
+        if (data8.length < 1) {
+          const err18 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.not_labels, data: data8 };
           if (vErrors === null) {
-            vErrors = [err19];
+            vErrors = [err18];
           } else {
-            vErrors.push(err19);
+            vErrors.push(err18);
           }
           errors++;
         }
-        for (const key1 in data9) {
-          if (!(key1 === "days" || key1 === "from" || key1 === "to" || key1 === "timezone")) {
-            const err20 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46.properties.time, data: data9 };
+        const len4 = data8.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          let data9 = data8[i4];
+          if (typeof data9 === "string") {
+            if (func22(data9) < 1) {
+              const err19 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.not_labels.items, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          } else {
+            const err20 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.not_labels.items.type, parentSchema: schema46.properties.not_labels.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -36142,131 +36906,123 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data9.days !== void 0) {
-          let data10 = data9.days;
-          if (Array.isArray(data10)) {
-            if (data10.length < 1) {
-              const err21 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.time.properties.days, data: data10 };
+      } else {
+        const err21 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.not_labels.type, parentSchema: schema46.properties.not_labels, data: data8 };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.author_roles !== void 0) {
+      let data10 = data.author_roles;
+      if (Array.isArray(data10)) {
+        if (data10.length < 1) {
+          const err22 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data10 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        const len5 = data10.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data11 = data10[i5];
+          if (typeof data11 === "string") {
+            if (!pattern6.test(data11)) {
+              const err23 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data11 };
               if (vErrors === null) {
-                vErrors = [err21];
+                vErrors = [err23];
               } else {
-                vErrors.push(err21);
+                vErrors.push(err23);
               }
               errors++;
             }
-            const len4 = data10.length;
-            for (let i4 = 0; i4 < len4; i4++) {
-              let data11 = data10[i4];
-              if (!(data11 === "mon" || data11 === "tue" || data11 === "wed" || data11 === "thu" || data11 === "fri" || data11 === "sat" || data11 === "sun")) {
-                const err22 = { instancePath: instancePath + "/time/days/" + i4, schemaPath: "#/properties/time/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema46.properties.time.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.time.properties.days.items.enum, parentSchema: schema46.properties.time.properties.days.items, data: data11 };
+          } else {
+            const err24 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err25 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data10 };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+    if (data.draft !== void 0) {
+      let data12 = data.draft;
+      if (typeof data12 !== "boolean") {
+        const err26 = { instancePath: instancePath + "/draft", schemaPath: "#/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema46.properties.draft.type, parentSchema: schema46.properties.draft, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+    if (data.time !== void 0) {
+      let data13 = data.time;
+      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+        if (Object.keys(data13).length < 1) {
+          const err27 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema46.properties.time, data: data13 };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
+          }
+          errors++;
+        }
+        for (const key1 in data13) {
+          if (!(key1 === "days" || key1 === "from" || key1 === "to" || key1 === "timezone")) {
+            const err28 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46.properties.time, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data13.days !== void 0) {
+          let data14 = data13.days;
+          if (Array.isArray(data14)) {
+            if (data14.length < 1) {
+              const err29 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.time.properties.days, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+            const len6 = data14.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data15 = data14[i6];
+              if (!(data15 === "mon" || data15 === "tue" || data15 === "wed" || data15 === "thu" || data15 === "fri" || data15 === "sat" || data15 === "sun")) {
+                const err30 = { instancePath: instancePath + "/time/days/" + i6, schemaPath: "#/properties/time/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema46.properties.time.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.time.properties.days.items.enum, parentSchema: schema46.properties.time.properties.days.items, data: data15 };
                 if (vErrors === null) {
-                  vErrors = [err22];
+                  vErrors = [err30];
                 } else {
-                  vErrors.push(err22);
+                  vErrors.push(err30);
                 }
                 errors++;
               }
             }
           } else {
-            const err23 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.time.properties.days.type, parentSchema: schema46.properties.time.properties.days, data: data10 };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
-            }
-            errors++;
-          }
-        }
-        if (data9.from !== void 0) {
-          let data12 = data9.from;
-          if (typeof data12 === "string") {
-            if (!pattern20.test(data12)) {
-              const err24 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.from, data: data12 };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-          } else {
-            const err25 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.from.type, parentSchema: schema46.properties.time.properties.from, data: data12 };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-        }
-        if (data9.to !== void 0) {
-          let data13 = data9.to;
-          if (typeof data13 === "string") {
-            if (!pattern20.test(data13)) {
-              const err26 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.to, data: data13 };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
-            }
-          } else {
-            const err27 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.to.type, parentSchema: schema46.properties.time.properties.to, data: data13 };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          }
-        }
-        if (data9.timezone !== void 0) {
-          let data14 = data9.timezone;
-          if (typeof data14 === "string") {
-            if (func22(data14) < 1) {
-              const err28 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.time.properties.timezone, data: data14 };
-              if (vErrors === null) {
-                vErrors = [err28];
-              } else {
-                vErrors.push(err28);
-              }
-              errors++;
-            }
-          } else {
-            const err29 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.timezone.type, parentSchema: schema46.properties.time.properties.timezone, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err29];
-            } else {
-              vErrors.push(err29);
-            }
-            errors++;
-          }
-        }
-        if (data9.from !== void 0) {
-          if (data9.to === void 0) {
-            const err30 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/dependentRequired", keyword: "dependentRequired", params: {
-              property: "from",
-              missingProperty: "to",
-              depsCount: 1,
-              deps: "to"
-            }, message: "must have property to when property from is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data9 };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
-        }
-        if (data9.to !== void 0) {
-          if (data9.from === void 0) {
-            const err31 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/dependentRequired", keyword: "dependentRequired", params: {
-              property: "to",
-              missingProperty: "from",
-              depsCount: 1,
-              deps: "from"
-            }, message: "must have property from when property to is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data9 };
+            const err31 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.time.properties.days.type, parentSchema: schema46.properties.time.properties.days, data: data14 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -36275,70 +37031,168 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data13.from !== void 0) {
+          let data16 = data13.from;
+          if (typeof data16 === "string") {
+            if (!pattern20.test(data16)) {
+              const err32 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.from, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+          } else {
+            const err33 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.from.type, parentSchema: schema46.properties.time.properties.from, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+        if (data13.to !== void 0) {
+          let data17 = data13.to;
+          if (typeof data17 === "string") {
+            if (!pattern20.test(data17)) {
+              const err34 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.to, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+          } else {
+            const err35 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.to.type, parentSchema: schema46.properties.time.properties.to, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data13.timezone !== void 0) {
+          let data18 = data13.timezone;
+          if (typeof data18 === "string") {
+            if (func22(data18) < 1) {
+              const err36 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.time.properties.timezone, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.timezone.type, parentSchema: schema46.properties.time.properties.timezone, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data13.from !== void 0) {
+          if (data13.to === void 0) {
+            const err38 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/dependentRequired", keyword: "dependentRequired", params: {
+              property: "from",
+              missingProperty: "to",
+              depsCount: 1,
+              deps: "to"
+            }, message: "must have property to when property from is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+        }
+        if (data13.to !== void 0) {
+          if (data13.from === void 0) {
+            const err39 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/dependentRequired", keyword: "dependentRequired", params: {
+              property: "to",
+              missingProperty: "from",
+              depsCount: 1,
+              deps: "from"
+            }, message: "must have property from when property to is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err32 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.properties.time.type, parentSchema: schema46.properties.time, data: data9 };
+        const err40 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.properties.time.type, parentSchema: schema46.properties.time, data: data13 };
         if (vErrors === null) {
-          vErrors = [err32];
+          vErrors = [err40];
         } else {
-          vErrors.push(err32);
+          vErrors.push(err40);
         }
         errors++;
       }
     }
     if (data.all !== void 0) {
-      let data15 = data.all;
-      if (Array.isArray(data15)) {
-        if (data15.length < 1) {
-          const err33 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.all, data: data15 };
+      let data19 = data.all;
+      if (Array.isArray(data19)) {
+        if (data19.length < 1) {
+          const err41 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.all, data: data19 };
           if (vErrors === null) {
-            vErrors = [err33];
+            vErrors = [err41];
           } else {
-            vErrors.push(err33);
+            vErrors.push(err41);
           }
           errors++;
         }
-        const len5 = data15.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          if (!wrapper0.validate(data15[i5], { instancePath: instancePath + "/all/" + i5, parentData: data15, parentDataProperty: i5, rootData, dynamicAnchors })) {
+        const len7 = data19.length;
+        for (let i7 = 0; i7 < len7; i7++) {
+          if (!wrapper0.validate(data19[i7], { instancePath: instancePath + "/all/" + i7, parentData: data19, parentDataProperty: i7, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.all.type, parentSchema: schema46.properties.all, data: data15 };
+        const err42 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.all.type, parentSchema: schema46.properties.all, data: data19 };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err42];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err42);
         }
         errors++;
       }
     }
     if (data.any !== void 0) {
-      let data17 = data.any;
-      if (Array.isArray(data17)) {
-        if (data17.length < 1) {
-          const err35 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.any, data: data17 };
+      let data21 = data.any;
+      if (Array.isArray(data21)) {
+        if (data21.length < 1) {
+          const err43 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.any, data: data21 };
           if (vErrors === null) {
-            vErrors = [err35];
+            vErrors = [err43];
           } else {
-            vErrors.push(err35);
+            vErrors.push(err43);
           }
           errors++;
         }
-        const len6 = data17.length;
-        for (let i6 = 0; i6 < len6; i6++) {
-          if (!wrapper0.validate(data17[i6], { instancePath: instancePath + "/any/" + i6, parentData: data17, parentDataProperty: i6, rootData, dynamicAnchors })) {
+        const len8 = data21.length;
+        for (let i8 = 0; i8 < len8; i8++) {
+          if (!wrapper0.validate(data21[i8], { instancePath: instancePath + "/any/" + i8, parentData: data21, parentDataProperty: i8, rootData, dynamicAnchors })) {
             vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
             errors = vErrors.length;
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.any.type, parentSchema: schema46.properties.any, data: data17 };
+        const err44 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.any.type, parentSchema: schema46.properties.any, data: data21 };
         if (vErrors === null) {
-          vErrors = [err36];
+          vErrors = [err44];
         } else {
-          vErrors.push(err36);
+          vErrors.push(err44);
         }
         errors++;
       }
@@ -36350,11 +37204,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
+    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
     if (vErrors === null) {
-      vErrors = [err37];
+      vErrors = [err45];
     } else {
-      vErrors.push(err37);
+      vErrors.push(err45);
     }
     errors++;
   }
@@ -36609,8 +37463,8 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema49 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } };
-var schema50 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } };
+var schema50 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } };
+var schema51 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } };
 function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -36622,7 +37476,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (typeof data !== "string" && !(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema50.type }, message: "must be string,object", schema: schema50.type, parentSchema: schema50, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema51.type }, message: "must be string,object", schema: schema51.type, parentSchema: schema51, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -36680,7 +37534,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs7 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.category === void 0) {
-        const err4 = { instancePath, schemaPath: "#/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema50.else.required, parentSchema: schema50.else, data };
+        const err4 = { instancePath, schemaPath: "#/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema51.else.required, parentSchema: schema51.else, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -36690,7 +37544,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       }
       for (const key0 in data) {
         if (!(key0 === "category" || key0 === "from_level" || key0 === "when")) {
-          const err5 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50.else, data };
+          const err5 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema51.else, data };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -36724,7 +37578,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       if (data.from_level !== void 0) {
         let data1 = data.from_level;
         if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-          const err8 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema50.else.properties.from_level.type, parentSchema: schema50.else.properties.from_level, data: data1 };
+          const err8 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema51.else.properties.from_level.type, parentSchema: schema51.else.properties.from_level, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -36734,7 +37588,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (typeof data1 == "number" && isFinite(data1)) {
           if (data1 > 5 || isNaN(data1)) {
-            const err9 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema50.else.properties.from_level, data: data1 };
+            const err9 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema51.else.properties.from_level, data: data1 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -36743,7 +37597,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (data1 < 0 || isNaN(data1)) {
-            const err10 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema50.else.properties.from_level, data: data1 };
+            const err10 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema51.else.properties.from_level, data: data1 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -36768,7 +37622,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err11 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema50.if, parentSchema: schema50, data };
+    const err11 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema51.if, parentSchema: schema51, data };
     if (vErrors === null) {
       vErrors = [err11];
     } else {
@@ -36796,7 +37650,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       if (typeof key0 === "string") {
         if (!pattern5.test(key0)) {
-          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema49.propertyNames, data: key0, propertyName: key0 };
+          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema50.propertyNames, data: key0, propertyName: key0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -36807,7 +37661,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       var valid0 = _errs1 === errors;
       if (!valid0) {
-        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema49.propertyNames, parentSchema: schema49, data };
+        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema50.propertyNames, parentSchema: schema50, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -36820,7 +37674,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data[key1];
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema49.additionalProperties, data: data0 };
+          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema50.additionalProperties, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -36836,7 +37690,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema49.additionalProperties.type, parentSchema: schema49.additionalProperties, data: data0 };
+        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.additionalProperties.type, parentSchema: schema50.additionalProperties, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -36846,7 +37700,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -37037,7 +37891,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema53 = { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "when": { "$ref": "#/$defs/condition" } } };
+var schema54 = { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } };
 function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -37050,8 +37904,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "categories" || key0 === "environments" || key0 === "paths" || key0 === "min_level" || key0 === "roles" || key0 === "approvals" || key0 === "when")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema53, data };
+      if (!func12.call(schema54.properties, key0)) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -37064,7 +37918,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func22(data0) < 1) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema53.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema54.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -37073,7 +37927,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema53.properties.name.type, parentSchema: schema53.properties.name, data: data0 };
+        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.name.type, parentSchema: schema54.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -37220,7 +38074,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.min_level !== void 0) {
       let data7 = data.min_level;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err15 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema53.properties.min_level.type, parentSchema: schema53.properties.min_level, data: data7 };
+        const err15 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema54.properties.min_level.type, parentSchema: schema54.properties.min_level, data: data7 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -37230,7 +38084,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data7 == "number" && isFinite(data7)) {
         if (data7 > 5 || isNaN(data7)) {
-          const err16 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema53.properties.min_level, data: data7 };
+          const err16 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema54.properties.min_level, data: data7 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -37239,7 +38093,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data7 < 0 || isNaN(data7)) {
-          const err17 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema53.properties.min_level, data: data7 };
+          const err17 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema54.properties.min_level, data: data7 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -37297,7 +38151,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.approvals !== void 0) {
       let data10 = data.approvals;
       if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-        const err22 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema53.properties.approvals.type, parentSchema: schema53.properties.approvals, data: data10 };
+        const err22 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema54.properties.approvals.type, parentSchema: schema54.properties.approvals, data: data10 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -37307,7 +38161,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data10 == "number" && isFinite(data10)) {
         if (data10 < 1 || isNaN(data10)) {
-          const err23 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema53.properties.approvals, data: data10 };
+          const err23 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema54.properties.approvals, data: data10 };
           if (vErrors === null) {
             vErrors = [err23];
           } else {
@@ -37317,6 +38171,18 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
+    if (data.exclusive !== void 0) {
+      let data11 = data.exclusive;
+      if (typeof data11 !== "boolean") {
+        const err24 = { instancePath: instancePath + "/exclusive", schemaPath: "#/properties/exclusive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema54.properties.exclusive.type, parentSchema: schema54.properties.exclusive, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
     if (data.when !== void 0) {
       if (!validate30(data.when, { instancePath: instancePath + "/when", parentData: data, parentDataProperty: "when", rootData, dynamicAnchors })) {
         vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
@@ -37324,11 +38190,11 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err24 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema53.type, parentSchema: schema53, data };
+    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
     if (vErrors === null) {
-      vErrors = [err24];
+      vErrors = [err25];
     } else {
-      vErrors.push(err24);
+      vErrors.push(err25);
     }
     errors++;
   }
@@ -37666,7 +38532,7 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         }
         if (data14.stale_approvals !== void 0) {
           let data15 = data14.stale_approvals;
-          if (!(data15 === "dismiss" || data15 === "keep")) {
+          if (!(data15 === "dismiss" || data15 === "unless_changed" || data15 === "keep")) {
             const err25 = { instancePath: instancePath + "/options/stale_approvals", schemaPath: "#/properties/options/properties/stale_approvals/enum", keyword: "enum", params: { allowedValues: schema312.properties.options.properties.stale_approvals.enum }, message: "must be equal to one of the allowed values", schema: schema312.properties.options.properties.stale_approvals.enum, parentSchema: schema312.properties.options.properties.stale_approvals, data: data15 };
             if (vErrors === null) {
               vErrors = [err25];
@@ -38223,6 +39089,8 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
     author: pr.author,
     committers: pr.committers,
     reviews: reviewsOf(pr),
+    // Filled by the App once it reads check runs and statuses; until then `checks_passed` never holds.
+    checksPassed: [],
     labels: pr.labels,
     targetBranch: pr.baseRef,
     draft: pr.draft,

@@ -298,6 +298,7 @@ export function changeState(files: ChangedFile[]): ChangeState {
     author: "ops-lead",
     committers: ["ops-lead", "olga"],
     reviews: rs,
+    checksPassed: [],
     labels: ["infra"],
     targetBranch: "main",
     draft: false,

@@ -15,6 +15,8 @@ interface LocalChange {
   head?: string;
   /** The branch `--base` names, if it names one: the change's target branch. */
   baseBranch?: string;
+  /** The branch `--head` names, if it names one: the change's source branch. */
+  headBranch?: string;
 }
 
 function localChange(cwd: string, v: Record<string, string | undefined>): LocalChange {
@@ -22,7 +24,8 @@ function localChange(cwd: string, v: Record<string, string | undefined>): LocalC
     if (v.files !== undefined) throw new InputError("give either --base or --files, not both");
     const base = verifyRevision(cwd, v.base);
     const head = verifyRevision(cwd, v.head ?? "HEAD");
-    return { files: changedFiles(cwd, base, head), base, head, baseBranch: branchOf(cwd, v.base) };
+    const headBranch = v.head === undefined ? undefined : branchOf(cwd, v.head);
+    return { files: changedFiles(cwd, base, head), base, head, baseBranch: branchOf(cwd, v.base), headBranch };
   }
   if (v.files !== undefined) {
     if (v.head !== undefined) throw new InputError("--head needs --base");
@@ -49,7 +52,8 @@ export async function gatherCheck(cwd: string, args: Parsed): Promise<JudgeInput
   const change = localChange(cwd, v);
   const policyArg = args.positionals[0];
   const opts = extendsOptions(args.values);
-  const flags = stateFromFlags(cwd, args.values, change.baseBranch);
+  const git = change.base !== undefined && change.head !== undefined ? { base: change.base, head: change.head, headBranch: change.headBranch } : undefined;
+  const flags = stateFromFlags(cwd, args.values, change.baseBranch, git);
   const notes: string[] = [];
   if (v["target-branch"] === undefined && change.baseBranch === undefined)
     notes.push(`target branch assumed to be ${flags.targetBranch} (pass --target-branch, or a branch as --base)`);

@@ -89,3 +89,28 @@ export function uncommittedFiles(cwd: string): string[] {
 export function treePaths(cwd: string, rev: string): string[] {
   return git(cwd, ["ls-tree", "-r", "--name-only", "-z", rev]).split("\0").filter(Boolean);
 }
+
+/**
+ * The change a commit makes over its merge base with `base`, as one stable patch-id
+ * (`git patch-id --stable` of `git diff MERGE_BASE..COMMIT`): line numbers, whitespace and
+ * file order do not matter, content does (binary files included). Undefined when it cannot be
+ * told (no common history, no change at all): the caller must then treat it as changed.
+ */
+export function changePatchId(cwd: string, base: string, commit: string): string | undefined {
+  let mergeBase: string;
+  try {
+    mergeBase = git(cwd, ["merge-base", base, commit]).trim();
+  } catch {
+    return undefined;
+  }
+  const diff = git(cwd, ["diff", "--binary", "--full-index", "--no-color", "--no-ext-diff", "--no-textconv", mergeBase, commit, "--"]);
+  if (diff === "") return undefined;
+  const out = execFileSync("git", ["patch-id", "--stable"], {
+    cwd,
+    input: diff,
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return /^[0-9a-f]{40,64}\b/.exec(out)?.[0];
+}

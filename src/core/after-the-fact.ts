@@ -45,6 +45,7 @@ export function judgePush(base: BasePolicyInput, push: DirectPush): Verdict {
       author: push.pusher,
       committers: [push.pusher],
       reviews: [],
+      checksPassed: [],
       labels: [],
       targetBranch: push.branch,
       draft: false,

@@ -4,6 +4,10 @@ import type { Condition } from "./policy/types.js";
 /** What a condition can look at, for one file of one change. */
 export interface ConditionContext {
   targetBranch: string;
+  /** The pull request's head branch (`OWNER:branch` for a fork); undefined when unknown. */
+  sourceBranch?: string;
+  /** Names of the check runs and commit statuses on the head that concluded `success`. */
+  checksPassed: ReadonlySet<string>;
   /** Lower-cased label names. */
   labels: ReadonlySet<string>;
   draft: boolean;
@@ -43,6 +47,11 @@ export function holds(c: Condition, ctx: ConditionContext): boolean {
       return !holds(c.item, ctx);
     case "target_branch":
       return c.globs.some((g) => matchBranch(g, ctx.targetBranch));
+    case "source_branch":
+      // An unknown head branch matches nothing (not even `**`).
+      return ctx.sourceBranch !== undefined && c.globs.some((g) => matchBranch(g, ctx.sourceBranch!));
+    case "checks_passed":
+      return c.names.every((n) => ctx.checksPassed.has(n));
     case "labels":
       return c.labels.every((l) => ctx.labels.has(l));
     case "not_labels":

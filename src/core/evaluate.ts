@@ -14,9 +14,12 @@ import {
   type JudgeContext,
   type Membership,
 } from "./permissions.js";
+import { explainApproval } from "./explain.js";
+import { assignPeople } from "./matching.js";
 import type { Member, Policy, Requirement, Role } from "./policy/types.js";
 import { refusalText } from "./reasons.js";
-import type { ChangeState, Review } from "./state.js";
+import { completeStandings, judgeReviewers, type JudgedRequirement, type ReviewStanding } from "./review-standing.js";
+import type { ChangeState } from "./state.js";
 
 export type Conclusion = "success" | "action_required" | "failure" | "neutral";
 
@@ -32,6 +35,10 @@ export interface RequirementResult {
   /** Who could give a missing approval: logins and `@org/team`; `*` means anyone with write access. */
   eligible: string[];
   roles?: string[];
+  /** An exclusive requirement: one person counts toward at most one of them. */
+  exclusive?: boolean;
+  /** For an exclusive requirement: who the matching assigned to it (also its `approvedBy`). */
+  assigned?: string[];
 }
 
 export interface Violation {
@@ -53,6 +60,8 @@ export interface Result {
   requirements: RequirementResult[];
   violations: Violation[];
   blocking: BlockingReview[];
+  /** Every reviewer seen, once, sorted by login: whether their review counts, and why not. */
+  reviews: ReviewStanding[];
   /** Why a full evaluation was impossible (unresolved team, incomplete file list, invalid policy). */
   errors: string[];
   warnings: string[];
@@ -63,44 +72,6 @@ export interface Result {
 const MAX_CANDIDATE_LOGINS = 200;
 
 export const BUILTIN_POLICY_REQUIREMENT = "Policy changes need a repository admin";
-
-/**
- * Each reviewer's standing: their latest deciding review (COMMENTED changes nothing) and, when
- * that is an approval, every approval since their last change request or dismissal. Any of
- * those approvals may make the reviewer valid: an approval on the head is not undone by a later
- * approval of an older commit (the spec's "an approval on the head beats a stale approval").
- */
-interface Standing {
-  latest: Review;
-  approvals: Review[];
-}
-
-function standings(reviews: readonly Review[]): Map<string, Standing> {
-  const byUser = new Map<string, Review[]>();
-  for (const r of reviews) {
-    if (r.state === "COMMENTED") continue;
-    const key = r.user.toLowerCase();
-    const list = byUser.get(key);
-    if (list) list.push(r);
-    else byUser.set(key, [r]);
-  }
-  const result = new Map<string, Standing>();
-  for (const [user, list] of byUser) {
-    // Ties (same order) resolve by the offline precedence: changes requested > fresh > stale.
-    list.sort((a, b) => a.order - b.order || rank(a) - rank(b));
-    const latest = list[list.length - 1]!;
-    const approvals: Review[] = [];
-    for (let i = list.length - 1; i >= 0 && list[i]!.state === "APPROVED"; i--) approvals.push(list[i]!);
-    result.set(user, { latest, approvals });
-  }
-  return result;
-}
-
-/** A total order for reviews given at the same moment, so the result never depends on input order. */
-function rank(r: Review): number {
-  const state = r.state === "CHANGES_REQUESTED" ? 3 : r.state === "APPROVED" ? 2 : 1;
-  return state * 4 + (r.onHead ? 2 : 0) + (r.afterBaseChange ? 1 : 0);
-}
 
 /**
  * Files that look alike to every rule are judged once: a group holds the files of one class
@@ -197,50 +168,37 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
   }
   if (state.mergedBy) judgeAction(state.mergedBy, "merge");
 
-  // Reviews: valid approvers and blocking change requests.
+  // Reviews: valid approvers, blocking change requests, and why the others do not count.
   const author = state.author?.toLowerCase();
   const committers = new Set(uniqueLogins(state.committers));
-  const approvers: string[] = [];
-  const blocking: BlockingReview[] = [];
-  const keepStale = policy.options.staleApprovals === "keep";
-  for (const [user, { latest: review, approvals }] of [...standings(state.reviews)].sort(([a], [b]) => a.localeCompare(b))) {
-    if (review.state === "CHANGES_REQUESTED") {
-      if (!canWrite(user)) continue;
-      // Groups come in change order and their files are judged alike: the first group allowed
-      // starts with the first file the user may approve.
-      const blocks = groups.find((g) => allowedIn(memberships(user), "approve", g));
-      if (blocks) blocking.push({ user, reason: `${user} requested changes and may approve ${blocks.file.path}` });
-      continue;
-    }
-    if (review.state !== "APPROVED") continue;
-    if (!approvals.some((a) => (a.onHead || keepStale) && a.afterBaseChange)) continue;
-    if (!canWrite(user)) continue;
-    if (user === author && !policy.options.authorCanApprove) continue;
-    if (committers.has(user) && !policy.options.committersCanApprove) continue;
-    approvers.push(user);
-  }
+  const excluded = (login: string) => (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
+  // Groups come in change order and their files are judged alike: the first group allowed
+  // starts with the first file the user may approve.
+  const firstApprovable = (user: string) => groups.find((g) => allowedIn(memberships(user), "approve", g))?.file.path;
+  const { approvers, blocking, reviews, approving } = judgeReviewers(state.reviews, { options: policy.options, author, committers, canWrite, firstApprovable });
 
   // Requirements.
-  const excluded = (login: string) => (login === author && !policy.options.authorCanApprove) || (committers.has(login) && !policy.options.committersCanApprove);
   const requirements: RequirementResult[] = [];
+  /** For each requirement result: who is eligible, and the first selected file a user may not approve. */
+  const judged: JudgedRequirement[] = [];
+  const noRole = (user: string) => `${user} holds no role for this file`;
   let pool: CandidatePool | undefined; // worked out for the first selected requirement
   for (const req of policy.requirements) {
-    const { selected, representatives } = selection(req, files, groupOf, groups);
+    const { selected, representatives, firstSelected } = selection(req, files, groupOf, groups);
     if (selected.length === 0) continue;
+    const eligibleGroup = (ms: readonly Membership[], g: FileGroup) => {
+      const roles = rolesIn(ms, g);
+      if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
+      return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
+    };
     const eligibility = new Map<Membership[], boolean>();
     const eligibleFor = (ms: Membership[]) => {
       let known = eligibility.get(ms);
-      if (known === undefined) eligibility.set(ms, (known = eligibleIn(ms)));
+      if (known === undefined) eligibility.set(ms, (known = representatives.every((g) => eligibleGroup(ms, g))));
       return known;
     };
-    const eligibleIn = (ms: Membership[]) =>
-      representatives.every((g) => {
-        const roles = rolesIn(ms, g);
-        if (req.roles && !req.roles.some((r) => roles.some((role) => role.name === r))) return false;
-        return allows(roles, "approve", g.file, ctx, g.cond, req.categories);
-      });
     const approvedBy = approvers.filter((u) => eligibleFor(memberships(u)));
-    requirements.push({
+    const result: RequirementResult = {
       name: req.name,
       index: req.index,
       builtin: false,
@@ -250,8 +208,23 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
       approvedBy,
       eligible: candidates((pool ??= sharedCandidatePool(policy, ctx, () => candidatePool(policy, ctx, memberships, teamMemberships))), eligibleFor, excluded),
       roles: req.roles,
+    };
+    if (req.exclusive) result.exclusive = true;
+    requirements.push(result);
+    judged.push({
+      result,
+      eligible: (user) => eligibleFor(memberships(user)),
+      whyNot: (user) => {
+        // The first selected file, in change order, that the user may not approve.
+        const ms = memberships(user);
+        const failing = representatives.filter((g) => !eligibleGroup(ms, g)).map((g) => firstSelected[g.index]!);
+        const file = failing.length > 0 ? files[Math.min(...failing)]! : selected[0]!;
+        return refusalChain(explainApproval(policy, state, ms, file, req, noRole(user)).reasons);
+      },
     });
   }
+  assignExclusive(requirements, approvers);
+
   // One guard for the policy itself, decided for this change: a policy-defining file that no
   // applicable requirement selected needs a repository admin's approval.
   const covered = new Set(requirements.flatMap((r) => r.selected));
@@ -259,7 +232,7 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
   if (unguarded.length > 0) {
     const admins = new Set(state.admins.map((a) => a.toLowerCase()));
     const approvedBy = approvers.filter((u) => admins.has(u));
-    requirements.push({
+    const result: RequirementResult = {
       name: BUILTIN_POLICY_REQUIREMENT,
       index: -1,
       builtin: true,
@@ -268,9 +241,13 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
       approvals: { have: approvedBy.length, need: 1 },
       approvedBy,
       eligible: [...admins].filter((a) => !excluded(a)).sort(),
-    });
+    };
+    requirements.push(result);
+    judged.push({ result, eligible: (user) => admins.has(user), whyNot: (user) => `${user} is not a repository admin` });
     warnings.push(`no requirement selects ${unguarded.map((f) => f.path).join(", ")} in this change, so a repository admin must approve it`);
   }
+
+  completeStandings(approving, requirements, judged);
 
   const conclusion: Conclusion =
     errors.length > 0 || violations.length > 0 || blocking.length > 0 ? "failure" : requirements.every((r) => r.satisfied) ? "success" : "action_required";
@@ -282,33 +259,68 @@ export function evaluate(policy: Policy, state: ChangeState, classifier = classi
     requirements,
     violations,
     blocking,
+    reviews,
     errors,
     warnings,
     touchedCategories,
   };
 }
 
+/** A reason chain from `explain`, as one line: where the file sits, what is held, what refused. */
+function refusalChain(reasons: readonly { kind: string; text: string }[]): string {
+  return reasons
+    .filter((r) => r.kind !== "grant" && r.kind !== "not-enforced")
+    .map((r) => r.text)
+    .join("; ");
+}
+
 /**
- * The files a requirement selects, in change order, and their groups. Path selectors look at
- * each path; every other selector only at the file's group.
+ * Exclusive requirements share their approvers: each person counts toward at most one of them.
+ * An exact matching decides who counts where (people in login order, requirements in policy
+ * order); anyone it leaves out who could serve one counts toward the first such, as a surplus
+ * approval beyond what it needs.
+ */
+function assignExclusive(requirements: readonly RequirementResult[], approvers: readonly string[]): void {
+  const exclusive = requirements.filter((r) => r.exclusive);
+  if (exclusive.length === 0) return;
+  const options = approvers.map((u) => exclusive.flatMap((r, i) => (r.approvedBy.includes(u) ? [i] : [])));
+  const assignment = assignPeople(
+    exclusive.map((r) => r.approvals.need),
+    options,
+  );
+  const counted = exclusive.map((_, i) => [...assignment.filled[i]!]);
+  options.forEach((list, p) => {
+    if (assignment.of[p] === undefined && list.length > 0) counted[list[0]!]!.push(p);
+  });
+  exclusive.forEach((r, i) => {
+    r.approvedBy = counted[i]!.sort((a, b) => a - b).map((p) => approvers[p]!);
+    r.assigned = r.approvedBy;
+    r.approvals = { have: r.approvedBy.length, need: r.approvals.need };
+    r.satisfied = r.approvedBy.length >= r.approvals.need;
+  });
+}
+
+/**
+ * The files a requirement selects, in change order, their groups, and each group's first
+ * selected file. Path selectors look at each path; every other selector only at the file's group.
  */
 function selection(
   req: Requirement,
   files: readonly ClassifiedFile[],
   groupOf: Uint32Array,
   groups: readonly FileGroup[],
-): { selected: ClassifiedFile[]; representatives: FileGroup[] } {
+): { selected: ClassifiedFile[]; representatives: FileGroup[]; firstSelected: Int32Array } {
   const chosen = groups.map((g) => selects(req, g));
-  if (!chosen.includes(true)) return { selected: [], representatives: [] };
+  const firstSelected = new Int32Array(groups.length).fill(-1);
+  if (!chosen.includes(true)) return { selected: [], representatives: [], firstSelected };
   const selected: ClassifiedFile[] = [];
-  const hit = new Uint8Array(groups.length);
   for (let i = 0; i < files.length; i++) {
     const g = groupOf[i]!;
     if (!chosen[g] || (req.paths && !anyGlobMatches(req.paths, files[i]!.path))) continue;
     selected.push(files[i]!);
-    hit[g] = 1;
+    if (firstSelected[g] === -1) firstSelected[g] = i;
   }
-  return { selected, representatives: groups.filter((g) => hit[g.index] === 1) };
+  return { selected, representatives: groups.filter((g) => firstSelected[g.index] !== -1), firstSelected };
 }
 
 /** A team's own (unexpired) entries, held through the team. */

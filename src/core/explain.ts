@@ -1,8 +1,7 @@
 import { classifierFor, type ClassifiedFile } from "./classify.js";
-import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams, type Membership } from "./permissions.js";
-import { KNOWN_ACTIONS, type Policy } from "./policy/types.js";
+import { decide, heldRoles, judgeContext, membershipsOf, unresolvedTeams, type ContextOfChange, type Membership } from "./permissions.js";
+import { KNOWN_ACTIONS, type Policy, type Requirement } from "./policy/types.js";
 import { reason, type Reason } from "./reasons.js";
-import type { ChangeState } from "./state.js";
 
 export interface Explanation {
   allowed: boolean;
@@ -11,7 +10,7 @@ export interface Explanation {
 }
 
 /** The context `explain` judges in: the change's context without its files and reviews. */
-export type ExplainContext = Pick<ChangeState, "targetBranch" | "labels" | "draft" | "now" | "author" | "teams">;
+export type ExplainContext = ContextOfChange;
 
 /** Is this an action the policy knows (built in, or declared in `privileges:`)? */
 export function isDeclaredAction(policy: Policy, action: string): boolean {
@@ -29,7 +28,8 @@ export function fileReason(file: ClassifiedFile): Reason {
 /**
  * The decision for known memberships (a user's, a team's own entries, or none) on a classified
  * file: where it sits, the roles held and how (or `noRole` when none), then the grants and
- * denies that decided. `author` is the change's author conditions see.
+ * denies that decided. `author` is the change's author conditions see. `concern`, when given,
+ * limits the categories that need a grant (a requirement's `categories:`).
  */
 export function explainMemberships(
   policy: Policy,
@@ -38,11 +38,37 @@ export function explainMemberships(
   action: string,
   file: ClassifiedFile,
   noRole: string,
+  concern?: readonly string[],
 ): Explanation {
   const ctx = judgeContext(policy, context);
-  const d = decide(heldRoles(memberships, file, policy), action, file, ctx);
+  const d = decide(heldRoles(memberships, file, policy), action, file, ctx, concern);
   const holdsNone = d.reasons.some((r) => r.kind === "holds") ? [] : [reason("no-role", noRole)];
   return { allowed: d.allowed, reasons: [fileReason(file), ...holdsNone, ...d.reasons] };
+}
+
+/**
+ * May these memberships approve this file for this requirement? The chain of
+ * `explainMemberships` for the categories the requirement concerns, and, where it names
+ * `roles:`, whether one of them is held for the file.
+ */
+export function explainApproval(
+  policy: Policy,
+  context: ExplainContext,
+  memberships: readonly Membership[],
+  file: ClassifiedFile,
+  requirement: Pick<Requirement, "roles" | "categories">,
+  noRole: string,
+): Explanation {
+  const e = explainMemberships(policy, context, memberships, "approve", file, noRole, requirement.categories);
+  const roles = requirement.roles;
+  if (!roles) return e;
+  const held = heldRoles(memberships, file, policy);
+  if (roles.some((r) => held.has(r))) return e;
+  const names = roles.join(" or ");
+  return {
+    allowed: false,
+    reasons: [...e.reasons, reason("requirement-roles", `the requirement accepts only ${names}, and no such role is held for this file`)],
+  };
 }
 
 /** A path classified as a change to it on the context's target branch would be. */

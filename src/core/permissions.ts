@@ -8,6 +8,8 @@ import type { ChangeState, TeamData } from "./state.js";
 export interface JudgeContext {
   policy: Policy;
   targetBranch: string;
+  sourceBranch?: string;
+  checksPassed: ReadonlySet<string>;
   labels: ReadonlySet<string>;
   draft: boolean;
   now: Date;
@@ -15,11 +17,17 @@ export interface JudgeContext {
   teams: TeamData;
 }
 
+/** What permissions look at in a change; the head branch and passed checks may be unknown (explain). */
+export type ContextOfChange = Pick<ChangeState, "targetBranch" | "labels" | "draft" | "now" | "author" | "teams"> &
+  Partial<Pick<ChangeState, "sourceBranch" | "checksPassed">>;
+
 /** The context of a change, as permissions see it. */
-export function judgeContext(policy: Policy, state: Pick<ChangeState, "targetBranch" | "labels" | "draft" | "now" | "author" | "teams">): JudgeContext {
+export function judgeContext(policy: Policy, state: ContextOfChange): JudgeContext {
   return {
     policy,
     targetBranch: state.targetBranch,
+    sourceBranch: state.sourceBranch,
+    checksPassed: new Set(state.checksPassed ?? []),
     labels: new Set(state.labels.map((l) => l.toLowerCase())),
     draft: state.draft,
     now: state.now,
@@ -115,6 +123,8 @@ export function conditionContext(ctx: JudgeContext, file: ClassifiedFile, scopes
   let authorRoles: Map<string, string> | undefined;
   return {
     targetBranch: ctx.targetBranch,
+    sourceBranch: ctx.sourceBranch,
+    checksPassed: ctx.checksPassed,
     labels: ctx.labels,
     draft: ctx.draft,
     now: ctx.now,

@@ -2,6 +2,8 @@
  * JSON Schema of the policy tests file (`.github/rolegate.tests.yml`). `npm run schema`
  * compiles it ahead of time into policy-tests-validator.generated.ts; runtime never compiles it.
  */
+import { STANDING_KEYWORDS } from "./review-standing.js";
+
 const NOW = "^[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 /** What each pattern accepts, in the words the file's error messages use. */
@@ -10,6 +12,33 @@ export const TESTS_PATTERN_WORDS: Readonly<Record<string, string>> = {
 };
 
 const LOGINS = { type: "array", items: { type: "string", minLength: 1 } };
+const REVIEW_STATES = ["approved", "changes_requested", "dismissed", "commented"];
+/** A review in full: who, what, on which commit, and how it relates to the head and the base. */
+const REVIEW_ROW = {
+  type: "object",
+  additionalProperties: false,
+  required: ["user"],
+  properties: {
+    user: { type: "string", minLength: 1 },
+    state: { enum: REVIEW_STATES },
+    commit: { type: "string", minLength: 1 },
+    on_head: { type: "boolean" },
+    same_as_head: { type: "boolean" },
+    before_base_change: { type: "boolean" },
+  },
+};
+/** What a case expects of one reviewer's standing; `reasons` are keywords, compared as a set. */
+const EXPECTED_STANDING = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    state: { enum: REVIEW_STATES },
+    counted: { type: "boolean" },
+    requirements: LOGINS,
+    reasons: { type: "array", items: { enum: [...STANDING_KEYWORDS] } },
+  },
+};
 export const testsSchema = {
   type: "object",
   additionalProperties: false,
@@ -48,11 +77,14 @@ export const testsSchema = {
           approved_by: LOGINS,
           stale_approved_by: LOGINS,
           changes_requested_by: LOGINS,
+          reviews: { type: "array", items: REVIEW_ROW },
           committers: LOGINS,
           merged_by: { type: "string" },
           admins: LOGINS,
           labels: LOGINS,
           target_branch: { type: "string", minLength: 1 },
+          source_branch: { type: "string", minLength: 1 },
+          checks_passed: LOGINS,
           draft: { type: "boolean" },
           now: { type: "string", pattern: NOW },
           expect: {
@@ -62,6 +94,8 @@ export const testsSchema = {
             properties: {
               conclusion: { enum: ["success", "action_required", "failure"] },
               eligible: { type: "object", additionalProperties: LOGINS },
+              assigned: { type: "object", additionalProperties: LOGINS },
+              reviews: { type: "object", additionalProperties: EXPECTED_STANDING },
               violations: {
                 type: "array",
                 items: {

@@ -5,7 +5,8 @@ import { schemaProblems, type SchemaWording } from "./policy/schema-messages.js"
 import { TESTS_PATTERN_WORDS, testsSchema } from "./policy-tests-schema.js";
 import { validateTestsSchema } from "./policy-tests-validator.generated.js";
 import type { Policy } from "./policy/types.js";
-import { offlineChangeState } from "./offline-change.js";
+import { offlineChangeState, type OfflineReview } from "./offline-change.js";
+import type { ReviewStanding } from "./review-standing.js";
 import { emptyTeams, type ChangedFile, type ChangeState } from "./state.js";
 
 /**
@@ -37,14 +38,50 @@ interface RawCase {
   approved_by?: string[];
   stale_approved_by?: string[];
   changes_requested_by?: string[];
+  reviews?: RawReview[];
   committers?: string[];
   merged_by?: string;
   admins?: string[];
   labels?: string[];
   target_branch?: string;
+  source_branch?: string;
+  checks_passed?: string[];
   draft?: boolean;
   now?: string;
-  expect: { conclusion: string; eligible?: Record<string, string[]>; violations?: { action: string; user: string; path?: string }[] };
+  expect: {
+    conclusion: string;
+    eligible?: Record<string, string[]>;
+    assigned?: Record<string, string[]>;
+    reviews?: Record<string, ExpectedStanding>;
+    violations?: { action: string; user: string; path?: string }[];
+  };
+}
+
+interface RawReview {
+  user: string;
+  state?: ReviewStanding["state"];
+  commit?: string;
+  on_head?: boolean;
+  same_as_head?: boolean;
+  before_base_change?: boolean;
+}
+
+interface ExpectedStanding {
+  state?: ReviewStanding["state"];
+  counted?: boolean;
+  requirements?: string[];
+  reasons?: string[];
+}
+
+function offlineReview(r: RawReview): OfflineReview {
+  return {
+    user: r.user,
+    state: (r.state ?? "approved").toUpperCase() as OfflineReview["state"],
+    ...(r.commit !== undefined ? { commit: r.commit } : {}),
+    onHead: r.on_head ?? true,
+    ...(r.same_as_head !== undefined ? { sameAsHead: r.same_as_head } : {}),
+    afterBaseChange: !(r.before_base_change ?? false),
+  };
 }
 
 export interface CaseResult {
@@ -70,11 +107,14 @@ function caseState(c: RawCase, teams: ChangeState["teams"], fallbackNow: Date): 
     approvedBy: c.approved_by,
     staleApprovedBy: c.stale_approved_by,
     changesRequestedBy: c.changes_requested_by,
+    reviews: c.reviews?.map(offlineReview),
     committers: c.committers,
     mergedBy: c.merged_by,
     admins: c.admins,
     labels: c.labels,
     targetBranch: c.target_branch,
+    sourceBranch: c.source_branch,
+    checksPassed: c.checks_passed,
     draft: c.draft,
     now: c.now ? new Date(c.now) : fallbackNow,
     teams,
@@ -86,6 +126,24 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   const y = new Set(b.map((s) => s.toLowerCase()));
   return x.size === y.size && [...x].every((v) => y.has(v));
 };
+
+/** How one reviewer's standing differs from what a case expects (reasons by keyword). */
+function standingDiff(user: string, expected: ExpectedStanding, reviews: readonly ReviewStanding[]): string[] {
+  const actual = reviews.find((r) => r.user === user.replace(/^@/, "").toLowerCase());
+  if (!actual) return [`review by ${user}: no review by ${user} in this case`];
+  const out: string[] = [];
+  if (expected.state !== undefined && expected.state !== actual.state) out.push(`review by ${user}: state expected ${expected.state}, got ${actual.state}`);
+  if (expected.counted !== undefined && expected.counted !== actual.counted)
+    out.push(
+      `review by ${user}: expected ${expected.counted ? "to count" : "not to count"}, but it ${actual.counted ? "counts" : `does not (${actual.reasons.map((r) => r.text).join("; ")})`}`,
+    );
+  if (expected.requirements && !sameSet(expected.requirements, actual.requirements))
+    out.push(`review by ${user}: counts toward [${actual.requirements.join(", ")}], expected [${expected.requirements.join(", ")}]`);
+  const keywords = [...new Set(actual.reasons.map((r) => r.keyword))];
+  if (expected.reasons && !sameSet(expected.reasons, keywords))
+    out.push(`review by ${user}: reasons [${keywords.join(", ")}], expected [${expected.reasons.join(", ")}]`);
+  return out;
+}
 
 /** Runs every case against the policy. Bad input gives positioned diagnostics and no results. */
 export function runPolicyTests(policy: Policy, file: string, text: string, now: Date): TestsRun {
@@ -116,6 +174,14 @@ export function runPolicyTests(policy: Policy, file: string, text: string, now: 
         diff.push(`eligible for "${name}":${missing.length ? ` missing ${missing.join(", ")};` : ""}${extra.length ? ` unexpected ${extra.join(", ")}` : ""}`);
       }
     }
+    for (const [name, expected] of Object.entries(c.expect.assigned ?? {})) {
+      const r = result.requirements.find((q) => q.name === name);
+      if (!r) diff.push(`assigned to "${name}": the requirement does not apply to this change`);
+      else if (!r.exclusive) diff.push(`assigned to "${name}": the requirement is not exclusive`);
+      else if (!sameSet(r.assigned ?? [], expected))
+        diff.push(`assigned to "${name}": expected [${expected.join(", ")}], got [${(r.assigned ?? []).join(", ")}]`);
+    }
+    for (const [user, expected] of Object.entries(c.expect.reviews ?? {})) diff.push(...standingDiff(user, expected, result.reviews));
     if (c.expect.violations) {
       const key = (v: { action: string; user: string; path?: string }) => `${v.action} by ${v.user.toLowerCase()}${v.path ? ` on ${v.path}` : ""}`;
       const actual = result.violations.map((v) => ({ ...v, path: c.expect.violations!.some((e) => e.path) ? v.path : undefined }));

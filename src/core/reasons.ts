@@ -19,7 +19,9 @@ export type ReasonKind =
   /** A held role denies the action (a deny beats every grant). */
   | "deny"
   /** Membership cannot be known: a team could not be resolved. */
-  | "unresolved";
+  | "unresolved"
+  /** A requirement's `roles:` accepts none of the roles held for the file. */
+  | "requirement-roles";
 
 export interface Reason {
   kind: ReasonKind;

@@ -21,6 +21,14 @@ export interface Review {
   afterBaseChange: boolean;
   /** Larger is later; only the order between one reviewer's reviews matters. */
   order: number;
+  /** The commit the review was submitted on, when known (shown in reasons). */
+  commit?: string;
+  /**
+   * For a review of an earlier commit: are the pull request's own changes the same as at that
+   * commit (the same `git patch-id --stable` of the diff from the merge base)? Undefined means
+   * unknown, which counts as changed: rolegate fails closed. Used by `stale_approvals: unless_changed`.
+   */
+  sameAsHead?: boolean;
 }
 
 /** Team membership as resolved by the front end; never guessed. */
@@ -41,6 +49,10 @@ export interface ChangeState {
   reviews: Review[];
   labels: string[];
   targetBranch: string;
+  /** The pull request's head branch, `OWNER:branch` for a fork; undefined when unknown (no `source_branch` glob matches). */
+  sourceBranch?: string;
+  /** Names of the check runs and commit statuses on the head commit that concluded `success`. */
+  checksPassed: string[];
   draft: boolean;
   mergedBy?: string;
   /** Repository admins (offline: exactly `--admins`). */

@@ -104,6 +104,8 @@ export async function gatherPullRequest(
     author: pr.author,
     committers: pr.committers,
     reviews: reviewsOf(pr),
+    // Filled by the App once it reads check runs and statuses; until then `checks_passed` never holds.
+    checksPassed: [],
     labels: pr.labels,
     targetBranch: pr.baseRef,
     draft: pr.draft,

@@ -1,6 +1,7 @@
 import { Document, YAMLMap, YAMLSeq } from "yaml";
 import { evaluate, type Result } from "../core/evaluate.js";
 import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES, POLICY_TESTS_FILE } from "../core/names.js";
+import { offlineChangeState } from "../core/offline-change.js";
 import type { Policy } from "../core/policy/types.js";
 import { emptyTeams, type ChangeState, type TeamData } from "../core/state.js";
 
@@ -104,19 +105,9 @@ function candidateFiles(policy: Policy, treeFiles: readonly string[], judge: (fi
 export function proposeTests(policy: Policy, treeFiles: readonly string[], now: Date, today: string): TestsProposal {
   const teams = exampleTeams(policy);
   const teamsData = teamData(teams);
-  const state = (files: string[], targetBranch: string, approvedBy: string[], admins: string[]): ChangeState => ({
-    files: files.map((path) => ({ path, status: "modified" })),
-    filesComplete: true,
-    committers: [],
-    reviews: approvedBy.map((user) => ({ user, state: "APPROVED", onHead: true, afterBaseChange: true, order: 1 })),
-    labels: [],
-    targetBranch,
-    draft: false,
-    admins,
-    writers: "all",
-    teams: teamsData,
-    now,
-  });
+  // The change each case describes, built as `rolegate test` builds it.
+  const state = (files: string[], targetBranch: string, approvedBy: string[], admins: string[]): ChangeState =>
+    offlineChangeState({ files: files.map((path) => ({ path, status: "modified" })), approvedBy, admins, targetBranch, now, teams: teamsData });
   const judge = (files: string[], targetBranch = "main", approvedBy: string[] = [], admins: string[] = []) =>
     evaluate(policy, state(files, targetBranch, approvedBy, admins));
 

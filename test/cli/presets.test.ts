@@ -80,7 +80,9 @@ describe("an unknown preset", () => {
     writeFileSync(join(dir, ".github", "rolegate.yml"), "version: 1\nextends: preset:acme-corp\n");
     const r = await run("validate");
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('no preset named "acme-corp"; the presets are preset:minimal, preset:pega-cloud, preset:platform, preset:sitecore-managed-cloud');
+    expect(r.stdout).toContain(
+      'no preset named "acme-corp"; the presets are preset:minimal, preset:pega-cloud, preset:platform, preset:sitecore-managed-cloud',
+    );
   });
 
   it("in the app and the Action: the same message", async () => {

@@ -40,6 +40,8 @@ const condition = fc.oneof(
   fc.record({ author_roles: fc.uniqueArray(fc.constantFrom("r0", "r1", "r2"), { minLength: 1, maxLength: 2 }) }),
   fc.constant({ target_branch: ["release/**"] }),
   fc.constant({ labels: ["ok"] }),
+  fc.constant({ source_branch: ["feature/**", "fork:*"] }),
+  fc.record({ checks_passed: fc.uniqueArray(fc.constantFrom("ci", "lint"), { minLength: 1, maxLength: 2 }) }),
 );
 
 const member = fc.oneof(
@@ -79,6 +81,7 @@ const requirement = fc.record(
     min_level: fc.integer({ min: 0, max: 5 }),
     roles: fc.uniqueArray(fc.constantFrom("r0", "r1", "r2"), { minLength: 1, maxLength: 2 }),
     approvals: fc.integer({ min: 1, max: 2 }),
+    exclusive: fc.constant(true),
     when: condition,
   },
   { requiredKeys: ["approvals"] },
@@ -87,7 +90,7 @@ const requirement = fc.record(
 const options = fc.record({
   check_commit_authors: fc.boolean(),
   author_can_approve: fc.boolean(),
-  stale_approvals: fc.constantFrom("dismiss" as const, "keep" as const),
+  stale_approvals: fc.constantFrom("dismiss" as const, "unless_changed" as const, "keep" as const),
 });
 
 interface RoleSpec {
@@ -130,20 +133,44 @@ const change = fc.record({
     selector: ([p]) => p,
   }),
   reviews: fc.array(
-    fc.record({
-      user: fc.constantFrom(...USERS, "U2"),
-      state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const),
-      onHead: fc.boolean(),
-      order: fc.integer({ min: 0, max: 9 }),
-    }),
+    fc.record(
+      {
+        user: fc.constantFrom(...USERS, "U2", "stranger"),
+        state: fc.constantFrom("APPROVED" as const, "CHANGES_REQUESTED" as const, "DISMISSED" as const, "COMMENTED" as const),
+        onHead: fc.boolean(),
+        afterBaseChange: fc.boolean(),
+        order: fc.integer({ min: 0, max: 9 }),
+        commit: fc.constantFrom("c1", "c2"),
+        sameAsHead: fc.boolean(),
+      },
+      { requiredKeys: ["user", "state", "onHead", "afterBaseChange", "order"] },
+    ),
     { maxLength: 6 },
   ),
   author: fc.constantFrom(...USERS),
   committers: fc.uniqueArray(fc.constantFrom(...USERS), { maxLength: 2 }),
   mergedBy: fc.option(fc.constantFrom(...USERS), { nil: undefined }),
   targetBranch: fc.constantFrom("main", "release/1", "dev/x"),
+  sourceBranch: fc.option(fc.constantFrom("feature/a", "fork:main", "main"), { nil: undefined }),
+  checksPassed: fc.uniqueArray(fc.constantFrom("ci", "lint", "CI"), { maxLength: 3 }),
   labels: fc.constantFrom<string[]>([], ["ok"]),
+  writers: fc.constantFrom<"all" | string[]>("all", ["u1", "u3"]),
 });
+
+/**
+ * The parts of a result that do not depend on which of several right assignments the matching
+ * chose for exclusive requirements: for those, who counted where and which one goes short.
+ */
+function canonical(r: Result): Result {
+  const exclusive = new Set(r.requirements.filter((q) => q.exclusive).map((q) => q.name));
+  return {
+    ...r,
+    requirements: r.requirements.map((q) =>
+      q.exclusive ? { ...q, approvedBy: [], assigned: undefined, approvals: { have: 0, need: q.approvals.need }, satisfied: false } : q,
+    ),
+    reviews: r.reviews.map((x) => ({ ...x, requirements: x.requirements.filter((n) => !exclusive.has(n)) })),
+  };
+}
 
 /** Everything but the classifier's shape numbers, which the reference does not make (it says -1). */
 function withoutShapes(r: Result): Result {
@@ -161,17 +188,33 @@ describe("judging look-alike files once", () => {
         );
         const s = state({
           files: changed,
-          reviews: c.reviews.map((r): Review => ({ ...r, afterBaseChange: true })),
+          reviews: c.reviews.map((r): Review => ({ ...r })),
           author: c.author,
           committers: c.committers,
           mergedBy: c.mergedBy,
           targetBranch: c.targetBranch,
+          sourceBranch: c.sourceBranch,
+          checksPassed: c.checksPassed,
           labels: c.labels,
           admins: ["u4"],
+          writers: c.writers === "all" ? "all" : new Set(c.writers),
           teams: teams({ "org/t1": ["u1", "u2"], "org/t2": ["u3"] }),
         });
         const actual = evaluate(policy!, s, new Classifier(policy!));
-        expect({ ...withoutShapes(actual), title: "" }).toEqual(referenceEvaluate(policy!, s));
+        const { exclusiveMet, ...reference } = referenceEvaluate(policy!, s);
+        expect(canonical({ ...withoutShapes(actual), title: "" })).toEqual(canonical(reference));
+        // Exclusive requirements: all met exactly when some assignment meets them, and the one
+        // chosen gives each person to at most one of them, each eligible where placed.
+        const exclusive = actual.requirements.filter((q) => q.exclusive);
+        expect(exclusive.every((q) => q.satisfied)).toBe(exclusiveMet);
+        const placed = exclusive.flatMap((q) => q.approvedBy);
+        expect(new Set(placed).size).toBe(placed.length);
+        for (const q of exclusive) {
+          const candidates = reference.requirements.find((x) => x.index === q.index)!.approvedBy;
+          for (const who of q.approvedBy) expect(candidates).toContain(who);
+          expect(q.approvals.have).toBe(q.approvedBy.length);
+          expect(q.satisfied).toBe(q.approvedBy.length >= q.approvals.need);
+        }
         // Shapes still say "same categories and environments", and nothing more.
         const look = (f: Result["files"][number]) => JSON.stringify([f.categories, f.environments]);
         for (const f of actual.files) for (const g of actual.files) expect(f.shape === g.shape).toBe(look(f) === look(g));

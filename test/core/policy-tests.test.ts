@@ -78,3 +78,101 @@ describe("policy tests", () => {
     expect(unknown.diagnostics[0]!.message).toContain("`aproved_by`");
   });
 });
+
+const REVIEWS_POLICY = policyOf(`version: 1
+categories:
+  app: { paths: ["src/**"] }
+roles:
+  developer: { members: [dev1, dev2], grants: { author: ["*"] } }
+  backend: { members: [alice, bob], grants: { approve: [app] } }
+  frontend: { members: [alice, carol], grants: { approve: [{ category: app, when: { checks_passed: [build] } }] } }
+require:
+  - name: Backend
+    categories: [app]
+    roles: [backend]
+    exclusive: true
+  - name: Frontend
+    categories: [app]
+    roles: [frontend]
+    exclusive: true
+    when: { not: { source_branch: ["renovate/**"] } }
+options: { stale_approvals: unless_changed }
+`);
+
+const REVIEW_CASES = `version: 1
+cases:
+  - name: an approval of an earlier commit survives when the change is the same
+    files: [src/a.ts]
+    author: dev1
+    source_branch: renovate/lodash
+    reviews:
+      - { user: bob, commit: abc1234, on_head: false, same_as_head: true }
+    expect:
+      conclusion: success
+      reviews:
+        bob: { state: approved, counted: true, requirements: [Backend] }
+  - name: two teams need two people, and the build must pass for the frontend
+    files: [src/a.ts]
+    author: dev1
+    source_branch: feature/x
+    checks_passed: [build]
+    approved_by: [alice, bob]
+    reviews:
+      - { user: carol, commit: old, on_head: false, same_as_head: false }
+      - { user: dev2, state: dismissed }
+      - { user: dev1, state: commented }
+    expect:
+      conclusion: success
+      assigned: { Backend: [bob], Frontend: [alice] }
+      reviews:
+        carol: { counted: false, reasons: [stale, not eligible] }
+        dev2: { state: dismissed, reasons: [dismissed] }
+        dev1: { state: commented, counted: false }
+  - name: without the build carol cannot approve the frontend, and alice cannot serve both
+    files: [src/a.ts]
+    author: dev1
+    source_branch: feature/x
+    approved_by: [alice, carol]
+    reviews:
+      - { user: bob, before_base_change: true }
+    expect:
+      conclusion: action_required
+      assigned: { Backend: [alice], Frontend: [] }
+      reviews:
+        bob: { counted: false, reasons: [base changed, not eligible] }
+        carol: { counted: false, reasons: [not eligible] }
+        alice: { counted: true, requirements: [Backend] }
+`;
+
+describe("policy tests with reviews, checks and branches", () => {
+  it("give reviews with commits and staleness, passed checks and a source branch, and expect standing and assignments", () => {
+    const run = runPolicyTests(REVIEWS_POLICY, "t.yml", REVIEW_CASES, NOW);
+    expect(run.diagnostics).toEqual([]);
+    expect(run.results.map((r) => [r.name, r.diff])).toEqual([
+      ["an approval of an earlier commit survives when the change is the same", []],
+      ["two teams need two people, and the build must pass for the frontend", []],
+      ["without the build carol cannot approve the frontend, and alice cannot serve both", []],
+    ]);
+  });
+
+  it("say how the standing and the assignment differ from what a case expects", () => {
+    const wrong = REVIEW_CASES.replace("bob: { state: approved, counted: true, requirements: [Backend] }", "bob: { counted: false, reasons: [stale, author] }")
+      .replace("assigned: { Backend: [bob], Frontend: [alice] }", "assigned: { Backend: [alice], Frontend: [bob] }")
+      .replace("dev1: { state: commented, counted: false }", "olga: { counted: true }");
+    const [first, second] = runPolicyTests(REVIEWS_POLICY, "t.yml", wrong, NOW).results;
+    expect(first!.diff).toEqual(["review by bob: expected not to count, but it counts", "review by bob: reasons [], expected [stale, author]"]);
+    expect(second!.diff).toEqual([
+      'assigned to "Backend": expected [alice], got [bob]',
+      'assigned to "Frontend": expected [bob], got [alice]',
+      "review by olga: no review by olga in this case",
+    ]);
+  });
+
+  it("refuse a reason that is not a keyword, with its position", () => {
+    const bad = REVIEW_CASES.replace("reasons: [stale, not eligible]", "reasons: [stale, old]");
+    const run = runPolicyTests(REVIEWS_POLICY, "t.yml", bad, NOW);
+    expect(run.results).toEqual([]);
+    expect(run.diagnostics[0]).toMatchObject({ severity: "error", file: "t.yml", line: 27 });
+    expect(bad.split("\n")[26]).toContain("reasons: [stale, old]");
+  });
+});

@@ -450,7 +450,7 @@ describe("the sentences", () => {
     [
       "one of a few words",
       "version: 1\noptions: { stale_approvals: dismis }\n",
-      '2:29: options.stale_approvals: expected one of `dismiss`, `keep`, got "dismis" (did you mean `dismiss`?)',
+      '2:29: options.stale_approvals: expected one of `dismiss`, `unless_changed`, `keep`, got "dismis" (did you mean `dismiss`?)',
     ],
     [
       "user and team together",

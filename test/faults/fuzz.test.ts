@@ -120,6 +120,7 @@ function truth(repo: string, number: number): string {
     author: pr.author,
     committers: [...new Set(p.commits.flatMap((c) => [c.author, c.committer, ...c.coAuthors].filter((x): x is string => !!x)))],
     reviews,
+    checksPassed: [],
     labels: pr.labels,
     targetBranch: p.base.ref,
     draft: p.draft,

@@ -39,6 +39,7 @@ export function state(overrides: Partial<ChangeState> = {}): ChangeState {
     author: "dev2",
     committers: [],
     reviews: [],
+    checksPassed: [],
     labels: [],
     targetBranch: "main",
     draft: false,

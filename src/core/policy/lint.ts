@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../diagnostics.js";
+import { assignPeople, shortfall } from "../matching.js";
 import { isExpired, todayUtc } from "../permissions.js";
 import type { ParsedFile, ValuePath } from "./parse.js";
 import { unguardedPolicyFiles } from "./selectable.js";
@@ -59,7 +60,9 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
     lintShadowedGrants(policy, role, at);
   }
 
-  for (const req of policy.requirements) lintRequirement(policy, req, now, at);
+  const neverMet = policy.requirements.filter((req) => lintRequirement(policy, req, now, at));
+  // An exclusive requirement that can never be met on its own is reported above already.
+  if (!neverMet.some((req) => req.exclusive)) lintExclusive(policy, now, at);
 
   if (policy.review) {
     const due = new Date(`${policy.review.lastReviewed}T00:00:00Z`);
@@ -169,12 +172,13 @@ function selectablePlaces(policy: Policy, req: Requirement): Place[] {
   return places;
 }
 
+/** Lints one requirement; true when it can never be met. */
 function lintRequirement(
   policy: Policy,
   req: Requirement,
   now: Date,
   at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void,
-): void {
+): boolean {
   const categories = req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"];
   const people = principals(policy, now);
   const enforced = policy.enforced.get("approve");
@@ -200,7 +204,7 @@ function lintRequirement(
             `requirement "${req.name}" cannot be met now: ${who} with a current membership may approve ${category} at level ${level} (the memberships that could have expired)`,
           );
         } else at("error", "never-met", req.origin.path, `requirement "${req.name}" can never be met: ${who} may approve ${category} at level ${level}`);
-        return;
+        return true;
       }
       if (!fewest || count < fewest.count) fewest = { count, category, level };
     }
@@ -213,4 +217,73 @@ function lintRequirement(
       `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`,
     );
   }
+  return false;
+}
+
+/**
+ * Who could ever approve for a requirement, in the most favourable change for it (one file, on
+ * whichever category and level it selects that suits the person best). `unbounded` when a team
+ * could (its members are unknown here) or anyone could (approve not enforced, no `roles:`).
+ */
+function possibleApprovers(policy: Policy, req: Requirement, people: readonly Principal[]): { logins: Set<string>; unbounded: boolean } {
+  const logins = new Set<string>();
+  let unbounded = false;
+  const enforced = policy.enforced.get("approve");
+  for (const category of req.categories ?? [...policy.categories.map((c) => c.name), "policy", "other"]) {
+    if (!req.roles && !(enforced !== undefined && (enforced.has("*") || enforced.has(category)))) unbounded = true;
+    for (const place of selectablePlaces(policy, req)) {
+      for (const p of people) {
+        const roles = rolesAt(policy, p, place);
+        if ((req.roles && !req.roles.some((r) => roles.has(r))) || !mayApprove(policy, roles, category, place.level)) continue;
+        if (p.entries[0]!.kind === "team") unbounded = true;
+        else logins.add(p.display);
+      }
+    }
+  }
+  return { logins, unbounded };
+}
+
+/** Can the exclusive requirements ever be met together by these people? If not, which of them fall short. */
+function exclusiveShortfall(policy: Policy, exclusive: readonly Requirement[], people: readonly Principal[]) {
+  const possible = exclusive.map((req) => possibleApprovers(policy, req, people));
+  // Requirements a team or anyone can serve never run out of people: leave them out.
+  const bounded = exclusive.map((req, i) => ({ req, possible: possible[i]! })).filter((x) => !x.possible.unbounded);
+  const logins = [...new Set(bounded.flatMap((x) => [...x.possible.logins]))].sort();
+  // A requirement with fewer possible approvers than it needs is a warning of its own
+  // (few-approvers); here only what sharing people takes away counts.
+  const needs = bounded.map((x) => Math.min(x.req.approvals, x.possible.logins.size));
+  const options = logins.map((login) => bounded.flatMap((x, r) => (x.possible.logins.has(login) ? [r] : [])));
+  const short = shortfall(needs, options, assignPeople(needs, options));
+  return (
+    short && {
+      requirements: short.requirements.map((r) => bounded[r]!.req),
+      needs: short.requirements.reduce((n, r) => n + needs[r]!, 0),
+      people: short.people.map((p) => logins[p]!),
+    }
+  );
+}
+
+/**
+ * Exclusive requirements share their approvers, one requirement per person: an error when no
+ * assignment of the people who could ever approve them meets them all (lint assumes they can
+ * all apply to one change). When only expired memberships are missing, a membership finding.
+ */
+function lintExclusive(policy: Policy, now: Date, at: (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void): void {
+  const exclusive = policy.requirements.filter((r) => r.exclusive);
+  if (exclusive.length < 2) return;
+  const short = exclusiveShortfall(policy, exclusive, principals(policy, now));
+  if (!short) return;
+  const expiredOnly = exclusiveShortfall(policy, exclusive, principals(policy, undefined)) === undefined;
+  const names = short.requirements.map((r) => `"${r.name}"`);
+  const need = short.needs;
+  const who =
+    short.people.length === 0
+      ? "nobody may approve them"
+      : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
+  at(
+    "error",
+    expiredOnly ? "never-met-expired" : "exclusive-never-met",
+    [...short.requirements[0]!.origin.path, "exclusive"],
+    `exclusive requirements ${names.slice(0, -1).join(", ")}${names.length > 1 ? " and " : ""}${names[names.length - 1]} can never be met together: one person counts toward only one of them, so they need ${need} distinct approvers, but ${who}${expiredOnly ? " now that memberships have expired" : ""}`,
+  );
 }

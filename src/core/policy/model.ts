@@ -30,6 +30,8 @@ interface RawRole {
 }
 interface RawCondition {
   target_branch?: string[];
+  source_branch?: string[];
+  checks_passed?: string[];
   labels?: string[];
   not_labels?: string[];
   author_roles?: string[];
@@ -47,6 +49,7 @@ interface RawRequirement {
   min_level?: number;
   roles?: string[];
   approvals?: number;
+  exclusive?: boolean;
   when?: RawCondition;
 }
 export interface RawPolicy {
@@ -58,7 +61,7 @@ export interface RawPolicy {
   environments?: Record<string, { level: number; paths?: string[]; branches?: string[] }>;
   roles?: Record<string, RawRole>;
   require?: RawRequirement[];
-  options?: { stale_approvals?: "dismiss" | "keep"; author_can_approve?: boolean; committers_can_approve?: boolean; check_commit_authors?: boolean };
+  options?: { stale_approvals?: Options["staleApprovals"]; author_can_approve?: boolean; committers_can_approve?: boolean; check_commit_authors?: boolean };
   notify?: { violations?: string[] };
   review?: { last_reviewed: string; interval_days: number };
 }
@@ -161,6 +164,8 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
   const compileCondition = (c: RawCondition, at: ValuePath): Condition => {
     const items: Condition[] = [];
     if (c.target_branch) items.push({ kind: "target_branch", globs: branchGlobs(c.target_branch, [...at, "target_branch"]) });
+    if (c.source_branch) items.push({ kind: "source_branch", globs: branchGlobs(c.source_branch, [...at, "source_branch"]) });
+    if (c.checks_passed) items.push({ kind: "checks_passed", names: [...new Set(c.checks_passed)] });
     if (c.labels) items.push({ kind: "labels", labels: c.labels.map((l) => l.toLowerCase()) });
     if (c.not_labels) items.push({ kind: "not_labels", labels: c.not_labels.map((l) => l.toLowerCase()) });
     if (c.author_roles) {
@@ -290,6 +295,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
       approvals: q.approvals ?? 1,
       origin: origin(at),
     };
+    if (q.exclusive) req.exclusive = true;
     if (q.when) {
       req.when = compileCondition(q.when, [...at, "when"]);
       req.whenText = conditionText(q.when);

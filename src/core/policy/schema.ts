@@ -104,7 +104,11 @@ export const policySchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        stale_approvals: { enum: ["dismiss", "keep"] },
+        stale_approvals: {
+          enum: ["dismiss", "unless_changed", "keep"],
+          description:
+            "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`).",
+        },
         author_can_approve: { type: "boolean" },
         committers_can_approve: { type: "boolean" },
         check_commit_authors: { type: "boolean" },
@@ -200,6 +204,7 @@ export const policySchema = {
         min_level: { type: "integer", minimum: 0, maximum: 5 },
         roles: { $ref: "#/$defs/names" },
         approvals: { type: "integer", minimum: 1 },
+        exclusive: { type: "boolean", description: "One person counts toward at most one exclusive requirement." },
         when: { $ref: "#/$defs/condition" },
       },
     },
@@ -209,6 +214,8 @@ export const policySchema = {
       minProperties: 1,
       properties: {
         target_branch: { $ref: "#/$defs/globs" },
+        source_branch: { $ref: "#/$defs/globs" },
+        checks_passed: nonEmptyStrings("Each named check run or commit status on the head commit concluded `success`."),
         labels: nonEmptyStrings("All of these labels are present."),
         not_labels: nonEmptyStrings("None of these labels is present."),
         author_roles: { $ref: "#/$defs/names" },

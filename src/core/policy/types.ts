@@ -18,6 +18,10 @@ export type Condition =
   | { kind: "any"; items: Condition[] }
   | { kind: "not"; item: Condition }
   | { kind: "target_branch"; globs: BranchGlob[] }
+  /** The pull request's head branch (`OWNER:branch` for a fork). */
+  | { kind: "source_branch"; globs: BranchGlob[] }
+  /** Every named check run or commit status on the head concluded `success`. */
+  | { kind: "checks_passed"; names: string[] }
   | { kind: "labels"; labels: string[] }
   | { kind: "not_labels"; labels: string[] }
   | { kind: "author_roles"; roles: string[] }

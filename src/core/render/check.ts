@@ -6,6 +6,7 @@ import { describePolicyChange } from "../policy-changes.js";
 import type { Verdict } from "../verdict.js";
 import { buildMatrix, categoriesOf } from "../matrix.js";
 import type { Policy } from "../policy/types.js";
+import type { ReviewStanding } from "../review-standing.js";
 import { cell, code, shortList } from "./escape.js";
 import { matrixMarkdown } from "./matrix.js";
 
@@ -48,9 +49,35 @@ function requirementsSection(result: Result, maxPeople: number): string[] {
   for (const r of result.requirements) {
     const can = r.eligible.map((e) => (e === "*" ? "anyone with write access" : e));
     out.push(
-      `| ${r.satisfied ? "✅" : "⏳"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`,
+      `| ${r.satisfied ? "✅" : "⏳"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`,
     );
   }
+  return out;
+}
+
+/** A reason, its keyword in bold, cut to `max` characters. */
+function reasonCell(text: string, keyword: string, max: number): string {
+  const short = text.length > max ? `${text.slice(0, Math.max(keyword.length + 1, max - 1))}…` : text;
+  return `**${cell(keyword)}**${cell(short.slice(keyword.length))}`;
+}
+
+/**
+ * Every reviewer once: who counts toward what, and why the others do not. Those who do not
+ * count come first, since they are what a reader looks for.
+ */
+function reviewsSection(reviews: readonly ReviewStanding[], limits: Limits): string[] {
+  if (reviews.length === 0) return [];
+  const ordered = [...reviews.filter((r) => !r.counted), ...reviews.filter((r) => r.counted)];
+  // Rows start with the reviewer, whom readers look for (and never with a requirement's ✅/⏳).
+  const out = ["### Reviews", "", "| Reviewer | Counts | Review | Counts toward | Why not |", "|---|---|---|---|---|"];
+  for (const r of ordered.slice(0, limits.maxReviews)) {
+    const reasons = r.reasons.slice(0, limits.maxReasons).map((x) => reasonCell(x.text, x.keyword, limits.reasonChars));
+    if (r.reasons.length > limits.maxReasons) reasons.push(`… and ${r.reasons.length - limits.maxReasons} more`);
+    const toward = r.counted ? (r.requirements.length > 0 ? cell(r.requirements.join(", ")) : "no requirement applies") : "—";
+    out.push(`| ${code(r.user)} | ${r.counted ? "✅ yes" : "❌ no"} | ${r.state.replace("_", " ")} | ${toward} | ${reasons.join("<br>")} |`);
+  }
+  if (ordered.length > limits.maxReviews) out.push(`| … | | | | and ${ordered.length - limits.maxReviews} more reviewers (\`rolegate check\` lists all) |`);
+  out.push("");
   return out;
 }
 
@@ -89,6 +116,10 @@ interface Limits {
   perGroup: number;
   maxPeople: number;
   maxRows: number;
+  /** Reviewers in the Reviews table, the reasons shown for each, and the characters of each reason. */
+  maxReviews: number;
+  maxReasons: number;
+  reasonChars: number;
 }
 
 /** Up to `max` bullet lines of a list, then "and N more". */
@@ -113,7 +144,7 @@ function errorsSection(v: Verdict, max: number): string[] {
 
 /** The evaluation: requirements, violations, blocking reviews, files and the matrix slice. */
 function evaluationSections(result: Result, policy: Policy | undefined, limits: Limits): string[] {
-  const lines: string[] = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), ""];
+  const lines: string[] = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), "", ...reviewsSection(result.reviews, limits)];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
     for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
@@ -184,15 +215,15 @@ function build(v: Verdict, limits: Limits): string {
 }
 
 /**
- * The check-run body. Shrinks the long lists step by step until it fits GitHub's
- * limit; the requirement table always stays complete.
+ * The check-run body. Shrinks the long lists (files, people, violations, reviews and their
+ * reasons) step by step until it fits GitHub's limit; the requirement table always stays complete.
  */
 export function verdictMarkdown(v: Verdict): string {
   const attempts: Limits[] = [
-    { perGroup: 20, maxPeople: 20, maxRows: 100 },
-    { perGroup: 5, maxPeople: 10, maxRows: 30 },
-    { perGroup: 1, maxPeople: 5, maxRows: 10 },
-    { perGroup: 0, maxPeople: 3, maxRows: 5 },
+    { perGroup: 20, maxPeople: 20, maxRows: 100, maxReviews: 100, maxReasons: 20, reasonChars: 400 },
+    { perGroup: 5, maxPeople: 10, maxRows: 30, maxReviews: 50, maxReasons: 6, reasonChars: 160 },
+    { perGroup: 1, maxPeople: 5, maxRows: 10, maxReviews: 25, maxReasons: 3, reasonChars: 100 },
+    { perGroup: 0, maxPeople: 3, maxRows: 5, maxReviews: 10, maxReasons: 2, reasonChars: 60 },
   ];
   let text = "";
   for (const limits of attempts) {

@@ -3,6 +3,7 @@ import { formatDiagnostic } from "../diagnostics.js";
 import { describeChange } from "../diff.js";
 import type { RequirementResult } from "../evaluate.js";
 import { describePolicyChange } from "../policy-changes.js";
+import type { ReviewStanding } from "../review-standing.js";
 import type { Verdict } from "../verdict.js";
 
 function fileJson(f: ClassifiedFile) {
@@ -27,6 +28,19 @@ function requirementJson(r: RequirementResult) {
     files: r.selected,
     builtin: r.builtin,
     ...(r.roles ? { roles: r.roles } : {}),
+    ...(r.exclusive ? { exclusive: true, assigned: r.assigned ?? [] } : {}),
+  };
+}
+
+/** The CLI contract's review entry: user, state, counted, reasons (each beginning with its keyword), requirements. */
+function reviewJson(s: ReviewStanding) {
+  return {
+    user: s.user,
+    state: s.state,
+    counted: s.counted,
+    reasons: s.reasons.map((r) => r.text),
+    requirements: s.requirements,
+    ...(s.commit !== undefined ? { commit: s.commit } : {}),
   };
 }
 
@@ -52,6 +66,7 @@ export function verdictJson(v: Verdict): unknown {
     requirements: (r?.requirements ?? []).map(requirementJson),
     violations: r?.violations ?? [],
     blocking_reviews: r?.blocking ?? [],
+    reviews: (r?.reviews ?? []).map(reviewJson),
     errors: v.errors,
     warnings: v.warnings,
     ...(v.notes.length > 0 ? { notes: v.notes } : {}),
@@ -87,13 +102,14 @@ export function verdictText(v: Verdict): string {
   if (r) {
     if (r.requirements.length === 0) out.push("No requirement applies.");
     for (const q of r.requirements) {
-      out.push(`[${q.satisfied ? "met" : "waiting"}] ${q.name}: ${q.approvals.have}/${q.approvals.need} approvals`);
+      out.push(`[${q.satisfied ? "met" : "waiting"}] ${q.name}: ${q.approvals.have}/${q.approvals.need} approvals${q.exclusive ? " (exclusive)" : ""}`);
       out.push(`    files: ${q.selected.length > 5 ? `${q.selected.slice(0, 5).join(", ")} and ${q.selected.length - 5} more` : q.selected.join(", ")}`);
-      if (q.approvedBy.length > 0) out.push(`    approved by: ${q.approvedBy.join(", ")}`);
+      if (q.approvedBy.length > 0) out.push(`    ${q.exclusive ? "assigned" : "approved by"}: ${q.approvedBy.join(", ")}`);
       if (!q.satisfied) out.push(`    can approve: ${q.eligible.map((e) => (e === "*" ? "anyone with write access" : e)).join(", ") || "nobody"}`);
     }
     for (const x of r.violations) out.push(`violation: ${x.user} may not ${x.action} ${x.path}: ${x.reason}`);
     for (const b of r.blocking) out.push(`blocking: ${b.reason}`);
+    if (r.reviews.length > 0) out.push("", "Reviews:", ...r.reviews.flatMap(reviewText));
   }
   if (v.files.length > 0) {
     out.push("", "Files:");
@@ -117,4 +133,13 @@ export function verdictText(v: Verdict): string {
   for (const n of v.notes) out.push(`note: ${n}`);
   for (const w of v.warnings) out.push(`warning: ${w}`);
   return `${out.join("\n")}\n`;
+}
+
+/** A reviewer's standing for terminals: one line, then one line per reason. */
+function reviewText(s: ReviewStanding): string[] {
+  const state = s.state.replace("_", " ");
+  const head = s.counted
+    ? `  ${s.user}: ${state}, counts${s.requirements.length > 0 ? ` toward ${s.requirements.join(", ")}` : " (no requirement applies)"}`
+    : `  ${s.user}: ${state}, does not count`;
+  return [head, ...s.reasons.map((r) => `    - ${r.text}`)];
 }
