@@ -57,7 +57,9 @@ function message(e: ErrorObject): { text: string; path: ValuePath; onKey: boolea
       return { text: `${where} has an invalid value (expected to match ${e.params.pattern})`, path, onKey: false };
     }
     case "not":
-      return { text: `${where} must name either "user" or "team", not both`, path, onKey: false };
+      // Members name a user or a team; grant and deny entries a category or an environment.
+      if (e.schemaPath.includes("/member/")) return { text: `${where} must name either "user" or "team", not both`, path, onKey: false };
+      return { text: `${where} must name either "category" or "environment", not both`, path, onKey: false };
     case "dependentRequired":
       return { text: `${where} needs "${e.params.missingProperty}" together with "${e.params.property}"`, path, onKey: false };
     default:
