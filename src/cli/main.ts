@@ -18,8 +18,20 @@ const format = { format: { type: "string" }, "extends-root": { type: "string" },
 const COMMANDS: Record<string, Command> = {
   validate: { options: { ...format, now: { type: "string" } }, run: runValidate },
   matrix: { options: { ...format, now: { type: "string" } }, run: runMatrix },
-  explain: { options: { ...format, ...CONTEXT_OPTIONS, user: { type: "string" }, action: { type: "string" }, path: { type: "string" } }, run: runExplain },
-  check: { options: { ...format, ...CONTEXT_OPTIONS, base: { type: "string" }, head: { type: "string" }, files: { type: "string" } }, run: runCheck },
+  explain: {
+    options: { ...format, ...CONTEXT_OPTIONS, user: { type: "string" }, action: { type: "string" }, path: { type: "string" }, environment: { type: "string" } },
+    run: runExplain,
+  },
+  check: {
+    options: {
+      ...format,
+      ...CONTEXT_OPTIONS,
+      base: { type: "string" },
+      head: { type: "string" },
+      files: { type: "string" },
+    },
+    run: runCheck,
+  },
   diff: { options: { ...format, teams: { type: "string" }, now: { type: "string" }, "target-branch": { type: "string" } }, run: runDiff },
   test: { options: { ...format, now: { type: "string" } }, run: runTest },
   import: { options: { output: { type: "string", short: "o" } }, run: runImport },
@@ -32,6 +44,7 @@ Usage:
   rolegate validate [POLICY] [--now ISO8601] [--format text|json]
   rolegate matrix   [POLICY] [--format markdown|json|csv|html]
   rolegate explain  [POLICY] --user LOGIN --action ACTION --path PATH [context]
+  rolegate explain  [POLICY] --user LOGIN --action deploy --environment NAME [context]
   rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
   rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
@@ -39,6 +52,8 @@ Usage:
 
 Parents (extends): preset:NAME comes with rolegate; OWNER/REPO:PATH and .github are read from
   --extends-root DIR (holding DIR/OWNER/REPO/...), with --repo OWNER/REPO naming this repository.
+  An organisation default there (DIR/OWNER/.github/.github/rolegate.yml) with enforce: true binds
+  the policy too, as its root parent.
 
 Context: --author L --approved-by L1,L2 --stale-approved-by L1,L2 --changes-requested-by L1,L2
          --committers L1,L2 --merged-by L --admins L1,L2 --target-branch B --label L (repeatable)
