@@ -29,6 +29,8 @@ const COMMANDS: Record<string, Command> = {
       base: { type: "string" },
       head: { type: "string" },
       files: { type: "string" },
+      "break-glass-by": { type: "string" },
+      reason: { type: "string" },
     },
     run: runCheck,
   },
@@ -46,6 +48,7 @@ Usage:
   rolegate explain  [POLICY] --user LOGIN --action ACTION --path PATH [context]
   rolegate explain  [POLICY] --user LOGIN --action deploy --environment NAME [context]
   rolegate check    [POLICY] (--base REV [--head REV] | --files P1,P2) [context] [--format text|markdown|json]
+                    [--break-glass-by LOGIN --reason TEXT]   (override unmet requirements, as /rolegate break-glass)
   rolegate diff     OLD_POLICY NEW_POLICY [--teams FILE] [--format text|markdown|json]
   rolegate test     [TESTS_FILE] [POLICY] [--format text|json]   (default .github/rolegate.tests.yml)
   rolegate import   codeowners [FILE] [--output PATH]   (a starting policy, never looser than CODEOWNERS)
