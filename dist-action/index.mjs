@@ -31029,18 +31029,6 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 import { mkdirSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// src/core/diagnostics.ts
-var START = { line: 1, col: 1 };
-function formatDiagnostic(d) {
-  return `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`;
-}
-function sortDiagnostics(diagnostics) {
-  const rank2 = (d) => d.severity === "error" ? 0 : 1;
-  return [...diagnostics].sort(
-    (a, b) => rank2(a) - rank2(b) || a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message)
-  );
-}
-
 // src/core/glob.ts
 function shapeOf(segments) {
   const floatingLast = segments.length === 1 || segments.length === 2 && segments[0].kind === "globstar";
@@ -31778,10 +31766,87 @@ function unresolvedTeams(policy, teams) {
   return out;
 }
 
+// src/core/break-glass.ts
+var BREAK_GLASS_ACTION = "break-glass";
+var BREAK_GLASS_LABEL = "rolegate-break-glass";
+function judgeBreakGlass(policy, result, request2, context) {
+  const by = request2.by.replace(/^@/, "");
+  const refuse = (path, why) => ({ action: BREAK_GLASS_ACTION, user: by, path, reason: why });
+  const violations = [];
+  const notes = [];
+  const section = policy.breakGlass;
+  if (!section) violations.push(refuse("", "this policy has no `break_glass:` section, so nobody may override its requirements"));
+  else {
+    const length = [...request2.reason.trim()].length;
+    if (length < section.reasonMinLength)
+      violations.push(refuse("", `the reason is ${length} character${length === 1 ? "" : "s"} long; the policy asks for at least ${section.reasonMinLength}`));
+    const unresolved = unresolvedTeams(policy, context.teams);
+    if (unresolved.length > 0) {
+      notes.push(
+        `whether @${by} may break the glass is not known: team ${unresolved.map((u) => `@${u.team}`).join(", ")} could not be resolved, so nothing is overridden`
+      );
+      return { violations, notes };
+    }
+    const memberships = membershipsOf(by, { policy, teams: context.teams, now: context.now });
+    for (const file of result.files) {
+      const held = heldRoles(memberships, file, policy);
+      if (section.roles.some((r) => held.has(r))) continue;
+      const holds2 = held.size > 0 ? `; holds ${[...held.keys()].join(", ")}` : "";
+      violations.push(refuse(file.path, `${by} holds none of the break-glass roles (${section.roles.join(", ")}) for this file${holds2}`));
+    }
+  }
+  if (violations.length > 0) return { violations, notes };
+  const notApplied = (why) => notes.push(`the break-glass request by @${by} was not applied: ${why}`);
+  const kinds = [...new Set(result.violations.map((v) => v.action))];
+  if (kinds.includes("author")) notApplied("an `author` violation can never be overridden");
+  const others = kinds.filter((k) => k !== "author");
+  if (others.length > 0) notApplied(`a violation (${others.join(", ")}) is never overridden: break glass sets aside unmet requirements only`);
+  for (const b of result.blocking) notApplied(`a blocking review is never overridden (${b.reason}): it must be dismissed or replaced`);
+  if (context.errors.length > 0) notApplied("the change could not be fully judged, and rolegate never overrides what it could not judge");
+  if (notes.length > 0) return { violations, notes };
+  const unmet = result.requirements.filter((r) => !r.satisfied).map((r) => r.name);
+  if (unmet.length === 0) return { violations, notes: [`the break-glass request by @${by} changed nothing: every requirement is met`] };
+  return {
+    violations,
+    notes,
+    override: {
+      by,
+      reason: request2.reason.trim(),
+      at: request2.at.toISOString(),
+      requirements: unmet,
+      ...context.headSha !== void 0 ? { headSha: context.headSha } : {}
+    }
+  };
+}
+
+// src/core/diagnostics.ts
+var START = { line: 1, col: 1 };
+function formatDiagnostic(d) {
+  return `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`;
+}
+function sortDiagnostics(diagnostics) {
+  const rank2 = (d) => d.severity === "error" ? 0 : 1;
+  return [...diagnostics].sort(
+    (a, b) => rank2(a) - rank2(b) || a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message)
+  );
+}
+
+// src/core/explain-deploy.ts
+function deployRules(role, kind, environment) {
+  const onEnvironments = kind === "grants" ? role.environmentGrants : role.environmentDenies;
+  const everywhere = (kind === "grants" ? role.grants : role.denies).filter((r) => r.action === "deploy" && r.category === "*");
+  const rules = [
+    ...onEnvironments.filter((r) => r.environment === "*" || r.environment === environment.name),
+    ...everywhere.map((r) => ({ ...r, environment: void 0 }))
+  ];
+  return rules.filter((r) => kind === "grants" ? environment.level <= r.level : environment.level >= r.level);
+}
+
 // src/core/policy/types.ts
 var BUILTIN_CATEGORIES = ["policy", "other"];
 var CORE_ACTIONS = ["author", "approve", "merge"];
 var KNOWN_ACTIONS = [...CORE_ACTIONS, "deploy"];
+var DEFAULT_REASON_MIN_LENGTH = 10;
 
 // src/core/matrix.ts
 function actionsOf(policy) {
@@ -31813,12 +31878,26 @@ function matrixCell(policy, role, action, category) {
   if (parts.length > 1 && base === "No") parts.shift();
   return parts.join("; ");
 }
+function deployCell(policy, role, environment) {
+  const closure = policy.roles.get(role).closure.map((r) => policy.roles.get(r));
+  const grants = closure.flatMap((r) => deployRules(r, "grants", environment));
+  const denies = closure.flatMap((r) => deployRules(r, "denies", environment));
+  const denied = denies.filter((d) => !d.when);
+  if (denied.length > 0) return `Denied from level ${Math.min(...denied.map((d) => d.level))}`;
+  const base = grants.some((g) => !g.when) ? "Yes" : "No";
+  const parts = [base];
+  if (base === "No") for (const g of grants) parts.push(`Yes (when ${g.whenText})`);
+  if (base === "Yes" || parts.length > 1) for (const d of denies) parts.push(`Denied (when ${d.whenText})`);
+  if (parts.length > 1 && base === "No") parts.shift();
+  return parts.join("; ");
+}
 function buildMatrix(policy, onlyCategories) {
   const roles = [...policy.roles.keys()];
   const actions = actionsOf(policy);
   const categories = categoriesOf(policy).filter((c) => !onlyCategories || onlyCategories.includes(c));
   return {
     roles,
+    deployments: onlyCategories ? [] : policy.environments.map((e) => ({ environment: e.name, level: e.level, cells: roles.map((role) => deployCell(policy, role, e)) })),
     blocks: categories.map((category) => ({
       category,
       rows: actions.map((action) => ({
@@ -31863,6 +31942,22 @@ function access2(policy, entries, action, category, level) {
   if (denies.length > 0 && result === "yes") return "conditional";
   return result;
 }
+var DEPLOY_TARGET_PREFIX = "environment:";
+function deployAccess(policy, entries, name) {
+  const environment = policy.environments.find((e) => e.name === name);
+  if (!environment) return "no";
+  const roles = /* @__PURE__ */ new Set();
+  for (const m of entries) {
+    if (m.paths || m.environments && !m.environments.includes(name)) continue;
+    for (const r of policy.roles.get(m.role)?.closure ?? []) roles.add(r);
+  }
+  const held = [...roles].map((r) => policy.roles.get(r));
+  const grants = held.flatMap((r) => deployRules(r, "grants", environment));
+  const denies = held.flatMap((r) => deployRules(r, "denies", environment));
+  if (denies.some((d) => !d.when)) return "no";
+  const result = grants.some((g) => !g.when) ? "yes" : grants.length > 0 ? "conditional" : "no";
+  return denies.length > 0 && result === "yes" ? "conditional" : result;
+}
 function principalsOf(policies, teams) {
   const keys = /* @__PURE__ */ new Set();
   for (const p of policies) for (const k of p.directRoles.keys()) keys.add(k);
@@ -31876,6 +31971,7 @@ function diffPolicies(before, after, now, teams) {
   const changes = [];
   const actions = [.../* @__PURE__ */ new Set([...actionsOf(before), ...actionsOf(after)])];
   const categories = [.../* @__PURE__ */ new Set([...categoriesOf(before), ...categoriesOf(after)])];
+  const environments = [.../* @__PURE__ */ new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
   for (const principal of [...principalsOf([before, after], teams), ANYONE]) {
     const was = entriesOf(before, principal, teams, now);
     const will = entriesOf(after, principal, teams, now);
@@ -31897,6 +31993,13 @@ function diffPolicies(before, after, now, teams) {
         }
       }
     }
+    for (const name of environments) {
+      const a = deployAccess(before, was, name);
+      const b = deployAccess(after, will, name);
+      if (a === b) continue;
+      const level = after.environments.find((e) => e.name === name)?.level ?? before.environments.find((e) => e.name === name).level;
+      changes.push({ principal: displayOf(principal), action: "deploy", category: `${DEPLOY_TARGET_PREFIX}${name}`, levels: [level], before: a, after: b });
+    }
   }
   return changes;
 }
@@ -31905,6 +32008,8 @@ function levelText(levels) {
 }
 function describeChange(c) {
   const verb = c.after === "yes" ? "gains" : c.after === "no" ? "loses" : c.before === "no" ? "gains (under a condition)" : "keeps only under a condition";
+  if (c.category.startsWith(DEPLOY_TARGET_PREFIX))
+    return `${c.principal} ${verb} deploy to ${c.category.slice(DEPLOY_TARGET_PREFIX.length)} (${levelText(c.levels)})`;
   return `${c.principal} ${verb} ${c.action} on ${c.category} at ${levelText(c.levels)}`;
 }
 
@@ -31926,7 +32031,9 @@ function guards(policy, category) {
   return false;
 }
 function environmentGuards(policy, environment) {
-  return policy.requirements.some((r) => r.environments?.includes(environment) || r.minLevel !== void 0) || [...policy.roles.values()].some((r) => r.denies.some((d) => d.level > 0) || r.grants.some((g) => g.level < 5));
+  return policy.requirements.some((r) => r.environments?.includes(environment) || r.minLevel !== void 0) || [...policy.roles.values()].some(
+    (r) => r.denies.some((d) => d.level > 0) || r.grants.some((g) => g.level < 5) || [...r.environmentGrants, ...r.environmentDenies].some((x) => x.environment === environment || x.environment === "*")
+  );
 }
 function placesOf(policy, paths, branch, what) {
   const classifier = classifierFor(policy);
@@ -32002,6 +32109,12 @@ function environmentChanges(before, after, paths, branch) {
     const added = [...missingFrom(sources(a.paths), sources(b.paths)), ...missingFrom(sources(a.branches), sources(b.branches)).map((x) => `branch ${x}`)];
     if (removed.length > 0) parts.push(`globs removed: ${quoted(removed)}`);
     if (added.length > 0) parts.push(`globs added: ${quoted(added)}`);
+    const githubBefore = b.githubEnvironments ?? [b.name];
+    const githubAfter = a.githubEnvironments ?? [a.name];
+    if (githubBefore.join("\n") !== githubAfter.join("\n")) {
+      parts.push(`GitHub environments ${quoted(githubBefore)} \u2192 ${quoted(githubAfter)}`);
+      effects.push("reshapes");
+    }
     if (removed.length > 0 || added.length > 0) {
       const { leaving, entering } = moves(was, now, name);
       if (leaving.length > 0) parts.push(`${examples(leaving)} ${leaving.length === 1 ? "leaves" : "leave"} ${name}`);
@@ -32096,6 +32209,47 @@ function optionChanges(before, after) {
   }
   return out;
 }
+function breakGlassChanges(before, after) {
+  const b = before.breakGlass;
+  const a = after.breakGlass;
+  if (!b && !a) return [];
+  if (!b)
+    return [
+      {
+        kind: "break_glass",
+        name: "break_glass",
+        effect: "weakens",
+        detail: `added: members of ${quoted(a.roles)} may override unmet requirements (reason of at least ${a.reasonMinLength} characters)`
+      }
+    ];
+  if (!a) return [{ kind: "break_glass", name: "break_glass", effect: "strengthens", detail: "removed: nobody may override requirements" }];
+  const out = [];
+  const added = missingFrom(a.roles, b.roles);
+  const removed = missingFrom(b.roles, a.roles);
+  if (added.length > 0 || removed.length > 0) {
+    const detail = [removed.length ? `roles removed: ${quoted(removed)}` : "", added.length ? `roles added: ${quoted(added)}` : ""].filter(Boolean).join("; ");
+    out.push({ kind: "break_glass", name: "roles", effect: added.length && removed.length ? "reshapes" : added.length ? "weakens" : "strengthens", detail });
+  }
+  if (a.reasonMinLength !== b.reasonMinLength)
+    out.push({
+      kind: "break_glass",
+      name: "reason_min_length",
+      effect: a.reasonMinLength < b.reasonMinLength ? "weakens" : "strengthens",
+      detail: `${b.reasonMinLength} \u2192 ${a.reasonMinLength}`
+    });
+  return out;
+}
+function enforceChange(before, after) {
+  if (before.enforce === after.enforce) return [];
+  return [
+    {
+      kind: "locked",
+      name: "enforce",
+      effect: after.enforce ? "strengthens" : "weakens",
+      detail: after.enforce ? "false \u2192 true: every repository of the organisation, those with a policy of their own included, is now bound by this baseline" : "true \u2192 false: repositories with a policy of their own are no longer bound by this baseline"
+    }
+  ];
+}
 function listChange(kind, name, before, after, what) {
   const removed = missingFrom(before, after);
   const added = missingFrom(after, before);
@@ -32111,7 +32265,9 @@ function policyChanges(before, after, paths = [], branch = "main") {
     ...requirementChanges(before, after),
     ...optionChanges(before.options, after.options),
     ...listChange("notify", "violations", before.notifyViolations, after.notifyViolations, "roles"),
+    ...breakGlassChanges(before, after),
     ...listChange("locked", "locked", before.locked, after.locked, "keys"),
+    ...enforceChange(before, after),
     ...before.extends !== after.extends ? [{ kind: "extends", name: "extends", effect: "reshapes", detail: `${before.extends ?? "nothing"} \u2192 ${after.extends ?? "nothing"}` }] : []
   ];
 }
@@ -32126,6 +32282,13 @@ function cell(text) {
 function code(text) {
   return "`" + text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ") + "`";
 }
+function fenced(text) {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text
+${text.replace(/\r\n?/g, "\n")}
+${fence}`;
+}
 function shortList(items, max, fmt = (s) => s) {
   if (items.length === 0) return "\u2014";
   const shown = items.slice(0, max).map(fmt).join(", ");
@@ -32134,6 +32297,9 @@ function shortList(items, max, fmt = (s) => s) {
 
 // src/core/render/matrix.ts
 var NOT_ENFORCED = "not enforced: anyone may, unless denied";
+function deployLabel(row) {
+  return `deploy to ${row.environment} (level ${row.level})`;
+}
 function matrixMarkdown(m) {
   const out = [];
   for (const block of m.blocks) {
@@ -32144,6 +32310,13 @@ function matrixMarkdown(m) {
       const name = row.enforced ? row.action : `${row.action} (${NOT_ENFORCED})`;
       out.push(`| ${cell(name)} | ${row.cells.map(cell).join(" | ")} |`);
     }
+    out.push("");
+  }
+  if (m.deployments.length > 0) {
+    out.push("#### Deployments", "");
+    out.push(`| Environment | ${m.roles.map(cell).join(" | ")} |`);
+    out.push(`|---|${m.roles.map(() => "---").join("|")}|`);
+    for (const row of m.deployments) out.push(`| ${cell(deployLabel(row))} | ${row.cells.map(cell).join(" | ")} |`);
     out.push("");
   }
   return out.join("\n");
@@ -32171,13 +32344,14 @@ function fileLabel(f) {
   if (f.previousPath) return `${code(f.path)} (renamed from ${code(f.previousPath)})`;
   return f.status === "removed" ? `${code(f.path)} (deleted)` : code(f.path);
 }
-function requirementsSection(result, maxPeople) {
+function requirementsSection(result, maxPeople, overridden) {
   if (result.requirements.length === 0) return ["No requirement applies to this change."];
   const out = ["| | Requirement | Files | Approvals | Approved by | Can approve |", "|---|---|---|---|---|---|"];
   for (const r of result.requirements) {
     const can = r.eligible.map((e) => e === "*" ? "anyone with write access" : e);
+    const icon = r.satisfied ? "\u2705" : overridden.includes(r.name) ? "\u{1F513}" : "\u23F3";
     out.push(
-      `| ${r.satisfied ? "\u2705" : "\u23F3"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
+      `| ${icon} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`
     );
   }
   return out;
@@ -32235,11 +32409,12 @@ function errorsSection(v, max) {
   if (v.errors.length === 0) return [];
   return ["### Could not evaluate", "", "rolegate fails closed: nothing is reported as passing that was not fully judged.", "", ...bullets(v.errors, max), ""];
 }
-function evaluationSections(result, policy, limits) {
-  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), "", ...reviewsSection(result.reviews, limits)];
+function evaluationSections(result, policy, limits, overridden) {
+  const lines = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople, overridden), "", ...reviewsSection(result.reviews, limits)];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
-    for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
+    for (const v of result.violations.slice(0, limits.maxRows))
+      lines.push(`| ${v.action} | ${cell(v.user)} | ${v.path ? code(v.path) : "the whole change"} | ${cell(v.reason)} |`);
     if (result.violations.length > limits.maxRows) lines.push(`| \u2026 | | | and ${result.violations.length - limits.maxRows} more |`);
     lines.push("");
   }
@@ -32281,6 +32456,24 @@ function testsSection(v, max) {
   lines.push("");
   return lines;
 }
+function overrideSection(v) {
+  const o = v.override;
+  if (!o) return [];
+  return [
+    "### Break glass",
+    "",
+    `**Overridden by ${code(o.by)}** at ${o.at}${o.headSha ? ` on ${code(o.headSha.slice(0, 12))}` : ""}. Requirements not met, set aside:`,
+    "",
+    ...o.requirements.map((name) => `- ${cell(name)}`),
+    "",
+    "Reason given:",
+    "",
+    fenced(o.reason),
+    "",
+    `Every override is recorded in an audit issue labelled ${code(BREAK_GLASS_LABEL)}; a new push to the pull request voids it.`,
+    ""
+  ];
+}
 function mergeGroupSection(v) {
   const rows = (v.members ?? []).map((m) => `| #${m.number} | \`${m.verdict.conclusion}\` | ${cell(m.verdict.title)} |`);
   if (rows.length === 0) return [];
@@ -32288,13 +32481,13 @@ function mergeGroupSection(v) {
 }
 function build(v, limits) {
   const lines = header(v, v.files.length);
-  lines.push(...errorsSection(v, limits.maxRows));
+  lines.push(...errorsSection(v, limits.maxRows), ...overrideSection(v));
   if (v.kind === "invalid-policy") {
     lines.push(`The policy ${v.source ? code(v.source.file) : ""} has errors, so no change can be judged until it is fixed:`, "");
     lines.push(...bullets(v.diagnostics.map(formatDiagnostic), limits.maxRows), "");
   }
   if (v.kind === "merge-group") lines.push(...mergeGroupSection(v));
-  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits));
+  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits, v.override?.requirements ?? []));
   lines.push(...policyChangeSection(v, limits.maxRows), ...testsSection(v, limits.maxRows));
   if (v.notes.length > 0) lines.push(...v.notes, "");
   if (v.warnings.length > 0) lines.push("### Warnings", "", ...bullets(v.warnings, limits.maxRows), "");
@@ -32327,7 +32520,7 @@ function fileJson(f) {
     ...f.renamedTo !== void 0 ? { renamed_to: f.renamedTo } : {}
   };
 }
-function requirementJson(r) {
+function requirementJson(r, overridden) {
   return {
     name: r.name,
     satisfied: r.satisfied,
@@ -32337,6 +32530,7 @@ function requirementJson(r) {
     files: r.selected,
     builtin: r.builtin,
     ...r.roles ? { roles: r.roles } : {},
+    ...!r.satisfied && overridden.includes(r.name) ? { overridden: true } : {},
     ...r.exclusive ? { exclusive: true, assigned: r.assigned ?? [] } : {}
   };
 }
@@ -32349,6 +32543,9 @@ function reviewJson(s) {
     requirements: s.requirements,
     ...s.commit !== void 0 ? { commit: s.commit } : {}
   };
+}
+function overrideJson(o) {
+  return { by: o.by, reason: o.reason, requirements: o.requirements, at: o.at, ...o.headSha ? { head_sha: o.headSha } : {} };
 }
 function verdictJson(v) {
   const r = v.result;
@@ -32366,7 +32563,7 @@ function verdictJson(v) {
     } : {},
     ...v.targetBranch ? { target_branch: v.targetBranch } : {},
     files: v.files.map(fileJson),
-    requirements: (r?.requirements ?? []).map(requirementJson),
+    requirements: (r?.requirements ?? []).map((q) => requirementJson(q, v.override?.requirements ?? [])),
     violations: r?.violations ?? [],
     blocking_reviews: r?.blocking ?? [],
     reviews: (r?.reviews ?? []).map(reviewJson),
@@ -32384,7 +32581,8 @@ function verdictJson(v) {
       }
     } : {},
     ...v.tests ? { tests: v.tests } : {},
-    ...v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {}
+    ...v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {},
+    ...v.override ? { override: overrideJson(v.override) } : {}
   };
 }
 
@@ -32403,8 +32601,12 @@ function concludeVerdict(v) {
       if (list.length === 0 || list.some((c) => c !== "success" && c !== "neutral")) return "failure";
       return list.every((c) => c === "neutral") ? "neutral" : "success";
     }
-    case "evaluated":
-      return v.result.conclusion;
+    case "evaluated": {
+      const r = v.result;
+      if (r.violations.length > 0) return "failure";
+      if (v.override && r.conclusion === "action_required") return "success";
+      return r.conclusion;
+    }
   }
 }
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -32424,7 +32626,12 @@ function titleOf(v, conclusion) {
     return v.policyChange ? "No policy yet; the proposed policy is valid" : "No rolegate policy";
   }
   if (v.errors.length > 0) return "Could not fully evaluate this change";
-  return v.result.title;
+  const r = v.result;
+  if (v.override && conclusion === "success")
+    return `Overridden by @${v.override.by} (break glass): ${plural(v.override.requirements.length, "requirement")} not met`;
+  const refused = r.violations.find((x) => x.action === BREAK_GLASS_ACTION);
+  if (refused) return `Break glass by @${refused.user} refused: ${plural(r.violations.length, "permission violation")}`;
+  return r.title;
 }
 function verdictOf(parts) {
   const conclusion = concludeVerdict(parts);
@@ -35099,7 +35306,7 @@ function unguardedPolicyFiles(policy) {
 }
 
 // src/core/policy/lint.ts
-var MEMBERSHIP_FINDINGS = /* @__PURE__ */ new Set(["min-members", "recommended-members", "expired-member", "never-met-expired"]);
+var MEMBERSHIP_FINDINGS = /* @__PURE__ */ new Set(["min-members", "recommended-members", "expired-member", "never-met-expired", "break-glass-no-members"]);
 function blockingDiagnostics(diagnostics) {
   return diagnostics.filter((d) => d.severity === "error" && !MEMBERSHIP_FINDINGS.has(d.code));
 }
@@ -35153,6 +35360,17 @@ function lintPolicy(policy, locate, now) {
         `access review overdue: last reviewed ${policy.review.lastReviewed}, due every ${policy.review.intervalDays} days (since ${dueDay})`
       );
   }
+  lintBreakGlass(policy, now, at);
+  lintGitHubEnvironments(policy, at);
+  if (policy.enforce && policy.locked.length === 0) {
+    at(
+      "warning",
+      "baseline-locks-nothing",
+      ["enforce"],
+      "this baseline is enforced but locks nothing: every repository must build on it, yet may redefine any of its roles, requirements and options; list the keys repositories may not redefine in `locked:`",
+      true
+    );
+  }
   const unguarded = unguardedPolicyFiles(policy);
   if (unguarded.length > 0) {
     at(
@@ -35164,6 +35382,42 @@ function lintPolicy(policy, locate, now) {
     );
   }
   return out;
+}
+function lintBreakGlass(policy, now, at) {
+  policy.breakGlass?.roles.forEach((name, i) => {
+    if (!policy.roles.has(name)) return;
+    const holders = [...policy.roles.values()].filter((r) => r.closure.includes(name)).flatMap((r) => r.members.filter((m) => !isExpired(m, now)));
+    if (holders.length === 0)
+      at(
+        "error",
+        "break-glass-no-members",
+        ["break_glass", "roles", i],
+        `break-glass role ${name} has no current member: nobody could break the glass through it`
+      );
+  });
+}
+function lintGitHubEnvironments(policy, at) {
+  const claims = /* @__PURE__ */ new Map();
+  for (const e of policy.environments) {
+    const names = e.githubEnvironments ?? [e.name];
+    names.forEach((name, i) => {
+      const key = name.toLowerCase();
+      const path = e.githubEnvironments ? ["environments", e.name, "github_environments", i] : ["environments", e.name];
+      claims.set(key, [...claims.get(key) ?? [], { environment: e, path }]);
+    });
+  }
+  for (const [name, list] of claims) {
+    const distinct = [...new Set(list.map((c) => c.environment.name))];
+    if (distinct.length < 2) continue;
+    const claim = list.find((c) => c.environment.githubEnvironments) ?? list[0];
+    at(
+      "error",
+      "github-environment-conflict",
+      claim.path,
+      `GitHub environment "${name}" would be ${distinct.join(" and ")}: each GitHub environment must map to one environment of the policy (names compare case-insensitively)`,
+      !claim.environment.githubEnvironments
+    );
+  }
 }
 function coversCategory(rule, category) {
   return rule.category === "*" || rule.category === category;
@@ -35357,7 +35611,10 @@ function proposedErrors(report, proposed) {
 function judgeChange(inputs) {
   const { base, state } = inputs;
   const problems = inputs.problems ?? [];
-  const notes = inputs.notes ?? [];
+  const unjudgedBreakGlass = inputs.breakGlass && (base.kind !== "loaded" || !base.loaded.policy || blockingDiagnostics(base.loaded.diagnostics).length > 0) ? [
+    `the break-glass request by @${inputs.breakGlass.by.replace(/^@/, "")} was not applied: ${base.kind === "none" ? "there is no policy to override" : "a policy that cannot be read or is invalid can never be overridden"}`
+  ] : [];
+  const notes = [...inputs.notes ?? [], ...unjudgedBreakGlass];
   const common = { headSha: state.headSha, targetBranch: state.targetBranch };
   if (base.kind === "unreadable") {
     return verdictOf({
@@ -35409,6 +35666,9 @@ function judgeChange(inputs) {
   const tests = inputs.tests ? testsReport(proposed ?? policy, inputs.tests, state.now) : void 0;
   const membership = loaded.diagnostics.filter((d) => d.severity === "warning" || MEMBERSHIP_FINDINGS.has(d.code));
   if (tests && tests.failures.length === 0 && tests.diagnostics.length === 0) result.warnings.push(`all ${tests.passed} policy tests pass`);
+  const errors = [...problems, ...result.errors, ...proposedErrors(policyChange, inputs.proposed), ...testErrors(tests)];
+  const breakGlass = inputs.breakGlass ? judgeBreakGlass(policy, result, inputs.breakGlass, { teams: state.teams, now: state.now, errors, headSha: state.headSha }) : void 0;
+  const judged = breakGlass && breakGlass.violations.length > 0 ? { ...result, violations: [...result.violations, ...breakGlass.violations] } : result;
   return verdictOf({
     ...common,
     kind: "evaluated",
@@ -35416,12 +35676,13 @@ function judgeChange(inputs) {
     policy,
     diagnostics: membership,
     files: result.files,
-    result,
-    errors: [...problems, ...result.errors, ...proposedErrors(policyChange, inputs.proposed), ...testErrors(tests)],
+    result: judged,
+    errors,
     warnings: [...result.warnings, ...membership.map(formatDiagnostic)],
-    notes,
+    notes: [...notes, ...breakGlass?.notes ?? []],
     policyChange,
-    tests
+    tests,
+    ...breakGlass?.override ? { override: breakGlass.override } : {}
   });
 }
 
@@ -35523,6 +35784,7 @@ function buildPolicy(parsed) {
       level: e.level,
       paths: pathGlobs(e.paths, ["environments", name, "paths"]),
       branches: branchGlobs(e.branches, ["environments", name, "branches"]),
+      ...e.github_environments ? { githubEnvironments: e.github_environments } : {},
       origin: origin(["environments", name])
     });
   }
@@ -35578,24 +35840,34 @@ function buildPolicy(parsed) {
   };
   const compileRules = (roleName, kind, map) => {
     const rules = [];
+    const onEnvironments = [];
     for (const [action, refs] of Object.entries(map ?? {})) {
       checkAction(action, ["roles", roleName, kind, action]);
       refs.forEach((ref, i) => {
         const at = ["roles", roleName, kind, action, i];
         const r = typeof ref === "string" ? { category: ref } : ref;
-        if (r.category !== "*" && !categoryNames.has(r.category)) {
-          fail(typeof ref === "string" ? at : [...at, "category"], `unknown category "${r.category}"`, "unknown-category");
-        }
         const level = kind === "grants" ? r.up_to_level ?? 5 : r.from_level ?? 0;
-        const rule = { role: roleName, action, category: r.category, level, origin: origin(at) };
-        if (r.when) {
-          rule.when = compileCondition(r.when, [...at, "when"]);
-          rule.whenText = conditionText(r.when);
+        const condition = r.when ? { when: compileCondition(r.when, [...at, "when"]), whenText: conditionText(r.when) } : {};
+        if (r.environment !== void 0) {
+          if (action !== "deploy")
+            fail([...at, "environment"], `an environment can be named only in grants and denies of deploy, not of ${action}`, "environment-not-deploy", true);
+          else if (r.environment !== "*" && !environmentNames.has(r.environment))
+            fail(
+              [...at, "environment"],
+              `unknown environment "${r.environment}": a deploy ${kind === "grants" ? "grant" : "deny"} must name an environment of the policy, or "*"`,
+              "unknown-environment"
+            );
+          onEnvironments.push({ role: roleName, environment: r.environment, level, ...condition, origin: origin(at) });
+          return;
         }
-        rules.push(rule);
+        const category = r.category;
+        if (category !== "*" && !categoryNames.has(category)) {
+          fail(typeof ref === "string" ? at : [...at, "category"], `unknown category "${category}"`, "unknown-category");
+        }
+        rules.push({ role: roleName, action, category, level, ...condition, origin: origin(at) });
       });
     }
-    return rules;
+    return { rules, onEnvironments };
   };
   const roles = /* @__PURE__ */ new Map();
   const teams = /* @__PURE__ */ new Set();
@@ -35627,14 +35899,18 @@ function buildPolicy(parsed) {
       const key = `${m.kind}:${m.id}`;
       directRoles.set(key, [...directRoles.get(key) ?? [], m]);
     }
+    const grants = compileRules(name, "grants", r.grants);
+    const denies = compileRules(name, "denies", r.denies);
     roles.set(name, {
       name,
       description: r.description,
       inherits: (r.inherits ?? []).filter((x) => roleNames.has(x)),
       closure: [],
       members,
-      grants: compileRules(name, "grants", r.grants),
-      denies: compileRules(name, "denies", r.denies),
+      grants: grants.rules,
+      denies: denies.rules,
+      environmentGrants: grants.onEnvironments,
+      environmentDenies: denies.onEnvironments,
       minMembers: r.min_members,
       recommendedMembers: r.recommended_members,
       origin: origin(["roles", name])
@@ -35668,6 +35944,12 @@ function buildPolicy(parsed) {
     return req;
   });
   checkNames(raw.notify?.violations, roleNames, "role", ["notify", "violations"]);
+  checkNames(raw.break_glass?.roles, roleNames, "role", ["break_glass", "roles"]);
+  const breakGlass = raw.break_glass && {
+    roles: raw.break_glass.roles,
+    reasonMinLength: raw.break_glass.reason_min_length ?? DEFAULT_REASON_MIN_LENGTH,
+    origin: origin(["break_glass"])
+  };
   if (raw.review && !isRealDate(raw.review.last_reviewed)) {
     fail(["review", "last_reviewed"], `"${raw.review.last_reviewed}" is not a real date (YYYY-MM-DD)`, "invalid-date");
   }
@@ -35693,6 +35975,8 @@ function buildPolicy(parsed) {
     requirements,
     options,
     notifyViolations: raw.notify?.violations ?? [],
+    ...breakGlass ? { breakGlass } : {},
+    enforce: raw.enforce === true,
     review: raw.review ? { lastReviewed: raw.review.last_reviewed, intervalDays: raw.review.interval_days, origin: origin(["review"]) } : void 0,
     extends: raw.extends,
     locked: raw.locked ?? [],
@@ -35775,12 +36059,15 @@ function ruleRef(levelKey, minimum) {
     then: { $ref: "#/$defs/categoryName" },
     else: {
       additionalProperties: false,
-      required: ["category"],
       properties: {
         category: { $ref: "#/$defs/categoryName" },
+        environment: { $ref: "#/$defs/environmentName" },
         [levelKey]: { type: "integer", minimum, maximum: 5 },
         when: { $ref: "#/$defs/condition" }
-      }
+      },
+      if: { required: ["environment"] },
+      then: { not: { required: ["category"] } },
+      else: { required: ["category"] }
     }
   };
 }
@@ -35809,6 +36096,20 @@ var policySchema = {
       minItems: 1,
       items: { type: "string", pattern: "^[a-z][a-z0-9_-]*$" },
       description: "Action names beyond author, approve, merge and deploy that grants and denies may use."
+    },
+    enforce: {
+      type: "boolean",
+      description: "In an organisation default: bind every repository of the organisation, those with a policy of their own included (they are judged as its children)."
+    },
+    break_glass: {
+      type: "object",
+      additionalProperties: false,
+      required: ["roles"],
+      properties: {
+        roles: { $ref: "#/$defs/names" },
+        reason_min_length: { type: "integer", minimum: 1, maximum: 1e3 }
+      },
+      description: "Who may override unmet requirements with `/rolegate break-glass REASON`, and how long the reason must be (default 10)."
     },
     categories: {
       type: "object",
@@ -35873,6 +36174,12 @@ var policySchema = {
         level: { type: "integer", minimum: 1, maximum: 5 },
         paths: { $ref: "#/$defs/globs" },
         branches: { $ref: "#/$defs/globs" },
+        github_environments: {
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1, maxLength: 255 },
+          description: "The GitHub environments that are this environment (default: the one of the same name)."
+        },
         description: { type: "string" }
       }
     },
@@ -35918,6 +36225,7 @@ var policySchema = {
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } }
     },
     categoryName: { type: "string", pattern: CATEGORY_OR_ALL },
+    environmentName: { type: "string", pattern: CATEGORY_OR_ALL },
     grantRef: ruleRef("up_to_level", 1),
     denyRef: ruleRef("from_level", 0),
     requirement: {
@@ -35968,7 +36276,8 @@ var policySchema = {
 };
 
 // src/core/policy/schema-validator.generated.ts
-var schema312 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rolegate/rolegate/v1/policies/rolegate.schema.json", "title": "rolegate policy, version 1", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "const": 1, "description": "Policy format version; must be 1." }, "extends": { "type": "string", "minLength": 1, "description": "Parent policy: `.github`, `OWNER/REPO:PATH` or `preset:NAME`." }, "locked": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.*-]+$" }, "description": "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`." }, "privileges": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }, "description": "Action names beyond author, approve, merge and deploy that grants and denies may use." }, "categories": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/category" }, "description": "Named kinds of change, each a list of path globs." }, "environments": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "description": "Production levels: 1 sandbox \u2026 5 production." }, "roles": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/role" } }, "require": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requirement" } }, "options": { "type": "object", "additionalProperties": false, "properties": { "stale_approvals": { "enum": ["dismiss", "unless_changed", "keep"], "description": "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`)." }, "author_can_approve": { "type": "boolean" }, "committers_can_approve": { "type": "boolean" }, "check_commit_authors": { "type": "boolean" } } }, "notify": { "type": "object", "additionalProperties": false, "properties": { "violations": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["last_reviewed", "interval_days"], "properties": { "last_reviewed": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "interval_days": { "type": "integer", "minimum": 1 } } } }, "$defs": { "globs": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." }, "names": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } }, "category": { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "role": { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } }, "member": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } }, "grants": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } }, "denies": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } }, "categoryName": { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, "grantRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "denyRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } }, "requirement": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } }, "condition": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } } } };
+var schema312 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://raw.githubusercontent.com/rolegate/rolegate/v1/policies/rolegate.schema.json", "title": "rolegate policy, version 1", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "const": 1, "description": "Policy format version; must be 1." }, "extends": { "type": "string", "minLength": 1, "description": "Parent policy: `.github`, `OWNER/REPO:PATH` or `preset:NAME`." }, "locked": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.*-]+$" }, "description": "Keys a child policy may not redefine, e.g. `roles.security-contact`, `require`." }, "privileges": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[a-z][a-z0-9_-]*$" }, "description": "Action names beyond author, approve, merge and deploy that grants and denies may use." }, "enforce": { "type": "boolean", "description": "In an organisation default: bind every repository of the organisation, those with a policy of their own included (they are judged as its children)." }, "break_glass": { "type": "object", "additionalProperties": false, "required": ["roles"], "properties": { "roles": { "$ref": "#/$defs/names" }, "reason_min_length": { "type": "integer", "minimum": 1, "maximum": 1e3 } }, "description": "Who may override unmet requirements with `/rolegate break-glass REASON`, and how long the reason must be (default 10)." }, "categories": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/category" }, "description": "Named kinds of change, each a list of path globs." }, "environments": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "description": "Production levels: 1 sandbox \u2026 5 production." }, "roles": { "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/role" } }, "require": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/requirement" } }, "options": { "type": "object", "additionalProperties": false, "properties": { "stale_approvals": { "enum": ["dismiss", "unless_changed", "keep"], "description": "Approvals of an earlier commit: void (`dismiss`), kept while the pull request's changes are the same (`unless_changed`), or kept (`keep`)." }, "author_can_approve": { "type": "boolean" }, "committers_can_approve": { "type": "boolean" }, "check_commit_authors": { "type": "boolean" } } }, "notify": { "type": "object", "additionalProperties": false, "properties": { "violations": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } } } }, "review": { "type": "object", "additionalProperties": false, "required": ["last_reviewed", "interval_days"], "properties": { "last_reviewed": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "interval_days": { "type": "integer", "minimum": 1 } } } }, "$defs": { "globs": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." }, "names": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } }, "category": { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } }, "environment": { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "github_environments": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "maxLength": 255 }, "description": "The GitHub environments that are this environment (default: the one of the same name)." }, "description": { "type": "string" } } }, "role": { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } }, "member": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } }, "grants": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } }, "denies": { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } }, "categoryName": { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, "environmentName": { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, "grantRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "properties": { "category": { "$ref": "#/$defs/categoryName" }, "environment": { "$ref": "#/$defs/environmentName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } }, "if": { "required": ["environment"] }, "then": { "not": { "required": ["category"] } }, "else": { "required": ["category"] } } }, "denyRef": { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "properties": { "category": { "$ref": "#/$defs/categoryName" }, "environment": { "$ref": "#/$defs/environmentName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } }, "if": { "required": ["environment"] }, "then": { "not": { "required": ["category"] } }, "else": { "required": ["category"] } } }, "requirement": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } }, "condition": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } } } };
+var schema32 = { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } };
 var func12 = Object.prototype.hasOwnProperty;
 var func22 = (function ucs2length2(str) {
   const len = str.length;
@@ -35989,9 +36298,9 @@ var func22 = (function ucs2length2(str) {
 var pattern42 = new RegExp("^[A-Za-z0-9_.*-]+$", "u");
 var pattern5 = new RegExp("^[a-z][a-z0-9_-]*$", "u");
 var pattern6 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "u");
-var pattern15 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } };
-var schema33 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." };
+var pattern16 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+var schema33 = { "type": "object", "additionalProperties": false, "required": ["paths"], "properties": { "paths": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } };
+var schema34 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Gitignore-style globs, without `!` or `[...]`." };
 function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -36004,7 +36313,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.paths === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "paths" }, message: "must have required property 'paths'", schema: schema32.required, parentSchema: schema32, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "paths" }, message: "must have required property 'paths'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -36014,7 +36323,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "paths" || key0 === "description")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -36027,7 +36336,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.paths;
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data0 };
+          const err2 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -36040,7 +36349,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0[i0];
           if (typeof data1 === "string") {
             if (func22(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data1 };
+              const err3 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -36049,7 +36358,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err4 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data1 };
+            const err4 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -36059,7 +36368,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data0 };
+        const err5 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -36071,7 +36380,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.description !== void 0) {
       let data2 = data.description;
       if (typeof data2 !== "string") {
-        const err6 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.description.type, parentSchema: schema32.properties.description, data: data2 };
+        const err6 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.description.type, parentSchema: schema33.properties.description, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -36081,7 +36390,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -36093,7 +36402,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema34 = { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "description": { "type": "string" } } };
+var schema35 = { "type": "object", "additionalProperties": false, "required": ["level"], "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 5 }, "paths": { "$ref": "#/$defs/globs" }, "branches": { "$ref": "#/$defs/globs" }, "github_environments": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "maxLength": 255 }, "description": "The GitHub environments that are this environment (default: the one of the same name)." }, "description": { "type": "string" } } };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -36106,7 +36415,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.level === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'", schema: schema34.required, parentSchema: schema34, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -36115,8 +36424,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "level" || key0 === "paths" || key0 === "branches" || key0 === "description")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
+      if (!(key0 === "level" || key0 === "paths" || key0 === "branches" || key0 === "github_environments" || key0 === "description")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -36128,7 +36437,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.level !== void 0) {
       let data0 = data.level;
       if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err2 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema34.properties.level.type, parentSchema: schema34.properties.level, data: data0 };
+        const err2 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.properties.level.type, parentSchema: schema35.properties.level, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -36138,7 +36447,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 > 5 || isNaN(data0)) {
-          const err3 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema34.properties.level, data: data0 };
+          const err3 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema35.properties.level, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -36147,7 +36456,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0 < 1 || isNaN(data0)) {
-          const err4 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema34.properties.level, data: data0 };
+          const err4 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema35.properties.level, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -36161,7 +36470,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.paths;
       if (Array.isArray(data1)) {
         if (data1.length < 1) {
-          const err5 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data1 };
+          const err5 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -36174,7 +36483,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1[i0];
           if (typeof data2 === "string") {
             if (func22(data2) < 1) {
-              const err6 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data2 };
+              const err6 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data2 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -36183,7 +36492,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data2 };
+            const err7 = { instancePath: instancePath + "/paths/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data2 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -36193,7 +36502,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data1 };
+        const err8 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -36206,7 +36515,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.branches;
       if (Array.isArray(data3)) {
         if (data3.length < 1) {
-          const err9 = { instancePath: instancePath + "/branches", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data3 };
+          const err9 = { instancePath: instancePath + "/branches", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data3 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -36219,7 +36528,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data3[i1];
           if (typeof data4 === "string") {
             if (func22(data4) < 1) {
-              const err10 = { instancePath: instancePath + "/branches/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data4 };
+              const err10 = { instancePath: instancePath + "/branches/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data4 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -36228,7 +36537,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/branches/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data4 };
+            const err11 = { instancePath: instancePath + "/branches/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data4 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -36238,7 +36547,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/branches", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data3 };
+        const err12 = { instancePath: instancePath + "/branches", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -36247,24 +36556,78 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.description !== void 0) {
-      let data5 = data.description;
-      if (typeof data5 !== "string") {
-        const err13 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.description.type, parentSchema: schema34.properties.description, data: data5 };
+    if (data.github_environments !== void 0) {
+      let data5 = data.github_environments;
+      if (Array.isArray(data5)) {
+        if (data5.length < 1) {
+          const err13 = { instancePath: instancePath + "/github_environments", schemaPath: "#/properties/github_environments/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema35.properties.github_environments, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        const len2 = data5.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data6 = data5[i2];
+          if (typeof data6 === "string") {
+            if (func22(data6) > 255) {
+              const err14 = { instancePath: instancePath + "/github_environments/" + i2, schemaPath: "#/properties/github_environments/items/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema35.properties.github_environments.items, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (func22(data6) < 1) {
+              const err15 = { instancePath: instancePath + "/github_environments/" + i2, schemaPath: "#/properties/github_environments/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.github_environments.items, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/github_environments/" + i2, schemaPath: "#/properties/github_environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.github_environments.items.type, parentSchema: schema35.properties.github_environments.items, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/github_environments", schemaPath: "#/properties/github_environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.github_environments.type, parentSchema: schema35.properties.github_environments, data: data5 };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err17];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.description !== void 0) {
+      let data7 = data.description;
+      if (typeof data7 !== "string") {
+        const err18 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.description.type, parentSchema: schema35.properties.description, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
         }
         errors++;
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err19];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err19);
     }
     errors++;
   }
@@ -36272,12 +36635,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema37 = { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } };
-var schema38 = { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" } };
-var schema39 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } };
-var pattern10 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", "u");
-var pattern11 = new RegExp("^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", "u");
-var pattern13 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", "u");
+var schema38 = { "type": "object", "additionalProperties": false, "properties": { "description": { "type": "string" }, "inherits": { "$ref": "#/$defs/names" }, "members": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/member" } }, "min_members": { "type": "integer", "minimum": 0 }, "recommended_members": { "type": "integer", "minimum": 0 }, "grants": { "$ref": "#/$defs/grants" }, "denies": { "$ref": "#/$defs/denies" } } };
+var schema40 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "anyOf": [{ "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, { "pattern": "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }] }, "else": { "additionalProperties": false, "properties": { "user": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, "team": { "type": "string", "pattern": "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "expires": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, "if": { "required": ["user"] }, "then": { "not": { "required": ["team"] } }, "else": { "required": ["team"] } } };
+var pattern11 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", "u");
+var pattern12 = new RegExp("^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", "u");
+var pattern14 = new RegExp("^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", "u");
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -36289,7 +36651,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (typeof data !== "string" && !(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema39.type }, message: "must be string,object", schema: schema39.type, parentSchema: schema39, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema40.type }, message: "must be string,object", schema: schema40.type, parentSchema: schema40, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -36325,8 +36687,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     let valid1 = false;
     const _errs6 = errors;
     if (typeof data === "string") {
-      if (!pattern10.test(data)) {
-        const err2 = { instancePath, schemaPath: "#/then/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", parentSchema: schema39.then.anyOf[0], data };
+      if (!pattern11.test(data)) {
+        const err2 = { instancePath, schemaPath: "#/then/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", parentSchema: schema40.then.anyOf[0], data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -36339,8 +36701,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = valid1 || _valid1;
     const _errs7 = errors;
     if (typeof data === "string") {
-      if (!pattern11.test(data)) {
-        const err3 = { instancePath, schemaPath: "#/then/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$"', schema: "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", parentSchema: schema39.then.anyOf[1], data };
+      if (!pattern12.test(data)) {
+        const err3 = { instancePath, schemaPath: "#/then/anyOf/1/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$"', schema: "^@[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", parentSchema: schema40.then.anyOf[1], data };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -36352,7 +36714,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     var _valid1 = _errs7 === errors;
     valid1 = valid1 || _valid1;
     if (!valid1) {
-      const err4 = { instancePath, schemaPath: "#/then/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema39.then.anyOf, parentSchema: schema39.then, data };
+      const err4 = { instancePath, schemaPath: "#/then/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema40.then.anyOf, parentSchema: schema40.then, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -36417,7 +36779,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
       var valid3 = _errs13 === errors;
       if (valid3) {
-        const err7 = { instancePath, schemaPath: "#/else/then/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema39.else.then.not, parentSchema: schema39.else.then, data };
+        const err7 = { instancePath, schemaPath: "#/else/then/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema40.else.then.not, parentSchema: schema40.else.then, data };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -36441,7 +36803,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs14 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.team === void 0) {
-          const err8 = { instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: "team" }, message: "must have required property 'team'", schema: schema39.else.else.required, parentSchema: schema39.else.else, data };
+          const err8 = { instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: "team" }, message: "must have required property 'team'", schema: schema40.else.else.required, parentSchema: schema40.else.else, data };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -36455,7 +36817,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       ifClause1 = "else";
     }
     if (!valid2) {
-      const err9 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 }, message: 'must match "' + ifClause1 + '" schema', schema: schema39.else.if, parentSchema: schema39.else, data };
+      const err9 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 }, message: 'must match "' + ifClause1 + '" schema', schema: schema40.else.if, parentSchema: schema40.else, data };
       if (vErrors === null) {
         vErrors = [err9];
       } else {
@@ -36466,7 +36828,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       for (const key0 in data) {
         if (!(key0 === "user" || key0 === "team" || key0 === "environments" || key0 === "paths" || key0 === "expires")) {
-          const err10 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39.else, data };
+          const err10 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40.else, data };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -36478,8 +36840,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       if (data.user !== void 0) {
         let data0 = data.user;
         if (typeof data0 === "string") {
-          if (!pattern10.test(data0)) {
-            const err11 = { instancePath: instancePath + "/user", schemaPath: "#/else/properties/user/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", parentSchema: schema39.else.properties.user, data: data0 };
+          if (!pattern11.test(data0)) {
+            const err11 = { instancePath: instancePath + "/user", schemaPath: "#/else/properties/user/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\\[bot\\])?$", parentSchema: schema40.else.properties.user, data: data0 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -36488,7 +36850,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         } else {
-          const err12 = { instancePath: instancePath + "/user", schemaPath: "#/else/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.else.properties.user.type, parentSchema: schema39.else.properties.user, data: data0 };
+          const err12 = { instancePath: instancePath + "/user", schemaPath: "#/else/properties/user/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.else.properties.user.type, parentSchema: schema40.else.properties.user, data: data0 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -36500,8 +36862,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       if (data.team !== void 0) {
         let data1 = data.team;
         if (typeof data1 === "string") {
-          if (!pattern13.test(data1)) {
-            const err13 = { instancePath: instancePath + "/team", schemaPath: "#/else/properties/team/pattern", keyword: "pattern", params: { pattern: "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$"', schema: "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", parentSchema: schema39.else.properties.team, data: data1 };
+          if (!pattern14.test(data1)) {
+            const err13 = { instancePath: instancePath + "/team", schemaPath: "#/else/properties/team/pattern", keyword: "pattern", params: { pattern: "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$"', schema: "^@?[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$", parentSchema: schema40.else.properties.team, data: data1 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -36510,7 +36872,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         } else {
-          const err14 = { instancePath: instancePath + "/team", schemaPath: "#/else/properties/team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.else.properties.team.type, parentSchema: schema39.else.properties.team, data: data1 };
+          const err14 = { instancePath: instancePath + "/team", schemaPath: "#/else/properties/team/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.else.properties.team.type, parentSchema: schema40.else.properties.team, data: data1 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -36523,7 +36885,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         let data2 = data.environments;
         if (Array.isArray(data2)) {
           if (data2.length < 1) {
-            const err15 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data2 };
+            const err15 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data2 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -36536,7 +36898,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             let data3 = data2[i0];
             if (typeof data3 === "string") {
               if (!pattern6.test(data3)) {
-                const err16 = { instancePath: instancePath + "/environments/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data3 };
+                const err16 = { instancePath: instancePath + "/environments/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data3 };
                 if (vErrors === null) {
                   vErrors = [err16];
                 } else {
@@ -36545,7 +36907,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err17 = { instancePath: instancePath + "/environments/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data3 };
+              const err17 = { instancePath: instancePath + "/environments/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -36555,7 +36917,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         } else {
-          const err18 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data2 };
+          const err18 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data2 };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -36568,7 +36930,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         let data4 = data.paths;
         if (Array.isArray(data4)) {
           if (data4.length < 1) {
-            const err19 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data4 };
+            const err19 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data4 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -36581,7 +36943,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             let data5 = data4[i1];
             if (typeof data5 === "string") {
               if (func22(data5) < 1) {
-                const err20 = { instancePath: instancePath + "/paths/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data5 };
+                const err20 = { instancePath: instancePath + "/paths/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data5 };
                 if (vErrors === null) {
                   vErrors = [err20];
                 } else {
@@ -36590,7 +36952,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             } else {
-              const err21 = { instancePath: instancePath + "/paths/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data5 };
+              const err21 = { instancePath: instancePath + "/paths/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -36600,7 +36962,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         } else {
-          const err22 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data4 };
+          const err22 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data4 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -36612,8 +36974,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       if (data.expires !== void 0) {
         let data6 = data.expires;
         if (typeof data6 === "string") {
-          if (!pattern15.test(data6)) {
-            const err23 = { instancePath: instancePath + "/expires", schemaPath: "#/else/properties/expires/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema39.else.properties.expires, data: data6 };
+          if (!pattern16.test(data6)) {
+            const err23 = { instancePath: instancePath + "/expires", schemaPath: "#/else/properties/expires/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema40.else.properties.expires, data: data6 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -36622,7 +36984,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         } else {
-          const err24 = { instancePath: instancePath + "/expires", schemaPath: "#/else/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.else.properties.expires.type, parentSchema: schema39.else.properties.expires, data: data6 };
+          const err24 = { instancePath: instancePath + "/expires", schemaPath: "#/else/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.else.properties.expires.type, parentSchema: schema40.else.properties.expires, data: data6 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -36640,7 +37002,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err25 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema39.if, parentSchema: schema39, data };
+    const err25 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema40.if, parentSchema: schema40, data };
     if (vErrors === null) {
       vErrors = [err25];
     } else {
@@ -36653,12 +37015,13 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate26.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema42 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } };
-var schema43 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } };
-var schema44 = { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" };
-var pattern17 = new RegExp("^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", "u");
-var schema46 = { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } };
-var pattern20 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
+var schema43 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/grantRef" } } };
+var schema44 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "properties": { "category": { "$ref": "#/$defs/categoryName" }, "environment": { "$ref": "#/$defs/environmentName" }, "up_to_level": { "type": "integer", "minimum": 1, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } }, "if": { "required": ["environment"] }, "then": { "not": { "required": ["category"] } }, "else": { "required": ["category"] } } };
+var schema45 = { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" };
+var schema47 = { "type": "string", "pattern": "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" };
+var pattern18 = new RegExp("^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", "u");
+var schema48 = { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "target_branch": { "$ref": "#/$defs/globs" }, "source_branch": { "$ref": "#/$defs/globs" }, "checks_passed": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "Each named check run or commit status on the head commit concluded `success`." }, "labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "All of these labels are present." }, "not_labels": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "None of these labels is present." }, "author_roles": { "$ref": "#/$defs/names" }, "draft": { "type": "boolean" }, "time": { "type": "object", "additionalProperties": false, "minProperties": 1, "properties": { "days": { "type": "array", "minItems": 1, "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } }, "from": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "to": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, "timezone": { "type": "string", "minLength": 1 } }, "dependentRequired": { "from": ["to"], "to": ["from"] } }, "all": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "any": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/condition" } }, "not": { "$ref": "#/$defs/condition" } } };
+var pattern22 = new RegExp("^([01][0-9]|2[0-3]):[0-5][0-9]$", "u");
 var wrapper0 = { validate: validate30 };
 function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
@@ -36672,7 +37035,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (Object.keys(data).length < 1) {
-      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema46, data };
+      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema48, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -36681,8 +37044,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func12.call(schema46.properties, key0)) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46, data };
+      if (!func12.call(schema48.properties, key0)) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -36695,7 +37058,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.target_branch;
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/target_branch", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data0 };
+          const err2 = { instancePath: instancePath + "/target_branch", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -36708,7 +37071,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0[i0];
           if (typeof data1 === "string") {
             if (func22(data1) < 1) {
-              const err3 = { instancePath: instancePath + "/target_branch/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data1 };
+              const err3 = { instancePath: instancePath + "/target_branch/" + i0, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -36717,7 +37080,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err4 = { instancePath: instancePath + "/target_branch/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data1 };
+            const err4 = { instancePath: instancePath + "/target_branch/" + i0, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -36727,7 +37090,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/target_branch", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data0 };
+        const err5 = { instancePath: instancePath + "/target_branch", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -36740,7 +37103,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.source_branch;
       if (Array.isArray(data2)) {
         if (data2.length < 1) {
-          const err6 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data2 };
+          const err6 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data2 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -36753,7 +37116,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[i1];
           if (typeof data3 === "string") {
             if (func22(data3) < 1) {
-              const err7 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data3 };
+              const err7 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -36762,7 +37125,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err8 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data3 };
+            const err8 = { instancePath: instancePath + "/source_branch/" + i1, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -36772,7 +37135,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err9 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data2 };
+        const err9 = { instancePath: instancePath + "/source_branch", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -36785,7 +37148,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.checks_passed;
       if (Array.isArray(data4)) {
         if (data4.length < 1) {
-          const err10 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.checks_passed, data: data4 };
+          const err10 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.checks_passed, data: data4 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -36798,7 +37161,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data4[i2];
           if (typeof data5 === "string") {
             if (func22(data5) < 1) {
-              const err11 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.checks_passed.items, data: data5 };
+              const err11 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.checks_passed.items, data: data5 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -36807,7 +37170,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.checks_passed.items.type, parentSchema: schema46.properties.checks_passed.items, data: data5 };
+            const err12 = { instancePath: instancePath + "/checks_passed/" + i2, schemaPath: "#/properties/checks_passed/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.checks_passed.items.type, parentSchema: schema48.properties.checks_passed.items, data: data5 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -36817,7 +37180,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.checks_passed.type, parentSchema: schema46.properties.checks_passed, data: data4 };
+        const err13 = { instancePath: instancePath + "/checks_passed", schemaPath: "#/properties/checks_passed/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.checks_passed.type, parentSchema: schema48.properties.checks_passed, data: data4 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -36830,7 +37193,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.labels;
       if (Array.isArray(data6)) {
         if (data6.length < 1) {
-          const err14 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.labels, data: data6 };
+          const err14 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.labels, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -36843,7 +37206,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data7 = data6[i3];
           if (typeof data7 === "string") {
             if (func22(data7) < 1) {
-              const err15 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.labels.items, data: data7 };
+              const err15 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.labels.items, data: data7 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -36852,7 +37215,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.labels.items.type, parentSchema: schema46.properties.labels.items, data: data7 };
+            const err16 = { instancePath: instancePath + "/labels/" + i3, schemaPath: "#/properties/labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.labels.items.type, parentSchema: schema48.properties.labels.items, data: data7 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -36862,7 +37225,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err17 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.labels.type, parentSchema: schema46.properties.labels, data: data6 };
+        const err17 = { instancePath: instancePath + "/labels", schemaPath: "#/properties/labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.labels.type, parentSchema: schema48.properties.labels, data: data6 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -36875,7 +37238,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.not_labels;
       if (Array.isArray(data8)) {
         if (data8.length < 1) {
-          const err18 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.not_labels, data: data8 };
+          const err18 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.not_labels, data: data8 };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -36888,7 +37251,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data8[i4];
           if (typeof data9 === "string") {
             if (func22(data9) < 1) {
-              const err19 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.not_labels.items, data: data9 };
+              const err19 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.not_labels.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -36897,7 +37260,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.not_labels.items.type, parentSchema: schema46.properties.not_labels.items, data: data9 };
+            const err20 = { instancePath: instancePath + "/not_labels/" + i4, schemaPath: "#/properties/not_labels/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.not_labels.items.type, parentSchema: schema48.properties.not_labels.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -36907,7 +37270,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.not_labels.type, parentSchema: schema46.properties.not_labels, data: data8 };
+        const err21 = { instancePath: instancePath + "/not_labels", schemaPath: "#/properties/not_labels/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.not_labels.type, parentSchema: schema48.properties.not_labels, data: data8 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -36920,7 +37283,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data10 = data.author_roles;
       if (Array.isArray(data10)) {
         if (data10.length < 1) {
-          const err22 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data10 };
+          const err22 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data10 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -36933,7 +37296,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data11 = data10[i5];
           if (typeof data11 === "string") {
             if (!pattern6.test(data11)) {
-              const err23 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data11 };
+              const err23 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data11 };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -36942,7 +37305,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data11 };
+            const err24 = { instancePath: instancePath + "/author_roles/" + i5, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data11 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -36952,7 +37315,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data10 };
+        const err25 = { instancePath: instancePath + "/author_roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data10 };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -36964,7 +37327,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.draft !== void 0) {
       let data12 = data.draft;
       if (typeof data12 !== "boolean") {
-        const err26 = { instancePath: instancePath + "/draft", schemaPath: "#/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema46.properties.draft.type, parentSchema: schema46.properties.draft, data: data12 };
+        const err26 = { instancePath: instancePath + "/draft", schemaPath: "#/properties/draft/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema48.properties.draft.type, parentSchema: schema48.properties.draft, data: data12 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -36977,7 +37340,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.time;
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         if (Object.keys(data13).length < 1) {
-          const err27 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema46.properties.time, data: data13 };
+          const err27 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema48.properties.time, data: data13 };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -36987,7 +37350,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 in data13) {
           if (!(key1 === "days" || key1 === "from" || key1 === "to" || key1 === "timezone")) {
-            const err28 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46.properties.time, data: data13 };
+            const err28 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48.properties.time, data: data13 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -37000,7 +37363,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data14 = data13.days;
           if (Array.isArray(data14)) {
             if (data14.length < 1) {
-              const err29 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.time.properties.days, data: data14 };
+              const err29 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.time.properties.days, data: data14 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -37012,7 +37375,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i6 = 0; i6 < len6; i6++) {
               let data15 = data14[i6];
               if (!(data15 === "mon" || data15 === "tue" || data15 === "wed" || data15 === "thu" || data15 === "fri" || data15 === "sat" || data15 === "sun")) {
-                const err30 = { instancePath: instancePath + "/time/days/" + i6, schemaPath: "#/properties/time/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema46.properties.time.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.time.properties.days.items.enum, parentSchema: schema46.properties.time.properties.days.items, data: data15 };
+                const err30 = { instancePath: instancePath + "/time/days/" + i6, schemaPath: "#/properties/time/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema48.properties.time.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema48.properties.time.properties.days.items.enum, parentSchema: schema48.properties.time.properties.days.items, data: data15 };
                 if (vErrors === null) {
                   vErrors = [err30];
                 } else {
@@ -37022,7 +37385,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err31 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.time.properties.days.type, parentSchema: schema46.properties.time.properties.days, data: data14 };
+            const err31 = { instancePath: instancePath + "/time/days", schemaPath: "#/properties/time/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.time.properties.days.type, parentSchema: schema48.properties.time.properties.days, data: data14 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -37034,8 +37397,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.from !== void 0) {
           let data16 = data13.from;
           if (typeof data16 === "string") {
-            if (!pattern20.test(data16)) {
-              const err32 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.from, data: data16 };
+            if (!pattern22.test(data16)) {
+              const err32 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema48.properties.time.properties.from, data: data16 };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -37044,7 +37407,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err33 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.from.type, parentSchema: schema46.properties.time.properties.from, data: data16 };
+            const err33 = { instancePath: instancePath + "/time/from", schemaPath: "#/properties/time/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.time.properties.from.type, parentSchema: schema48.properties.time.properties.from, data: data16 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -37056,8 +37419,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.to !== void 0) {
           let data17 = data13.to;
           if (typeof data17 === "string") {
-            if (!pattern20.test(data17)) {
-              const err34 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema46.properties.time.properties.to, data: data17 };
+            if (!pattern22.test(data17)) {
+              const err34 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" }, message: 'must match pattern "^([01][0-9]|2[0-3]):[0-5][0-9]$"', schema: "^([01][0-9]|2[0-3]):[0-5][0-9]$", parentSchema: schema48.properties.time.properties.to, data: data17 };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -37066,7 +37429,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err35 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.to.type, parentSchema: schema46.properties.time.properties.to, data: data17 };
+            const err35 = { instancePath: instancePath + "/time/to", schemaPath: "#/properties/time/properties/to/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.time.properties.to.type, parentSchema: schema48.properties.time.properties.to, data: data17 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -37079,7 +37442,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           let data18 = data13.timezone;
           if (typeof data18 === "string") {
             if (func22(data18) < 1) {
-              const err36 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema46.properties.time.properties.timezone, data: data18 };
+              const err36 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.time.properties.timezone, data: data18 };
               if (vErrors === null) {
                 vErrors = [err36];
               } else {
@@ -37088,7 +37451,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err37 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.time.properties.timezone.type, parentSchema: schema46.properties.time.properties.timezone, data: data18 };
+            const err37 = { instancePath: instancePath + "/time/timezone", schemaPath: "#/properties/time/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.time.properties.timezone.type, parentSchema: schema48.properties.time.properties.timezone, data: data18 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -37104,7 +37467,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               missingProperty: "to",
               depsCount: 1,
               deps: "to"
-            }, message: "must have property to when property from is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data13 };
+            }, message: "must have property to when property from is present", schema: schema48.properties.time.dependentRequired, parentSchema: schema48.properties.time, data: data13 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -37120,7 +37483,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               missingProperty: "from",
               depsCount: 1,
               deps: "from"
-            }, message: "must have property from when property to is present", schema: schema46.properties.time.dependentRequired, parentSchema: schema46.properties.time, data: data13 };
+            }, message: "must have property from when property to is present", schema: schema48.properties.time.dependentRequired, parentSchema: schema48.properties.time, data: data13 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -37130,7 +37493,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.properties.time.type, parentSchema: schema46.properties.time, data: data13 };
+        const err40 = { instancePath: instancePath + "/time", schemaPath: "#/properties/time/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.properties.time.type, parentSchema: schema48.properties.time, data: data13 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -37143,7 +37506,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data19 = data.all;
       if (Array.isArray(data19)) {
         if (data19.length < 1) {
-          const err41 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.all, data: data19 };
+          const err41 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.all, data: data19 };
           if (vErrors === null) {
             vErrors = [err41];
           } else {
@@ -37159,7 +37522,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err42 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.all.type, parentSchema: schema46.properties.all, data: data19 };
+        const err42 = { instancePath: instancePath + "/all", schemaPath: "#/properties/all/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.all.type, parentSchema: schema48.properties.all, data: data19 };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -37172,7 +37535,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       let data21 = data.any;
       if (Array.isArray(data21)) {
         if (data21.length < 1) {
-          const err43 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema46.properties.any, data: data21 };
+          const err43 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema48.properties.any, data: data21 };
           if (vErrors === null) {
             vErrors = [err43];
           } else {
@@ -37188,7 +37551,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err44 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema46.properties.any.type, parentSchema: schema46.properties.any, data: data21 };
+        const err44 = { instancePath: instancePath + "/any", schemaPath: "#/properties/any/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema48.properties.any.type, parentSchema: schema48.properties.any, data: data21 };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -37204,7 +37567,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
+    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
     if (vErrors === null) {
       vErrors = [err45];
     } else {
@@ -37227,7 +37590,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (typeof data !== "string" && !(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema43.type }, message: "must be string,object", schema: schema43.type, parentSchema: schema43, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema44.type }, message: "must be string,object", schema: schema44.type, parentSchema: schema44, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -37260,8 +37623,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   if (_valid0) {
     const _errs4 = errors;
     if (typeof data === "string") {
-      if (!pattern17.test(data)) {
-        const err2 = { instancePath, schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema44, data };
+      if (!pattern18.test(data)) {
+        const err2 = { instancePath, schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema45, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -37270,7 +37633,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     } else {
-      const err3 = { instancePath, schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data };
+      const err3 = { instancePath, schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.type, parentSchema: schema45, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -37283,9 +37646,13 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs7 = errors;
+    const _errs8 = errors;
+    let valid2 = true;
+    const _errs9 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.category === void 0) {
-        const err4 = { instancePath, schemaPath: "#/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema43.else.required, parentSchema: schema43.else, data };
+      let missing0;
+      if (data.environment === void 0 && (missing0 = "environment")) {
+        const err4 = {};
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -37293,9 +37660,25 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      for (const key0 in data) {
-        if (!(key0 === "category" || key0 === "up_to_level" || key0 === "when")) {
-          const err5 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema43.else, data };
+    }
+    var _valid1 = _errs9 === errors;
+    errors = _errs8;
+    if (vErrors !== null) {
+      if (_errs8) {
+        vErrors.length = _errs8;
+      } else {
+        vErrors = null;
+      }
+    }
+    let ifClause1;
+    if (_valid1) {
+      const _errs10 = errors;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing1;
+        if (data.category === void 0 && (missing1 = "category")) {
+          const err5 = {};
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -37304,20 +37687,33 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      if (data.category !== void 0) {
-        let data0 = data.category;
-        if (typeof data0 === "string") {
-          if (!pattern17.test(data0)) {
-            const err6 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema44, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
+      var valid3 = _errs12 === errors;
+      if (valid3) {
+        const err6 = { instancePath, schemaPath: "#/else/then/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema44.else.then.not, parentSchema: schema44.else.then, data };
+        if (vErrors === null) {
+          vErrors = [err6];
         } else {
-          const err7 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data: data0 };
+          vErrors.push(err6);
+        }
+        errors++;
+      } else {
+        errors = _errs11;
+        if (vErrors !== null) {
+          if (_errs11) {
+            vErrors.length = _errs11;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      var _valid1 = _errs10 === errors;
+      valid2 = _valid1;
+      ifClause1 = "then";
+    } else {
+      const _errs13 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.category === void 0) {
+          const err7 = { instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema44.else.else.required, parentSchema: schema44.else.else, data };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -37326,33 +37722,102 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      if (data.up_to_level !== void 0) {
-        let data1 = data.up_to_level;
-        if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-          const err8 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema43.else.properties.up_to_level.type, parentSchema: schema43.else.properties.up_to_level, data: data1 };
+      var _valid1 = _errs13 === errors;
+      valid2 = _valid1;
+      ifClause1 = "else";
+    }
+    if (!valid2) {
+      const err8 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 }, message: 'must match "' + ifClause1 + '" schema', schema: schema44.else.if, parentSchema: schema44.else, data };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        if (!(key0 === "category" || key0 === "environment" || key0 === "up_to_level" || key0 === "when")) {
+          const err9 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema44.else, data };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err9];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err9);
           }
           errors++;
         }
-        if (typeof data1 == "number" && isFinite(data1)) {
-          if (data1 > 5 || isNaN(data1)) {
-            const err9 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema43.else.properties.up_to_level, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-          if (data1 < 1 || isNaN(data1)) {
-            const err10 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema43.else.properties.up_to_level, data: data1 };
+      }
+      if (data.category !== void 0) {
+        let data0 = data.category;
+        if (typeof data0 === "string") {
+          if (!pattern18.test(data0)) {
+            const err10 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema45, data: data0 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
               vErrors.push(err10);
+            }
+            errors++;
+          }
+        } else {
+          const err11 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.type, parentSchema: schema45, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+      if (data.environment !== void 0) {
+        let data1 = data.environment;
+        if (typeof data1 === "string") {
+          if (!pattern18.test(data1)) {
+            const err12 = { instancePath: instancePath + "/environment", schemaPath: "#/$defs/environmentName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema47, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        } else {
+          const err13 = { instancePath: instancePath + "/environment", schemaPath: "#/$defs/environmentName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.type, parentSchema: schema47, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+      if (data.up_to_level !== void 0) {
+        let data2 = data.up_to_level;
+        if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+          const err14 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema44.else.properties.up_to_level.type, parentSchema: schema44.else.properties.up_to_level, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (typeof data2 == "number" && isFinite(data2)) {
+          if (data2 > 5 || isNaN(data2)) {
+            const err15 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema44.else.properties.up_to_level, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          if (data2 < 1 || isNaN(data2)) {
+            const err16 = { instancePath: instancePath + "/up_to_level", schemaPath: "#/else/properties/up_to_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema44.else.properties.up_to_level, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
             }
             errors++;
           }
@@ -37373,11 +37838,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err11 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema43.if, parentSchema: schema43, data };
+    const err17 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema44.if, parentSchema: schema44, data };
     if (vErrors === null) {
-      vErrors = [err11];
+      vErrors = [err17];
     } else {
-      vErrors.push(err11);
+      vErrors.push(err17);
     }
     errors++;
   }
@@ -37401,7 +37866,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       if (typeof key0 === "string") {
         if (!pattern5.test(key0)) {
-          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema42.propertyNames, data: key0, propertyName: key0 };
+          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema43.propertyNames, data: key0, propertyName: key0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -37412,7 +37877,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
       var valid0 = _errs1 === errors;
       if (!valid0) {
-        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema42.propertyNames, parentSchema: schema42, data };
+        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema43.propertyNames, parentSchema: schema43, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -37425,7 +37890,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data[key1];
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema42.additionalProperties, data: data0 };
+          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema43.additionalProperties, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -37441,7 +37906,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema42.additionalProperties.type, parentSchema: schema42.additionalProperties, data: data0 };
+        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema43.additionalProperties.type, parentSchema: schema43.additionalProperties, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -37451,7 +37916,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema43.type, parentSchema: schema43, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -37463,8 +37928,8 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema50 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } };
-var schema51 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "required": ["category"], "properties": { "category": { "$ref": "#/$defs/categoryName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } } } };
+var schema52 = { "type": "object", "propertyNames": { "pattern": "^[a-z][a-z0-9_-]*$" }, "additionalProperties": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/denyRef" } } };
+var schema53 = { "type": ["string", "object"], "if": { "type": "string" }, "then": { "$ref": "#/$defs/categoryName" }, "else": { "additionalProperties": false, "properties": { "category": { "$ref": "#/$defs/categoryName" }, "environment": { "$ref": "#/$defs/environmentName" }, "from_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "when": { "$ref": "#/$defs/condition" } }, "if": { "required": ["environment"] }, "then": { "not": { "required": ["category"] } }, "else": { "required": ["category"] } } };
 function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -37476,7 +37941,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (typeof data !== "string" && !(data && typeof data == "object" && !Array.isArray(data))) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema51.type }, message: "must be string,object", schema: schema51.type, parentSchema: schema51, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema53.type }, message: "must be string,object", schema: schema53.type, parentSchema: schema53, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -37509,8 +37974,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
   if (_valid0) {
     const _errs4 = errors;
     if (typeof data === "string") {
-      if (!pattern17.test(data)) {
-        const err2 = { instancePath, schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema44, data };
+      if (!pattern18.test(data)) {
+        const err2 = { instancePath, schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema45, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -37519,7 +37984,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     } else {
-      const err3 = { instancePath, schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data };
+      const err3 = { instancePath, schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.type, parentSchema: schema45, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -37532,9 +37997,13 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "then";
   } else {
     const _errs7 = errors;
+    const _errs8 = errors;
+    let valid2 = true;
+    const _errs9 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.category === void 0) {
-        const err4 = { instancePath, schemaPath: "#/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema51.else.required, parentSchema: schema51.else, data };
+      let missing0;
+      if (data.environment === void 0 && (missing0 = "environment")) {
+        const err4 = {};
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -37542,9 +38011,25 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      for (const key0 in data) {
-        if (!(key0 === "category" || key0 === "from_level" || key0 === "when")) {
-          const err5 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema51.else, data };
+    }
+    var _valid1 = _errs9 === errors;
+    errors = _errs8;
+    if (vErrors !== null) {
+      if (_errs8) {
+        vErrors.length = _errs8;
+      } else {
+        vErrors = null;
+      }
+    }
+    let ifClause1;
+    if (_valid1) {
+      const _errs10 = errors;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing1;
+        if (data.category === void 0 && (missing1 = "category")) {
+          const err5 = {};
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -37553,20 +38038,33 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      if (data.category !== void 0) {
-        let data0 = data.category;
-        if (typeof data0 === "string") {
-          if (!pattern17.test(data0)) {
-            const err6 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema44, data: data0 };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
+      var valid3 = _errs12 === errors;
+      if (valid3) {
+        const err6 = { instancePath, schemaPath: "#/else/then/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema53.else.then.not, parentSchema: schema53.else.then, data };
+        if (vErrors === null) {
+          vErrors = [err6];
         } else {
-          const err7 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema44.type, parentSchema: schema44, data: data0 };
+          vErrors.push(err6);
+        }
+        errors++;
+      } else {
+        errors = _errs11;
+        if (vErrors !== null) {
+          if (_errs11) {
+            vErrors.length = _errs11;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+      var _valid1 = _errs10 === errors;
+      valid2 = _valid1;
+      ifClause1 = "then";
+    } else {
+      const _errs13 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.category === void 0) {
+          const err7 = { instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: "category" }, message: "must have required property 'category'", schema: schema53.else.else.required, parentSchema: schema53.else.else, data };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -37575,33 +38073,102 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      if (data.from_level !== void 0) {
-        let data1 = data.from_level;
-        if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-          const err8 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema51.else.properties.from_level.type, parentSchema: schema51.else.properties.from_level, data: data1 };
+      var _valid1 = _errs13 === errors;
+      valid2 = _valid1;
+      ifClause1 = "else";
+    }
+    if (!valid2) {
+      const err8 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 }, message: 'must match "' + ifClause1 + '" schema', schema: schema53.else.if, parentSchema: schema53.else, data };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        if (!(key0 === "category" || key0 === "environment" || key0 === "from_level" || key0 === "when")) {
+          const err9 = { instancePath, schemaPath: "#/else/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema53.else, data };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err9];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err9);
           }
           errors++;
         }
-        if (typeof data1 == "number" && isFinite(data1)) {
-          if (data1 > 5 || isNaN(data1)) {
-            const err9 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema51.else.properties.from_level, data: data1 };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-          if (data1 < 0 || isNaN(data1)) {
-            const err10 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema51.else.properties.from_level, data: data1 };
+      }
+      if (data.category !== void 0) {
+        let data0 = data.category;
+        if (typeof data0 === "string") {
+          if (!pattern18.test(data0)) {
+            const err10 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema45, data: data0 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
               vErrors.push(err10);
+            }
+            errors++;
+          }
+        } else {
+          const err11 = { instancePath: instancePath + "/category", schemaPath: "#/$defs/categoryName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.type, parentSchema: schema45, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+      if (data.environment !== void 0) {
+        let data1 = data.environment;
+        if (typeof data1 === "string") {
+          if (!pattern18.test(data1)) {
+            const err12 = { instancePath: instancePath + "/environment", schemaPath: "#/$defs/environmentName/pattern", keyword: "pattern", params: { pattern: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$" }, message: 'must match pattern "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$"', schema: "^(\\*|[A-Za-z0-9_][A-Za-z0-9_.-]*)$", parentSchema: schema47, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        } else {
+          const err13 = { instancePath: instancePath + "/environment", schemaPath: "#/$defs/environmentName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.type, parentSchema: schema47, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+      if (data.from_level !== void 0) {
+        let data2 = data.from_level;
+        if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
+          const err14 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema53.else.properties.from_level.type, parentSchema: schema53.else.properties.from_level, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (typeof data2 == "number" && isFinite(data2)) {
+          if (data2 > 5 || isNaN(data2)) {
+            const err15 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema53.else.properties.from_level, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          if (data2 < 0 || isNaN(data2)) {
+            const err16 = { instancePath: instancePath + "/from_level", schemaPath: "#/else/properties/from_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema53.else.properties.from_level, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
             }
             errors++;
           }
@@ -37622,11 +38189,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err11 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema51.if, parentSchema: schema51, data };
+    const err17 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 }, message: 'must match "' + ifClause0 + '" schema', schema: schema53.if, parentSchema: schema53, data };
     if (vErrors === null) {
-      vErrors = [err11];
+      vErrors = [err17];
     } else {
-      vErrors.push(err11);
+      vErrors.push(err17);
     }
     errors++;
   }
@@ -37650,7 +38217,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       if (typeof key0 === "string") {
         if (!pattern5.test(key0)) {
-          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema50.propertyNames, data: key0, propertyName: key0 };
+          const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9_-]*$" }, message: 'must match pattern "^[a-z][a-z0-9_-]*$"', schema: "^[a-z][a-z0-9_-]*$", parentSchema: schema52.propertyNames, data: key0, propertyName: key0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -37661,7 +38228,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       var valid0 = _errs1 === errors;
       if (!valid0) {
-        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema50.propertyNames, parentSchema: schema50, data };
+        const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema52.propertyNames, parentSchema: schema52, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -37674,7 +38241,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data[key1];
       if (Array.isArray(data0)) {
         if (data0.length < 1) {
-          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema50.additionalProperties, data: data0 };
+          const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema52.additionalProperties, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -37690,7 +38257,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.additionalProperties.type, parentSchema: schema50.additionalProperties, data: data0 };
+        const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema52.additionalProperties.type, parentSchema: schema52.additionalProperties, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -37700,7 +38267,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema52.type, parentSchema: schema52, data };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -37725,7 +38292,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "description" || key0 === "inherits" || key0 === "members" || key0 === "min_members" || key0 === "recommended_members" || key0 === "grants" || key0 === "denies")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema37, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema38, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -37737,7 +38304,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.description !== void 0) {
       let data0 = data.description;
       if (typeof data0 !== "string") {
-        const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.properties.description.type, parentSchema: schema37.properties.description, data: data0 };
+        const err1 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.properties.description.type, parentSchema: schema38.properties.description, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -37750,7 +38317,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.inherits;
       if (Array.isArray(data1)) {
         if (data1.length < 1) {
-          const err2 = { instancePath: instancePath + "/inherits", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data1 };
+          const err2 = { instancePath: instancePath + "/inherits", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data1 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -37763,7 +38330,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1[i0];
           if (typeof data2 === "string") {
             if (!pattern6.test(data2)) {
-              const err3 = { instancePath: instancePath + "/inherits/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data2 };
+              const err3 = { instancePath: instancePath + "/inherits/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data2 };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -37772,7 +38339,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err4 = { instancePath: instancePath + "/inherits/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data2 };
+            const err4 = { instancePath: instancePath + "/inherits/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data2 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -37782,7 +38349,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err5 = { instancePath: instancePath + "/inherits", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data1 };
+        const err5 = { instancePath: instancePath + "/inherits", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -37795,7 +38362,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.members;
       if (Array.isArray(data3)) {
         if (data3.length < 1) {
-          const err6 = { instancePath: instancePath + "/members", schemaPath: "#/properties/members/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema37.properties.members, data: data3 };
+          const err6 = { instancePath: instancePath + "/members", schemaPath: "#/properties/members/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38.properties.members, data: data3 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -37811,7 +38378,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/members", schemaPath: "#/properties/members/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema37.properties.members.type, parentSchema: schema37.properties.members, data: data3 };
+        const err7 = { instancePath: instancePath + "/members", schemaPath: "#/properties/members/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.properties.members.type, parentSchema: schema38.properties.members, data: data3 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -37823,7 +38390,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.min_members !== void 0) {
       let data5 = data.min_members;
       if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err8 = { instancePath: instancePath + "/min_members", schemaPath: "#/properties/min_members/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.min_members.type, parentSchema: schema37.properties.min_members, data: data5 };
+        const err8 = { instancePath: instancePath + "/min_members", schemaPath: "#/properties/min_members/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.properties.min_members.type, parentSchema: schema38.properties.min_members, data: data5 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -37833,7 +38400,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data5 == "number" && isFinite(data5)) {
         if (data5 < 0 || isNaN(data5)) {
-          const err9 = { instancePath: instancePath + "/min_members", schemaPath: "#/properties/min_members/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.min_members, data: data5 };
+          const err9 = { instancePath: instancePath + "/min_members", schemaPath: "#/properties/min_members/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema38.properties.min_members, data: data5 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -37846,7 +38413,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.recommended_members !== void 0) {
       let data6 = data.recommended_members;
       if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-        const err10 = { instancePath: instancePath + "/recommended_members", schemaPath: "#/properties/recommended_members/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema37.properties.recommended_members.type, parentSchema: schema37.properties.recommended_members, data: data6 };
+        const err10 = { instancePath: instancePath + "/recommended_members", schemaPath: "#/properties/recommended_members/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.properties.recommended_members.type, parentSchema: schema38.properties.recommended_members, data: data6 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -37856,7 +38423,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data6 == "number" && isFinite(data6)) {
         if (data6 < 0 || isNaN(data6)) {
-          const err11 = { instancePath: instancePath + "/recommended_members", schemaPath: "#/properties/recommended_members/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema37.properties.recommended_members, data: data6 };
+          const err11 = { instancePath: instancePath + "/recommended_members", schemaPath: "#/properties/recommended_members/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema38.properties.recommended_members, data: data6 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -37879,7 +38446,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema37.type, parentSchema: schema37, data };
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data };
     if (vErrors === null) {
       vErrors = [err12];
     } else {
@@ -37891,7 +38458,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema54 = { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } };
+var schema57 = { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "minLength": 1 }, "categories": { "$ref": "#/$defs/names" }, "environments": { "$ref": "#/$defs/names" }, "paths": { "$ref": "#/$defs/globs" }, "min_level": { "type": "integer", "minimum": 0, "maximum": 5 }, "roles": { "$ref": "#/$defs/names" }, "approvals": { "type": "integer", "minimum": 1 }, "exclusive": { "type": "boolean", "description": "One person counts toward at most one exclusive requirement." }, "when": { "$ref": "#/$defs/condition" } } };
 function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -37904,8 +38471,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func12.call(schema54.properties, key0)) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+      if (!func12.call(schema57.properties, key0)) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema57, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -37918,7 +38485,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func22(data0) < 1) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema54.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -37927,7 +38494,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.name.type, parentSchema: schema54.properties.name, data: data0 };
+        const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.name.type, parentSchema: schema57.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -37940,7 +38507,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.categories;
       if (Array.isArray(data1)) {
         if (data1.length < 1) {
-          const err3 = { instancePath: instancePath + "/categories", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data1 };
+          const err3 = { instancePath: instancePath + "/categories", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data1 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -37953,7 +38520,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1[i0];
           if (typeof data2 === "string") {
             if (!pattern6.test(data2)) {
-              const err4 = { instancePath: instancePath + "/categories/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data2 };
+              const err4 = { instancePath: instancePath + "/categories/" + i0, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data2 };
               if (vErrors === null) {
                 vErrors = [err4];
               } else {
@@ -37962,7 +38529,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err5 = { instancePath: instancePath + "/categories/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data2 };
+            const err5 = { instancePath: instancePath + "/categories/" + i0, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -37972,7 +38539,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/categories", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data1 };
+        const err6 = { instancePath: instancePath + "/categories", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -37985,7 +38552,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.environments;
       if (Array.isArray(data3)) {
         if (data3.length < 1) {
-          const err7 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data3 };
+          const err7 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data3 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -37998,7 +38565,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data3[i1];
           if (typeof data4 === "string") {
             if (!pattern6.test(data4)) {
-              const err8 = { instancePath: instancePath + "/environments/" + i1, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data4 };
+              const err8 = { instancePath: instancePath + "/environments/" + i1, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data4 };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -38007,7 +38574,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err9 = { instancePath: instancePath + "/environments/" + i1, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data4 };
+            const err9 = { instancePath: instancePath + "/environments/" + i1, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data4 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -38017,7 +38584,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err10 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data3 };
+        const err10 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -38030,7 +38597,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.paths;
       if (Array.isArray(data5)) {
         if (data5.length < 1) {
-          const err11 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema33, data: data5 };
+          const err11 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema34, data: data5 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -38043,7 +38610,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data5[i2];
           if (typeof data6 === "string") {
             if (func22(data6) < 1) {
-              const err12 = { instancePath: instancePath + "/paths/" + i2, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.items, data: data6 };
+              const err12 = { instancePath: instancePath + "/paths/" + i2, schemaPath: "#/$defs/globs/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.items, data: data6 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -38052,7 +38619,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/paths/" + i2, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.items.type, parentSchema: schema33.items, data: data6 };
+            const err13 = { instancePath: instancePath + "/paths/" + i2, schemaPath: "#/$defs/globs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.items.type, parentSchema: schema34.items, data: data6 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -38062,7 +38629,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.type, parentSchema: schema33, data: data5 };
+        const err14 = { instancePath: instancePath + "/paths", schemaPath: "#/$defs/globs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.type, parentSchema: schema34, data: data5 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -38074,7 +38641,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.min_level !== void 0) {
       let data7 = data.min_level;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err15 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema54.properties.min_level.type, parentSchema: schema54.properties.min_level, data: data7 };
+        const err15 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.properties.min_level.type, parentSchema: schema57.properties.min_level, data: data7 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -38084,7 +38651,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data7 == "number" && isFinite(data7)) {
         if (data7 > 5 || isNaN(data7)) {
-          const err16 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema54.properties.min_level, data: data7 };
+          const err16 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/maximum", keyword: "maximum", params: { comparison: "<=", limit: 5 }, message: "must be <= 5", schema: 5, parentSchema: schema57.properties.min_level, data: data7 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -38093,7 +38660,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data7 < 0 || isNaN(data7)) {
-          const err17 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema54.properties.min_level, data: data7 };
+          const err17 = { instancePath: instancePath + "/min_level", schemaPath: "#/properties/min_level/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema57.properties.min_level, data: data7 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -38107,7 +38674,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.roles;
       if (Array.isArray(data8)) {
         if (data8.length < 1) {
-          const err18 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema38, data: data8 };
+          const err18 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data8 };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -38120,7 +38687,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data8[i3];
           if (typeof data9 === "string") {
             if (!pattern6.test(data9)) {
-              const err19 = { instancePath: instancePath + "/roles/" + i3, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema38.items, data: data9 };
+              const err19 = { instancePath: instancePath + "/roles/" + i3, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -38129,7 +38696,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/roles/" + i3, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.items.type, parentSchema: schema38.items, data: data9 };
+            const err20 = { instancePath: instancePath + "/roles/" + i3, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -38139,7 +38706,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema38.type, parentSchema: schema38, data: data8 };
+        const err21 = { instancePath: instancePath + "/roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data8 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -38151,7 +38718,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.approvals !== void 0) {
       let data10 = data.approvals;
       if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
-        const err22 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema54.properties.approvals.type, parentSchema: schema54.properties.approvals, data: data10 };
+        const err22 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema57.properties.approvals.type, parentSchema: schema57.properties.approvals, data: data10 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -38161,7 +38728,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data10 == "number" && isFinite(data10)) {
         if (data10 < 1 || isNaN(data10)) {
-          const err23 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema54.properties.approvals, data: data10 };
+          const err23 = { instancePath: instancePath + "/approvals", schemaPath: "#/properties/approvals/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema57.properties.approvals, data: data10 };
           if (vErrors === null) {
             vErrors = [err23];
           } else {
@@ -38174,7 +38741,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.exclusive !== void 0) {
       let data11 = data.exclusive;
       if (typeof data11 !== "boolean") {
-        const err24 = { instancePath: instancePath + "/exclusive", schemaPath: "#/properties/exclusive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema54.properties.exclusive.type, parentSchema: schema54.properties.exclusive, data: data11 };
+        const err24 = { instancePath: instancePath + "/exclusive", schemaPath: "#/properties/exclusive/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema57.properties.exclusive.type, parentSchema: schema57.properties.exclusive, data: data11 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -38190,7 +38757,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema57.type, parentSchema: schema57, data };
     if (vErrors === null) {
       vErrors = [err25];
     } else {
@@ -38358,57 +38925,46 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.categories !== void 0) {
-      let data6 = data.categories;
-      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-        for (const key1 in data6) {
-          const _errs15 = errors;
-          if (typeof key1 === "string") {
-            if (!pattern6.test(key1)) {
-              const err13 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.categories.propertyNames, data: key1, propertyName: key1 };
-              if (vErrors === null) {
-                vErrors = [err13];
-              } else {
-                vErrors.push(err13);
-              }
-              errors++;
-            }
-          }
-          var valid5 = _errs15 === errors;
-          if (!valid5) {
-            const err14 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema312.properties.categories.propertyNames, parentSchema: schema312.properties.categories, data: data6 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          }
-        }
-        for (const key2 in data6) {
-          if (!validate21(data6[key2], { instancePath: instancePath + "/categories/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data6, parentDataProperty: key2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err15 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.categories.type, parentSchema: schema312.properties.categories, data: data6 };
+    if (data.enforce !== void 0) {
+      let data6 = data.enforce;
+      if (typeof data6 !== "boolean") {
+        const err13 = { instancePath: instancePath + "/enforce", schemaPath: "#/properties/enforce/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.enforce.type, parentSchema: schema312.properties.enforce, data: data6 };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err13];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err13);
         }
         errors++;
       }
     }
-    if (data.environments !== void 0) {
-      let data8 = data.environments;
-      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
-        for (const key3 in data8) {
-          const _errs20 = errors;
-          if (typeof key3 === "string") {
-            if (!pattern6.test(key3)) {
-              const err16 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.environments.propertyNames, data: key3, propertyName: key3 };
+    if (data.break_glass !== void 0) {
+      let data7 = data.break_glass;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        if (data7.roles === void 0) {
+          const err14 = { instancePath: instancePath + "/break_glass", schemaPath: "#/properties/break_glass/required", keyword: "required", params: { missingProperty: "roles" }, message: "must have required property 'roles'", schema: schema312.properties.break_glass.required, parentSchema: schema312.properties.break_glass, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        for (const key1 in data7) {
+          if (!(key1 === "roles" || key1 === "reason_min_length")) {
+            const err15 = { instancePath: instancePath + "/break_glass", schemaPath: "#/properties/break_glass/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.break_glass, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data7.roles !== void 0) {
+          let data8 = data7.roles;
+          if (Array.isArray(data8)) {
+            if (data8.length < 1) {
+              const err16 = { instancePath: instancePath + "/break_glass/roles", schemaPath: "#/$defs/names/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema32, data: data8 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -38416,53 +38972,43 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
-          }
-          var valid7 = _errs20 === errors;
-          if (!valid7) {
-            const err17 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema312.properties.environments.propertyNames, parentSchema: schema312.properties.environments, data: data8 };
+            const len2 = data8.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+              let data9 = data8[i2];
+              if (typeof data9 === "string") {
+                if (!pattern6.test(data9)) {
+                  const err17 = { instancePath: instancePath + "/break_glass/roles/" + i2, schemaPath: "#/$defs/names/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema32.items, data: data9 };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                }
+              } else {
+                const err18 = { instancePath: instancePath + "/break_glass/roles/" + i2, schemaPath: "#/$defs/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.items.type, parentSchema: schema32.items, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/break_glass/roles", schemaPath: "#/$defs/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.type, parentSchema: schema32, data: data8 };
             if (vErrors === null) {
-              vErrors = [err17];
+              vErrors = [err19];
             } else {
-              vErrors.push(err17);
+              vErrors.push(err19);
             }
             errors++;
           }
         }
-        for (const key4 in data8) {
-          if (!validate23(data8[key4], { instancePath: instancePath + "/environments/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data8, parentDataProperty: key4, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err18 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.environments.type, parentSchema: schema312.properties.environments, data: data8 };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.roles !== void 0) {
-      let data10 = data.roles;
-      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-        for (const key5 in data10) {
-          const _errs25 = errors;
-          if (typeof key5 === "string") {
-            if (!pattern6.test(key5)) {
-              const err19 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.roles.propertyNames, data: key5, propertyName: key5 };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-          }
-          var valid9 = _errs25 === errors;
-          if (!valid9) {
-            const err20 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames", keyword: "propertyNames", params: { propertyName: key5 }, message: "property name must be valid", schema: schema312.properties.roles.propertyNames, parentSchema: schema312.properties.roles, data: data10 };
+        if (data7.reason_min_length !== void 0) {
+          let data10 = data7.reason_min_length;
+          if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
+            const err20 = { instancePath: instancePath + "/break_glass/reason_min_length", schemaPath: "#/properties/break_glass/properties/reason_min_length/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema312.properties.break_glass.properties.reason_min_length.type, parentSchema: schema312.properties.break_glass.properties.reason_min_length, data: data10 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -38470,44 +39016,29 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
             }
             errors++;
           }
-        }
-        for (const key6 in data10) {
-          if (!validate25(data10[key6], { instancePath: instancePath + "/roles/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data10, parentDataProperty: key6, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-            errors = vErrors.length;
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 > 1e3 || isNaN(data10)) {
+              const err21 = { instancePath: instancePath + "/break_glass/reason_min_length", schemaPath: "#/properties/break_glass/properties/reason_min_length/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema312.properties.break_glass.properties.reason_min_length, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data10 < 1 || isNaN(data10)) {
+              const err22 = { instancePath: instancePath + "/break_glass/reason_min_length", schemaPath: "#/properties/break_glass/properties/reason_min_length/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema312.properties.break_glass.properties.reason_min_length, data: data10 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.roles.type, parentSchema: schema312.properties.roles, data: data10 };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data.require !== void 0) {
-      let data12 = data.require;
-      if (Array.isArray(data12)) {
-        if (data12.length < 1) {
-          const err22 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema312.properties.require, data: data12 };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-        const len2 = data12.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          if (!validate40(data12[i2], { instancePath: instancePath + "/require/" + i2, parentData: data12, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err23 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema312.properties.require.type, parentSchema: schema312.properties.require, data: data12 };
+        const err23 = { instancePath: instancePath + "/break_glass", schemaPath: "#/properties/break_glass/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.break_glass.type, parentSchema: schema312.properties.break_glass, data: data7 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -38516,24 +39047,25 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.options !== void 0) {
-      let data14 = data.options;
-      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-        for (const key7 in data14) {
-          if (!(key7 === "stale_approvals" || key7 === "author_can_approve" || key7 === "committers_can_approve" || key7 === "check_commit_authors")) {
-            const err24 = { instancePath: instancePath + "/options", schemaPath: "#/properties/options/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.options, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
+    if (data.categories !== void 0) {
+      let data11 = data.categories;
+      if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+        for (const key2 in data11) {
+          const _errs27 = errors;
+          if (typeof key2 === "string") {
+            if (!pattern6.test(key2)) {
+              const err24 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.categories.propertyNames, data: key2, propertyName: key2 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
             }
-            errors++;
           }
-        }
-        if (data14.stale_approvals !== void 0) {
-          let data15 = data14.stale_approvals;
-          if (!(data15 === "dismiss" || data15 === "unless_changed" || data15 === "keep")) {
-            const err25 = { instancePath: instancePath + "/options/stale_approvals", schemaPath: "#/properties/options/properties/stale_approvals/enum", keyword: "enum", params: { allowedValues: schema312.properties.options.properties.stale_approvals.enum }, message: "must be equal to one of the allowed values", schema: schema312.properties.options.properties.stale_approvals.enum, parentSchema: schema312.properties.options.properties.stale_approvals, data: data15 };
+          var valid9 = _errs27 === errors;
+          if (!valid9) {
+            const err25 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/propertyNames", keyword: "propertyNames", params: { propertyName: key2 }, message: "property name must be valid", schema: schema312.properties.categories.propertyNames, parentSchema: schema312.properties.categories, data: data11 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -38542,34 +39074,41 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
-        if (data14.author_can_approve !== void 0) {
-          let data16 = data14.author_can_approve;
-          if (typeof data16 !== "boolean") {
-            const err26 = { instancePath: instancePath + "/options/author_can_approve", schemaPath: "#/properties/options/properties/author_can_approve/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.author_can_approve.type, parentSchema: schema312.properties.options.properties.author_can_approve, data: data16 };
-            if (vErrors === null) {
-              vErrors = [err26];
-            } else {
-              vErrors.push(err26);
-            }
-            errors++;
+        for (const key3 in data11) {
+          if (!validate21(data11[key3], { instancePath: instancePath + "/categories/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data11, parentDataProperty: key3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+            errors = vErrors.length;
           }
         }
-        if (data14.committers_can_approve !== void 0) {
-          let data17 = data14.committers_can_approve;
-          if (typeof data17 !== "boolean") {
-            const err27 = { instancePath: instancePath + "/options/committers_can_approve", schemaPath: "#/properties/options/properties/committers_can_approve/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.committers_can_approve.type, parentSchema: schema312.properties.options.properties.committers_can_approve, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          }
+      } else {
+        const err26 = { instancePath: instancePath + "/categories", schemaPath: "#/properties/categories/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.categories.type, parentSchema: schema312.properties.categories, data: data11 };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
         }
-        if (data14.check_commit_authors !== void 0) {
-          let data18 = data14.check_commit_authors;
-          if (typeof data18 !== "boolean") {
-            const err28 = { instancePath: instancePath + "/options/check_commit_authors", schemaPath: "#/properties/options/properties/check_commit_authors/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.check_commit_authors.type, parentSchema: schema312.properties.options.properties.check_commit_authors, data: data18 };
+        errors++;
+      }
+    }
+    if (data.environments !== void 0) {
+      let data13 = data.environments;
+      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+        for (const key4 in data13) {
+          const _errs32 = errors;
+          if (typeof key4 === "string") {
+            if (!pattern6.test(key4)) {
+              const err27 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.environments.propertyNames, data: key4, propertyName: key4 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+          var valid11 = _errs32 === errors;
+          if (!valid11) {
+            const err28 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key4 }, message: "property name must be valid", schema: schema312.properties.environments.propertyNames, parentSchema: schema312.properties.environments, data: data13 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -38578,8 +39117,14 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
+        for (const key5 in data13) {
+          if (!validate23(data13[key5], { instancePath: instancePath + "/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data13, parentDataProperty: key5, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+            errors = vErrors.length;
+          }
+        }
       } else {
-        const err29 = { instancePath: instancePath + "/options", schemaPath: "#/properties/options/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.options.type, parentSchema: schema312.properties.options, data: data14 };
+        const err29 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.environments.type, parentSchema: schema312.properties.environments, data: data13 };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -38588,99 +39133,120 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
         errors++;
       }
     }
-    if (data.notify !== void 0) {
-      let data19 = data.notify;
-      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-        for (const key8 in data19) {
-          if (!(key8 === "violations")) {
-            const err30 = { instancePath: instancePath + "/notify", schemaPath: "#/properties/notify/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.notify, data: data19 };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
-            }
-            errors++;
-          }
-        }
-        if (data19.violations !== void 0) {
-          let data20 = data19.violations;
-          if (Array.isArray(data20)) {
-            if (data20.length < 1) {
-              const err31 = { instancePath: instancePath + "/notify/violations", schemaPath: "#/properties/notify/properties/violations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema312.properties.notify.properties.violations, data: data20 };
+    if (data.roles !== void 0) {
+      let data15 = data.roles;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        for (const key6 in data15) {
+          const _errs37 = errors;
+          if (typeof key6 === "string") {
+            if (!pattern6.test(key6)) {
+              const err30 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.roles.propertyNames, data: key6, propertyName: key6 };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err30];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err30);
               }
               errors++;
             }
-            const len3 = data20.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-              let data21 = data20[i3];
-              if (typeof data21 === "string") {
-                if (!pattern6.test(data21)) {
-                  const err32 = { instancePath: instancePath + "/notify/violations/" + i3, schemaPath: "#/properties/notify/properties/violations/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.notify.properties.violations.items, data: data21 };
-                  if (vErrors === null) {
-                    vErrors = [err32];
-                  } else {
-                    vErrors.push(err32);
-                  }
-                  errors++;
-                }
-              } else {
-                const err33 = { instancePath: instancePath + "/notify/violations/" + i3, schemaPath: "#/properties/notify/properties/violations/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema312.properties.notify.properties.violations.items.type, parentSchema: schema312.properties.notify.properties.violations.items, data: data21 };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err34 = { instancePath: instancePath + "/notify/violations", schemaPath: "#/properties/notify/properties/violations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema312.properties.notify.properties.violations.type, parentSchema: schema312.properties.notify.properties.violations, data: data20 };
+          }
+          var valid13 = _errs37 === errors;
+          if (!valid13) {
+            const err31 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/propertyNames", keyword: "propertyNames", params: { propertyName: key6 }, message: "property name must be valid", schema: schema312.properties.roles.propertyNames, parentSchema: schema312.properties.roles, data: data15 };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err31];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err31);
             }
             errors++;
           }
         }
+        for (const key7 in data15) {
+          if (!validate25(data15[key7], { instancePath: instancePath + "/roles/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data15, parentDataProperty: key7, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+            errors = vErrors.length;
+          }
+        }
       } else {
-        const err35 = { instancePath: instancePath + "/notify", schemaPath: "#/properties/notify/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.notify.type, parentSchema: schema312.properties.notify, data: data19 };
+        const err32 = { instancePath: instancePath + "/roles", schemaPath: "#/properties/roles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.roles.type, parentSchema: schema312.properties.roles, data: data15 };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err32];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err32);
         }
         errors++;
       }
     }
-    if (data.review !== void 0) {
-      let data22 = data.review;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-        if (data22.last_reviewed === void 0) {
-          const err36 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/required", keyword: "required", params: { missingProperty: "last_reviewed" }, message: "must have required property 'last_reviewed'", schema: schema312.properties.review.required, parentSchema: schema312.properties.review, data: data22 };
+    if (data.require !== void 0) {
+      let data17 = data.require;
+      if (Array.isArray(data17)) {
+        if (data17.length < 1) {
+          const err33 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema312.properties.require, data: data17 };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err33];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err33);
           }
           errors++;
         }
-        if (data22.interval_days === void 0) {
-          const err37 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/required", keyword: "required", params: { missingProperty: "interval_days" }, message: "must have required property 'interval_days'", schema: schema312.properties.review.required, parentSchema: schema312.properties.review, data: data22 };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
+        const len3 = data17.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          if (!validate40(data17[i3], { instancePath: instancePath + "/require/" + i3, parentData: data17, parentDataProperty: i3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+            errors = vErrors.length;
           }
-          errors++;
         }
-        for (const key9 in data22) {
-          if (!(key9 === "last_reviewed" || key9 === "interval_days")) {
-            const err38 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.review, data: data22 };
+      } else {
+        const err34 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema312.properties.require.type, parentSchema: schema312.properties.require, data: data17 };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.options !== void 0) {
+      let data19 = data.options;
+      if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+        for (const key8 in data19) {
+          if (!(key8 === "stale_approvals" || key8 === "author_can_approve" || key8 === "committers_can_approve" || key8 === "check_commit_authors")) {
+            const err35 = { instancePath: instancePath + "/options", schemaPath: "#/properties/options/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.options, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
+        if (data19.stale_approvals !== void 0) {
+          let data20 = data19.stale_approvals;
+          if (!(data20 === "dismiss" || data20 === "unless_changed" || data20 === "keep")) {
+            const err36 = { instancePath: instancePath + "/options/stale_approvals", schemaPath: "#/properties/options/properties/stale_approvals/enum", keyword: "enum", params: { allowedValues: schema312.properties.options.properties.stale_approvals.enum }, message: "must be equal to one of the allowed values", schema: schema312.properties.options.properties.stale_approvals.enum, parentSchema: schema312.properties.options.properties.stale_approvals, data: data20 };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data19.author_can_approve !== void 0) {
+          let data21 = data19.author_can_approve;
+          if (typeof data21 !== "boolean") {
+            const err37 = { instancePath: instancePath + "/options/author_can_approve", schemaPath: "#/properties/options/properties/author_can_approve/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.author_can_approve.type, parentSchema: schema312.properties.options.properties.author_can_approve, data: data21 };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data19.committers_can_approve !== void 0) {
+          let data22 = data19.committers_can_approve;
+          if (typeof data22 !== "boolean") {
+            const err38 = { instancePath: instancePath + "/options/committers_can_approve", schemaPath: "#/properties/options/properties/committers_can_approve/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.committers_can_approve.type, parentSchema: schema312.properties.options.properties.committers_can_approve, data: data22 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -38689,32 +39255,34 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
             errors++;
           }
         }
-        if (data22.last_reviewed !== void 0) {
-          let data23 = data22.last_reviewed;
-          if (typeof data23 === "string") {
-            if (!pattern15.test(data23)) {
-              const err39 = { instancePath: instancePath + "/review/last_reviewed", schemaPath: "#/properties/review/properties/last_reviewed/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema312.properties.review.properties.last_reviewed, data: data23 };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-          } else {
-            const err40 = { instancePath: instancePath + "/review/last_reviewed", schemaPath: "#/properties/review/properties/last_reviewed/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema312.properties.review.properties.last_reviewed.type, parentSchema: schema312.properties.review.properties.last_reviewed, data: data23 };
+        if (data19.check_commit_authors !== void 0) {
+          let data23 = data19.check_commit_authors;
+          if (typeof data23 !== "boolean") {
+            const err39 = { instancePath: instancePath + "/options/check_commit_authors", schemaPath: "#/properties/options/properties/check_commit_authors/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema312.properties.options.properties.check_commit_authors.type, parentSchema: schema312.properties.options.properties.check_commit_authors, data: data23 };
             if (vErrors === null) {
-              vErrors = [err40];
+              vErrors = [err39];
             } else {
-              vErrors.push(err40);
+              vErrors.push(err39);
             }
             errors++;
           }
         }
-        if (data22.interval_days !== void 0) {
-          let data24 = data22.interval_days;
-          if (!(typeof data24 == "number" && (!(data24 % 1) && !isNaN(data24)) && isFinite(data24))) {
-            const err41 = { instancePath: instancePath + "/review/interval_days", schemaPath: "#/properties/review/properties/interval_days/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema312.properties.review.properties.interval_days.type, parentSchema: schema312.properties.review.properties.interval_days, data: data24 };
+      } else {
+        const err40 = { instancePath: instancePath + "/options", schemaPath: "#/properties/options/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.options.type, parentSchema: schema312.properties.options, data: data19 };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.notify !== void 0) {
+      let data24 = data.notify;
+      if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+        for (const key9 in data24) {
+          if (!(key9 === "violations")) {
+            const err41 = { instancePath: instancePath + "/notify", schemaPath: "#/properties/notify/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.notify, data: data24 };
             if (vErrors === null) {
               vErrors = [err41];
             } else {
@@ -38722,9 +39290,12 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
             }
             errors++;
           }
-          if (typeof data24 == "number" && isFinite(data24)) {
-            if (data24 < 1 || isNaN(data24)) {
-              const err42 = { instancePath: instancePath + "/review/interval_days", schemaPath: "#/properties/review/properties/interval_days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema312.properties.review.properties.interval_days, data: data24 };
+        }
+        if (data24.violations !== void 0) {
+          let data25 = data24.violations;
+          if (Array.isArray(data25)) {
+            if (data25.length < 1) {
+              const err42 = { instancePath: instancePath + "/notify/violations", schemaPath: "#/properties/notify/properties/violations/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema312.properties.notify.properties.violations, data: data25 };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -38732,24 +39303,142 @@ function validate202(data, { instancePath = "", parentData, parentDataProperty, 
               }
               errors++;
             }
+            const len4 = data25.length;
+            for (let i4 = 0; i4 < len4; i4++) {
+              let data26 = data25[i4];
+              if (typeof data26 === "string") {
+                if (!pattern6.test(data26)) {
+                  const err43 = { instancePath: instancePath + "/notify/violations/" + i4, schemaPath: "#/properties/notify/properties/violations/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", parentSchema: schema312.properties.notify.properties.violations.items, data: data26 };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              } else {
+                const err44 = { instancePath: instancePath + "/notify/violations/" + i4, schemaPath: "#/properties/notify/properties/violations/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema312.properties.notify.properties.violations.items.type, parentSchema: schema312.properties.notify.properties.violations.items, data: data26 };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err45 = { instancePath: instancePath + "/notify/violations", schemaPath: "#/properties/notify/properties/violations/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema312.properties.notify.properties.violations.type, parentSchema: schema312.properties.notify.properties.violations, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
           }
         }
       } else {
-        const err43 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.review.type, parentSchema: schema312.properties.review, data: data22 };
+        const err46 = { instancePath: instancePath + "/notify", schemaPath: "#/properties/notify/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.notify.type, parentSchema: schema312.properties.notify, data: data24 };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err46];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err46);
+        }
+        errors++;
+      }
+    }
+    if (data.review !== void 0) {
+      let data27 = data.review;
+      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+        if (data27.last_reviewed === void 0) {
+          const err47 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/required", keyword: "required", params: { missingProperty: "last_reviewed" }, message: "must have required property 'last_reviewed'", schema: schema312.properties.review.required, parentSchema: schema312.properties.review, data: data27 };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        if (data27.interval_days === void 0) {
+          const err48 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/required", keyword: "required", params: { missingProperty: "interval_days" }, message: "must have required property 'interval_days'", schema: schema312.properties.review.required, parentSchema: schema312.properties.review, data: data27 };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
+        for (const key10 in data27) {
+          if (!(key10 === "last_reviewed" || key10 === "interval_days")) {
+            const err49 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema312.properties.review, data: data27 };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data27.last_reviewed !== void 0) {
+          let data28 = data27.last_reviewed;
+          if (typeof data28 === "string") {
+            if (!pattern16.test(data28)) {
+              const err50 = { instancePath: instancePath + "/review/last_reviewed", schemaPath: "#/properties/review/properties/last_reviewed/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"', schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema312.properties.review.properties.last_reviewed, data: data28 };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          } else {
+            const err51 = { instancePath: instancePath + "/review/last_reviewed", schemaPath: "#/properties/review/properties/last_reviewed/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema312.properties.review.properties.last_reviewed.type, parentSchema: schema312.properties.review.properties.last_reviewed, data: data28 };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+        }
+        if (data27.interval_days !== void 0) {
+          let data29 = data27.interval_days;
+          if (!(typeof data29 == "number" && (!(data29 % 1) && !isNaN(data29)) && isFinite(data29))) {
+            const err52 = { instancePath: instancePath + "/review/interval_days", schemaPath: "#/properties/review/properties/interval_days/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema312.properties.review.properties.interval_days.type, parentSchema: schema312.properties.review.properties.interval_days, data: data29 };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+          if (typeof data29 == "number" && isFinite(data29)) {
+            if (data29 < 1 || isNaN(data29)) {
+              const err53 = { instancePath: instancePath + "/review/interval_days", schemaPath: "#/properties/review/properties/interval_days/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema312.properties.review.properties.interval_days, data: data29 };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err54 = { instancePath: instancePath + "/review", schemaPath: "#/properties/review/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.properties.review.type, parentSchema: schema312.properties.review, data: data27 };
+        if (vErrors === null) {
+          vErrors = [err54];
+        } else {
+          vErrors.push(err54);
         }
         errors++;
       }
     }
   } else {
-    const err44 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.type, parentSchema: schema312, data };
+    const err55 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema312.type, parentSchema: schema312, data };
     if (vErrors === null) {
-      vErrors = [err44];
+      vErrors = [err55];
     } else {
-      vErrors.push(err44);
+      vErrors.push(err55);
     }
     errors++;
   }
@@ -39153,21 +39842,44 @@ function defines(raw, key) {
   if (name === "*") return typeof value === "object" && value !== null && Object.keys(value).length > 0;
   return typeof value === "object" && value !== null && Object.hasOwn(value, name);
 }
+function parseLayer(text) {
+  const parsed = parsePolicyText(text.file, text.text);
+  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  const schema = validateSchema(parsed.parsed);
+  if (schema.length > 0) return { diagnostics: sortDiagnostics(schema) };
+  return { parsed: parsed.parsed, raw: parsed.parsed.value };
+}
 async function loadComposed(source, readParent, now, context = {}) {
   const layers = [];
   const chain = [];
-  const seen = /* @__PURE__ */ new Set();
+  let seen = /* @__PURE__ */ new Set();
+  const baselineKey = context.owner ? `${context.owner.toLowerCase()}/.github:.github/rolegate.yml` : context.baseline?.file;
+  let baselineReached = context.baseline === void 0 || context.baseline.text === source.text;
+  let baselineLayer;
   let current = source;
   for (; ; ) {
-    const parsed = parsePolicyText(current.file, current.text);
-    if (!parsed.ok) return { diagnostics: parsed.diagnostics, chain };
-    const schema = validateSchema(parsed.parsed);
-    if (schema.length > 0) return { diagnostics: sortDiagnostics(schema), chain };
-    const raw = parsed.parsed.value;
-    layers.push({ parsed: parsed.parsed, raw });
+    const layer = parseLayer(current);
+    if ("diagnostics" in layer) return { diagnostics: layer.diagnostics, chain };
+    const { raw } = layer;
+    layers.push(layer);
     chain.push(current.file);
-    if (raw.extends === void 0) break;
-    const at = parsed.parsed.locate(["extends"]);
+    if (current === context.baseline) baselineLayer = layer.parsed;
+    if (raw.extends === void 0) {
+      if (baselineReached) break;
+      baselineReached = true;
+      const baseline = context.baseline;
+      const checked = parseLayer(baseline);
+      if ("diagnostics" in checked) return { diagnostics: checked.diagnostics, chain: [...chain, baseline.file] };
+      if (checked.raw.enforce !== true) break;
+      if (layers.length > MAX_EXTENDS_DEPTH) {
+        const message = `with the enforced organisation baseline ${baseline.file} at its root, the extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, baseline.file].join(" -> ")}`;
+        return { diagnostics: [diag(current.file, START, message, "extends-depth")], chain };
+      }
+      seen = new Set(baselineKey ? [baselineKey] : []);
+      current = baseline;
+      continue;
+    }
+    const at = layer.parsed.locate(["extends"]);
     const fail = (message, code3 = "extends") => ({ diagnostics: [diag(current.file, at, message, code3)], chain });
     const ref = parseExtends(raw.extends, context.owner);
     if ("error" in ref) return fail(ref.error);
@@ -39175,6 +39887,7 @@ async function loadComposed(source, readParent, now, context = {}) {
     if (layers.length > MAX_EXTENDS_DEPTH)
       return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
     seen.add(ref.key);
+    if (ref.key === baselineKey) baselineReached = true;
     const parent = await readParent(ref);
     if ("error" in parent)
       return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
@@ -39190,7 +39903,8 @@ async function loadComposed(source, readParent, now, context = {}) {
     for (const l of locked) {
       if (defines(raw, l.key)) {
         const path = l.key.split(/\.(.*)/s).filter((s) => s !== "" && s !== "*");
-        diagnostics.push(diag(parsed.file, parsed.locate(path, true), `"${l.key}" is locked by ${l.from.file} and may not be redefined`, "locked"));
+        const by = l.from === baselineLayer ? `the enforced organisation baseline ${l.from.file}` : l.from.file;
+        diagnostics.push(diag(parsed.file, parsed.locate(path, true), `"${l.key}" is locked by ${by} and may not be redefined`, "locked"));
       }
     }
     merged = mergeLayer(merged, raw);
@@ -39204,6 +39918,7 @@ async function loadComposed(source, readParent, now, context = {}) {
     locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed })), ...selectedByLockedRequire(raw, merged, parsed)];
   }
   delete merged.extends;
+  delete merged.enforce;
   diagnostics.push(...lockedHolders(merged, locked, origins, layers));
   if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), chain };
   const child = layers[0].parsed;
@@ -39216,14 +39931,16 @@ async function loadComposed(source, readParent, now, context = {}) {
     }
   };
   const built = buildPolicy(composite);
-  const policyPaths = layers.slice(1).map((l, i) => ({ l, ref: parseExtends(layers[i].raw.extends, context.owner) })).filter(
-    ({ ref }) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase()
-  ).map(({ ref }) => ref.path);
+  const policyPaths = layers.slice(0, -1).flatMap((l) => l.raw.extends === void 0 ? [] : [parseExtends(l.raw.extends, context.owner)]).filter(
+    (ref) => "kind" in ref && ref.kind === "repo" && context.owner && context.repo && `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase()
+  ).map((ref) => ref.path);
   if (context.sourcePath !== void 0 && !POLICY_DEFINING_FILES.includes(context.sourcePath)) policyPaths.unshift(context.sourcePath);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0].raw.extends;
-  if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain };
-  return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain };
+  built.policy.enforce = layers[0].raw.enforce === true;
+  const bound = baselineLayer ? { baseline: baselineLayer.file } : {};
+  if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain, ...bound };
+  return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain, ...bound };
 }
 function selectedByLockedRequire(raw, merged, from) {
   if (!(raw.locked ?? []).includes("require")) return [];

@@ -1,3 +1,4 @@
+import { notifyMentions } from "../core/notify.js";
 import type { Policy } from "../core/policy/types.js";
 import type { GitHubApi, RepoRef } from "../github/api.js";
 
@@ -13,15 +14,8 @@ export interface ViolationReport {
   policyFile?: string;
 }
 
-/** Everyone the policy's `notify: violations` roles name: logins and `@org/team`. */
-export function notifyMentions(policy: Policy | undefined): string[] {
-  if (!policy) return [];
-  const out = new Set<string>();
-  for (const role of policy.notifyViolations) {
-    for (const m of policy.roles.get(role)?.members ?? []) out.add(m.kind === "team" ? `@${m.id}` : `@${m.display}`);
-  }
-  return [...out].sort();
-}
+// The core decides whom violations notify (break-glass audit issues mention the same people).
+export { notifyMentions };
 
 /** Opens one `rolegate-violation` issue with the evidence. */
 export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: ViolationReport, policy: Policy | undefined): Promise<number> {

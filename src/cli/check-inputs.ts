@@ -1,3 +1,4 @@
+import type { BreakGlassRequest } from "../core/break-glass.js";
 import { addsPolicyFile, touchesPolicy, type BasePolicyInput, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
 import { POLICY_TESTS_FILE } from "../core/names.js";
 import type { ChangedFile } from "../core/state.js";
@@ -41,6 +42,18 @@ function localChange(cwd: string, v: Record<string, string | undefined>): LocalC
 
 const short = (rev: string) => rev.slice(0, 12);
 
+/** `--break-glass-by LOGIN --reason TEXT`: the break-glass command offline, made at the clock's time. */
+function breakGlassRequest(v: Record<string, string | undefined>, now: Date): BreakGlassRequest | undefined {
+  const by = v["break-glass-by"];
+  const reason = v.reason;
+  if (by === undefined && reason === undefined) return undefined;
+  if (by === undefined) throw new InputError("--reason goes with --break-glass-by LOGIN");
+  if (reason === undefined) throw new InputError("--break-glass-by needs --reason TEXT: why the glass is broken");
+  const login = by.trim().replace(/^@/, "");
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\[bot\])?$/.test(login)) throw new InputError(`--break-glass-by: "${by}" is not a GitHub login`);
+  return { by: login, reason, at: now };
+}
+
 /**
  * Gathers what `rolegate check` judges, as the App gathers a pull request: the policy at the
  * base revision (or the working tree, or POLICY), the organisation default under
@@ -64,12 +77,15 @@ export async function gatherCheck(cwd: string, args: Parsed): Promise<JudgeInput
   if (source) {
     const loaded = await loadWithParents(cwd, source, flags.now, opts);
     if (loaded.policy) withUnresolvedTeams(flags.teams, loaded.policy.teams, v.teams);
+    if (loaded.baseline) notes.push(`judged under the enforced organisation baseline ${loaded.baseline} (enforce: true), whose locked keys bind this policy`);
     const revision = source.revision === undefined ? (source.fromOrg ? undefined : "the working tree") : (change.baseBranch ?? short(source.revision));
     base = { kind: "loaded", source: { file: source.file, fromOrg: source.fromOrg ?? false, ...(revision ? { revision } : {}) }, loaded };
   }
 
   const basePolicy = base.kind === "loaded" ? base.loaded.policy : undefined;
   const inputs: JudgeInputs = { base, state: { ...flags, files: change.files, filesComplete: true, headSha: change.head } };
+  const breakGlass = breakGlassRequest(v, flags.now);
+  if (breakGlass) inputs.breakGlass = breakGlass;
   if (change.base !== undefined && change.head !== undefined && policyArg === undefined) {
     const head = change.head;
     if (!repoPolicy) {

@@ -41,14 +41,29 @@ export const COMMANDS: Record<string, Command> = {
   explain: {
     help: explainHelp,
     load: async () => ({
-      options: { ...POLICY_FLAGS, ...(await contextOptions()), user: { type: "string" }, action: { type: "string" }, path: { type: "string" } },
+      options: {
+        ...POLICY_FLAGS,
+        ...(await contextOptions()),
+        user: { type: "string" },
+        action: { type: "string" },
+        path: { type: "string" },
+        environment: { type: "string" },
+      },
       run: (await import("./commands/explain.js")).runExplain,
     }),
   },
   check: {
     help: checkHelp,
     load: async () => ({
-      options: { ...POLICY_FLAGS, ...(await contextOptions()), base: { type: "string" }, head: { type: "string" }, files: { type: "string" } },
+      options: {
+        ...POLICY_FLAGS,
+        ...(await contextOptions()),
+        base: { type: "string" },
+        head: { type: "string" },
+        files: { type: "string" },
+        "break-glass-by": { type: "string" },
+        reason: { type: "string" },
+      },
       run: (await import("./commands/check.js")).runCheck,
     }),
   },

@@ -111,10 +111,15 @@ export function extendsOptions(values: Record<string, unknown>): ExtendsOptions 
   return { extendsRoot: values["extends-root"] as string | undefined, repo };
 }
 
-/** Loads a policy with its `extends` chain, as every command sees it. */
-export async function loadWithParents(cwd: string, source: PolicySource, now: Date, opts: ExtendsOptions): Promise<LoadedPolicy> {
+/**
+ * Loads a policy with its `extends` chain, as every command sees it. Under --extends-root with
+ * --repo, the organisation default binds it too when it says `enforce: true` (the baseline);
+ * `baseline` then names that file.
+ */
+export async function loadWithParents(cwd: string, source: PolicySource, now: Date, opts: ExtendsOptions): Promise<LoadedPolicy & { baseline?: string }> {
   const [owner, repo] = opts.repo?.split("/") ?? [];
-  return loadComposed(source, localParentReader(cwd, opts, source.revision), now, { owner, repo });
+  const baseline = source.fromOrg ? undefined : findOrgDefault(cwd, opts);
+  return loadComposed(source, localParentReader(cwd, opts, source.revision), now, { owner, repo, ...(baseline ? { baseline } : {}) });
 }
 
 /** Loads a policy for a command that evaluates with it; any blocking error is bad input (exit 2). */

@@ -16,8 +16,11 @@ export function brokenRules(v: Verdict): string[] {
   }
   const r = v.result;
   return [
-    ...(r?.violations ?? []).map((x) => `${x.user} may not ${x.action} \`${x.path}\`: ${x.reason}`),
-    ...(r?.requirements ?? []).filter((q) => !q.satisfied).map((q) => `requirement not met: ${q.name} (${q.approvals.have}/${q.approvals.need} approvals)`),
+    ...(r?.violations ?? []).map((x) => `${x.user} may not ${x.action}${x.path ? ` \`${x.path}\`` : ""}: ${x.reason}`),
+    // A requirement set aside by break glass was overridden in the open (its audit issue records it), not broken.
+    ...(r?.requirements ?? [])
+      .filter((q) => !q.satisfied && !v.override?.requirements.includes(q.name))
+      .map((q) => `requirement not met: ${q.name} (${q.approvals.have}/${q.approvals.need} approvals)`),
     ...(r?.blocking ?? []).map((b) => `landed despite a blocking review: ${b.reason}`),
     ...v.errors,
   ];

@@ -1,3 +1,4 @@
+import { deployRules } from "./explain-deploy.js";
 import { isExpired } from "./permissions.js";
 import { actionsOf, categoriesOf } from "./matrix.js";
 import type { Member, Policy } from "./policy/types.js";
@@ -54,6 +55,30 @@ function access(policy: Policy, entries: Member[], action: string, category: str
   return result;
 }
 
+/** The `category` of a permission change about deploying to an environment (names cannot hold `:`). */
+export const DEPLOY_TARGET_PREFIX = "environment:";
+
+/**
+ * May these entries deploy to the environment of that name? Deployments are closed unless
+ * granted; scopes apply with the environment as the only one, and path scopes never cover a
+ * deployment (as `explainDeploy` judges). An environment the policy lacks allows nobody.
+ */
+function deployAccess(policy: Policy, entries: Member[], name: string): Access {
+  const environment = policy.environments.find((e) => e.name === name);
+  if (!environment) return "no";
+  const roles = new Set<string>();
+  for (const m of entries) {
+    if (m.paths || (m.environments && !m.environments.includes(name))) continue;
+    for (const r of policy.roles.get(m.role)?.closure ?? []) roles.add(r);
+  }
+  const held = [...roles].map((r) => policy.roles.get(r)!);
+  const grants = held.flatMap((r) => deployRules(r, "grants", environment));
+  const denies = held.flatMap((r) => deployRules(r, "denies", environment));
+  if (denies.some((d) => !d.when)) return "no";
+  const result: Access = grants.some((g) => !g.when) ? "yes" : grants.length > 0 ? "conditional" : "no";
+  return denies.length > 0 && result === "yes" ? "conditional" : result;
+}
+
 function principalsOf(policies: Policy[], teams: TeamData | undefined): string[] {
   const keys = new Set<string>();
   for (const p of policies) for (const k of p.directRoles.keys()) keys.add(k);
@@ -70,6 +95,7 @@ export function diffPolicies(before: Policy, after: Policy, now: Date, teams?: T
   const changes: PermissionChange[] = [];
   const actions = [...new Set([...actionsOf(before), ...actionsOf(after)])];
   const categories = [...new Set([...categoriesOf(before), ...categoriesOf(after)])];
+  const environments = [...new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
   for (const principal of [...principalsOf([before, after], teams), ANYONE]) {
     const was = entriesOf(before, principal, teams, now);
     const will = entriesOf(after, principal, teams, now);
@@ -91,6 +117,14 @@ export function diffPolicies(before: Policy, after: Policy, now: Date, teams?: T
         }
       }
     }
+    // Deployments, environment by environment: granting deploy on production is a change like any other.
+    for (const name of environments) {
+      const a = deployAccess(before, was, name);
+      const b = deployAccess(after, will, name);
+      if (a === b) continue;
+      const level = after.environments.find((e) => e.name === name)?.level ?? before.environments.find((e) => e.name === name)!.level;
+      changes.push({ principal: displayOf(principal), action: "deploy", category: `${DEPLOY_TARGET_PREFIX}${name}`, levels: [level], before: a, after: b });
+    }
   }
   return changes;
 }
@@ -101,5 +135,7 @@ function levelText(levels: number[]): string {
 
 export function describeChange(c: PermissionChange): string {
   const verb = c.after === "yes" ? "gains" : c.after === "no" ? "loses" : c.before === "no" ? "gains (under a condition)" : "keeps only under a condition";
+  if (c.category.startsWith(DEPLOY_TARGET_PREFIX))
+    return `${c.principal} ${verb} deploy to ${c.category.slice(DEPLOY_TARGET_PREFIX.length)} (${levelText(c.levels)})`;
   return `${c.principal} ${verb} ${c.action} on ${c.category} at ${levelText(c.levels)}`;
 }

@@ -1,3 +1,4 @@
+import { judgeBreakGlass, type BreakGlassRequest } from "./break-glass.js";
 import { classifierFor, type ClassifiedFile } from "./classify.js";
 import { formatDiagnostic } from "./diagnostics.js";
 import { diffPolicies } from "./diff.js";
@@ -36,6 +37,8 @@ export interface JudgeInputs {
   examplePaths?: string[];
   /** What the front end wants people to know about what it judged (an assumed branch, files not judged). */
   notes?: string[];
+  /** A break-glass request made on this change (`/rolegate break-glass REASON`, or the CLI's flags). */
+  breakGlass?: BreakGlassRequest;
 }
 
 /** The paths a change counts: a rename under both its old and its new path. */
@@ -112,7 +115,16 @@ function proposedErrors(report: PolicyChangeReport | undefined, proposed: Propos
 export function judgeChange(inputs: JudgeInputs): Verdict {
   const { base, state } = inputs;
   const problems = inputs.problems ?? [];
-  const notes = inputs.notes ?? [];
+  // Without a valid policy there is nothing a break-glass request could override: say so.
+  const unjudgedBreakGlass =
+    inputs.breakGlass && (base.kind !== "loaded" || !base.loaded.policy || blockingDiagnostics(base.loaded.diagnostics).length > 0)
+      ? [
+          `the break-glass request by @${inputs.breakGlass.by.replace(/^@/, "")} was not applied: ${
+            base.kind === "none" ? "there is no policy to override" : "a policy that cannot be read or is invalid can never be overridden"
+          }`,
+        ]
+      : [];
+  const notes = [...(inputs.notes ?? []), ...unjudgedBreakGlass];
   const common = { headSha: state.headSha, targetBranch: state.targetBranch };
 
   if (base.kind === "unreadable") {
@@ -170,6 +182,11 @@ export function judgeChange(inputs: JudgeInputs): Verdict {
   const tests = inputs.tests ? testsReport(proposed ?? policy, inputs.tests, state.now) : undefined;
   const membership = loaded.diagnostics.filter((d) => d.severity === "warning" || MEMBERSHIP_FINDINGS.has(d.code));
   if (tests && tests.failures.length === 0 && tests.diagnostics.length === 0) result.warnings.push(`all ${tests.passed} policy tests pass`);
+  const errors = [...problems, ...result.errors, ...proposedErrors(policyChange, inputs.proposed), ...testErrors(tests)];
+  const breakGlass = inputs.breakGlass
+    ? judgeBreakGlass(policy, result, inputs.breakGlass, { teams: state.teams, now: state.now, errors, headSha: state.headSha })
+    : undefined;
+  const judged = breakGlass && breakGlass.violations.length > 0 ? { ...result, violations: [...result.violations, ...breakGlass.violations] } : result;
   return verdictOf({
     ...common,
     kind: "evaluated",
@@ -177,11 +194,12 @@ export function judgeChange(inputs: JudgeInputs): Verdict {
     policy,
     diagnostics: membership,
     files: result.files,
-    result,
-    errors: [...problems, ...result.errors, ...proposedErrors(policyChange, inputs.proposed), ...testErrors(tests)],
+    result: judged,
+    errors,
     warnings: [...result.warnings, ...membership.map(formatDiagnostic)],
-    notes,
+    notes: [...notes, ...(breakGlass?.notes ?? [])],
     policyChange,
     tests,
+    ...(breakGlass?.override ? { override: breakGlass.override } : {}),
   });
 }

@@ -1,5 +1,6 @@
+import { deployRules } from "./explain-deploy.js";
 import { isEnforced } from "./permissions.js";
-import { CORE_ACTIONS, type Policy, type Rule } from "./policy/types.js";
+import { CORE_ACTIONS, type Environment, type Policy, type Rule } from "./policy/types.js";
 
 /** One block of the vendor-style role table: a category, a row per action, a column per role. */
 export interface MatrixBlock {
@@ -7,9 +8,18 @@ export interface MatrixBlock {
   rows: { action: string; enforced: boolean; cells: string[] }[];
 }
 
+/** The `deploy` row of one environment: who may deploy there (the deployments block). */
+export interface DeployRow {
+  environment: string;
+  level: number;
+  cells: string[];
+}
+
 export interface Matrix {
   roles: string[];
   blocks: MatrixBlock[];
+  /** One `deploy` row per environment of the policy (none for a slice of categories). */
+  deployments: DeployRow[];
 }
 
 export function actionsOf(policy: Policy): string[] {
@@ -52,12 +62,34 @@ export function matrixCell(policy: Policy, role: string, action: string, categor
   return parts.join("; ");
 }
 
+/**
+ * May a role deploy to the environment, after inheritance and denies? Deployments are closed
+ * unless granted: `Yes`, `No`, `Denied from level N` (a deploy deny reaches it), with
+ * `Yes (when …)` and `Denied (when …)` parts for conditional rules.
+ */
+export function deployCell(policy: Policy, role: string, environment: Environment): string {
+  const closure = policy.roles.get(role)!.closure.map((r) => policy.roles.get(r)!);
+  const grants = closure.flatMap((r) => deployRules(r, "grants", environment));
+  const denies = closure.flatMap((r) => deployRules(r, "denies", environment));
+  const denied = denies.filter((d) => !d.when);
+  if (denied.length > 0) return `Denied from level ${Math.min(...denied.map((d) => d.level))}`;
+  const base = grants.some((g) => !g.when) ? "Yes" : "No";
+  const parts = [base];
+  if (base === "No") for (const g of grants) parts.push(`Yes (when ${g.whenText})`);
+  if (base === "Yes" || parts.length > 1) for (const d of denies) parts.push(`Denied (when ${d.whenText})`);
+  if (parts.length > 1 && base === "No") parts.shift();
+  return parts.join("; ");
+}
+
 export function buildMatrix(policy: Policy, onlyCategories?: readonly string[]): Matrix {
   const roles = [...policy.roles.keys()];
   const actions = actionsOf(policy);
   const categories = categoriesOf(policy).filter((c) => !onlyCategories || onlyCategories.includes(c));
   return {
     roles,
+    deployments: onlyCategories
+      ? []
+      : policy.environments.map((e) => ({ environment: e.name, level: e.level, cells: roles.map((role) => deployCell(policy, role, e)) })),
     blocks: categories.map((category) => ({
       category,
       rows: actions.map((action) => ({

@@ -39,7 +39,12 @@ function guards(policy: Policy, category: string): boolean {
 function environmentGuards(policy: Policy, environment: string): boolean {
   return (
     policy.requirements.some((r) => r.environments?.includes(environment) || r.minLevel !== undefined) ||
-    [...policy.roles.values()].some((r) => r.denies.some((d) => d.level > 0) || r.grants.some((g) => g.level < 5))
+    [...policy.roles.values()].some(
+      (r) =>
+        r.denies.some((d) => d.level > 0) ||
+        r.grants.some((g) => g.level < 5) ||
+        [...r.environmentGrants, ...r.environmentDenies].some((x) => x.environment === environment || x.environment === "*"),
+    )
   );
 }
 
@@ -123,6 +128,13 @@ function environmentChanges(before: Policy, after: Policy, paths: readonly strin
     const added = [...missingFrom(sources(a.paths), sources(b.paths)), ...missingFrom(sources(a.branches), sources(b.branches)).map((x) => `branch ${x}`)];
     if (removed.length > 0) parts.push(`globs removed: ${quoted(removed)}`);
     if (added.length > 0) parts.push(`globs added: ${quoted(added)}`);
+    const githubBefore = b.githubEnvironments ?? [b.name];
+    const githubAfter = a.githubEnvironments ?? [a.name];
+    if (githubBefore.join("\n") !== githubAfter.join("\n")) {
+      // Which GitHub environments deploy as this one: who may deploy where moves, in both directions.
+      parts.push(`GitHub environments ${quoted(githubBefore)} → ${quoted(githubAfter)}`);
+      effects.push("reshapes");
+    }
     if (removed.length > 0 || added.length > 0) {
       const { leaving, entering } = moves(was, now, name);
       if (leaving.length > 0) parts.push(`${examples(leaving)} ${leaving.length === 1 ? "leaves" : "leave"} ${name}`);
@@ -238,6 +250,56 @@ function optionChanges(before: Options, after: Options): PolicyChange[] {
   return out;
 }
 
+/**
+ * Break glass: who may override requirements. More roles, or a shorter reason, weaken; fewer
+ * roles, or a longer reason, strengthen; adding the section weakens and removing it strengthens.
+ */
+function breakGlassChanges(before: Policy, after: Policy): PolicyChange[] {
+  const b = before.breakGlass;
+  const a = after.breakGlass;
+  if (!b && !a) return [];
+  if (!b)
+    return [
+      {
+        kind: "break_glass",
+        name: "break_glass",
+        effect: "weakens",
+        detail: `added: members of ${quoted(a!.roles)} may override unmet requirements (reason of at least ${a!.reasonMinLength} characters)`,
+      },
+    ];
+  if (!a) return [{ kind: "break_glass", name: "break_glass", effect: "strengthens", detail: "removed: nobody may override requirements" }];
+  const out: PolicyChange[] = [];
+  const added = missingFrom(a.roles, b.roles);
+  const removed = missingFrom(b.roles, a.roles);
+  if (added.length > 0 || removed.length > 0) {
+    const detail = [removed.length ? `roles removed: ${quoted(removed)}` : "", added.length ? `roles added: ${quoted(added)}` : ""].filter(Boolean).join("; ");
+    out.push({ kind: "break_glass", name: "roles", effect: added.length && removed.length ? "reshapes" : added.length ? "weakens" : "strengthens", detail });
+  }
+  if (a.reasonMinLength !== b.reasonMinLength)
+    out.push({
+      kind: "break_glass",
+      name: "reason_min_length",
+      effect: a.reasonMinLength < b.reasonMinLength ? "weakens" : "strengthens",
+      detail: `${b.reasonMinLength} → ${a.reasonMinLength}`,
+    });
+  return out;
+}
+
+/** An organisation baseline that stops binding, or starts to. */
+function enforceChange(before: Policy, after: Policy): PolicyChange[] {
+  if (before.enforce === after.enforce) return [];
+  return [
+    {
+      kind: "locked",
+      name: "enforce",
+      effect: after.enforce ? "strengthens" : "weakens",
+      detail: after.enforce
+        ? "false → true: every repository of the organisation, those with a policy of their own included, is now bound by this baseline"
+        : "true → false: repositories with a policy of their own are no longer bound by this baseline",
+    },
+  ];
+}
+
 function listChange(kind: PolicyChange["kind"], name: string, before: readonly string[], after: readonly string[], what: string): PolicyChange[] {
   const removed = missingFrom(before, after);
   const added = missingFrom(after, before);
@@ -251,7 +313,7 @@ function listChange(kind: PolicyChange["kind"], name: string, before: readonly s
 /**
  * Every change between two policies besides who gains or loses what: categories and
  * environments (with example paths that move in or out), requirements, options, `notify`,
- * `locked` and `extends`, each saying whether it weakens, strengthens or only reshapes
+ * `break_glass`, `locked` (and `enforce`) and `extends`, each saying whether it weakens, strengthens or only reshapes
  * protection. `paths` are example paths (the change's files, the repository's tree) judged on
  * `branch`.
  */
@@ -263,7 +325,9 @@ export function policyChanges(before: Policy, after: Policy, paths: readonly str
     ...requirementChanges(before, after),
     ...optionChanges(before.options, after.options),
     ...listChange("notify", "violations", before.notifyViolations, after.notifyViolations, "roles"),
+    ...breakGlassChanges(before, after),
     ...listChange("locked", "locked", before.locked, after.locked, "keys"),
+    ...enforceChange(before, after),
     ...(before.extends !== after.extends
       ? [{ kind: "extends" as const, name: "extends", effect: "reshapes" as const, detail: `${before.extends ?? "nothing"} → ${after.extends ?? "nothing"}` }]
       : []),

@@ -6,6 +6,8 @@
 export type ReasonKind =
   /** Where the file sits: categories, level, environments. */
   | "file"
+  /** Where a deployment goes: the environment, its level, the GitHub environment it came as. */
+  | "environment"
   /** A role the user holds for the file, and how. */
   | "holds"
   /** The user holds no role for the file. */

@@ -1,3 +1,4 @@
+import { BREAK_GLASS_ACTION, type Override } from "./break-glass.js";
 import type { ClassifiedFile } from "./classify.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { PermissionChange } from "./diff.js";
@@ -81,13 +82,15 @@ export interface Verdict {
   tests?: TestsReport;
   /** A merge group's pull requests, each with its own verdict. */
   members?: { number: number; verdict: Verdict }[];
+  /** Break glass: set only when an override took effect (who, when, why, which requirements). */
+  override?: Override;
 }
 
 /** GitHub counts a neutral check as passing: said wherever rolegate answers `neutral`. */
 export const NEUTRAL_NOTE = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
 
 /** The parts of a verdict its conclusion and title follow from. */
-type Decidable = Pick<Verdict, "kind" | "result" | "errors" | "policyChange" | "tests" | "members">;
+type Decidable = Pick<Verdict, "kind" | "result" | "errors" | "policyChange" | "tests" | "members" | "override">;
 
 /** The one place a conclusion is decided. */
 export function concludeVerdict(v: Decidable): Conclusion {
@@ -103,8 +106,14 @@ export function concludeVerdict(v: Decidable): Conclusion {
       if (list.length === 0 || list.some((c) => c !== "success" && c !== "neutral")) return "failure";
       return list.every((c) => c === "neutral") ? "neutral" : "success";
     }
-    case "evaluated":
-      return v.result!.conclusion;
+    case "evaluated": {
+      const r = v.result!;
+      // Violations found after the evaluation (a refused break-glass attempt) fail the change as well.
+      if (r.violations.length > 0) return "failure";
+      // Break glass sets aside unmet requirements, and nothing else.
+      if (v.override && r.conclusion === "action_required") return "success";
+      return r.conclusion;
+    }
   }
 }
 
@@ -127,7 +136,12 @@ export function titleOf(v: Decidable, conclusion: Conclusion): string {
     return v.policyChange ? "No policy yet; the proposed policy is valid" : "No rolegate policy";
   }
   if (v.errors.length > 0) return "Could not fully evaluate this change";
-  return v.result!.title;
+  const r = v.result!;
+  if (v.override && conclusion === "success")
+    return `Overridden by @${v.override.by} (break glass): ${plural(v.override.requirements.length, "requirement")} not met`;
+  const refused = r.violations.find((x) => x.action === BREAK_GLASS_ACTION);
+  if (refused) return `Break glass by @${refused.user} refused: ${plural(r.violations.length, "permission violation")}`;
+  return r.title;
 }
 
 /** Fills in the conclusion and title of a verdict's parts. */

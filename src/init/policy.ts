@@ -77,7 +77,11 @@ export function placeEnvironments(found: readonly EnvironmentPlan[], preset: Raw
 /** Categories on which some role of the preset grants `approve` (`*` for every category). */
 function approveGranted(preset: RawPolicy): Set<string> {
   const names = new Set<string>();
-  for (const role of Object.values(preset.roles ?? {})) for (const ref of role.grants?.approve ?? []) names.add(typeof ref === "string" ? ref : ref.category);
+  for (const role of Object.values(preset.roles ?? {}))
+    for (const ref of role.grants?.approve ?? []) {
+      const category = typeof ref === "string" ? ref : ref.category;
+      if (category !== undefined) names.add(category);
+    }
   return names;
 }
 

@@ -147,3 +147,112 @@ options: { author_can_approve: true }
     expect(r.diagnostics[0]).toMatchObject({ code: "schema", file: "preset:base", line: 2, col: 1 });
   });
 });
+
+describe("an enforced organisation baseline", () => {
+  const BASELINE: PolicyText = { file: "acme/.github:.github/rolegate.yml", text: `${ORG.replace("version: 1\n", "version: 1\nenforce: true\n")}` };
+  const repoPolicy = (body: string): PolicyText => ({ file: ".github/rolegate.yml", text: `version: 1\n${body}` });
+  const OWN = `roles:
+  developer:
+    members: [dev1]
+    grants: { author: ["*"] }
+`;
+
+  it("binds a repository with its own policy: composed as its root parent", async () => {
+    const r = await loadComposed(repoPolicy(OWN), reader({}), NOW, { owner: "acme", repo: "app", baseline: BASELINE });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.chain).toEqual([".github/rolegate.yml", "acme/.github:.github/rolegate.yml"]);
+    expect(r.baseline).toBe("acme/.github:.github/rolegate.yml");
+    expect(r.policy!.requirements.map((q) => q.name)).toEqual(["Org security review"]);
+    expect([...r.policy!.roles.keys()]).toEqual(["security-contact", "devops", "developer"]);
+    // `enforce` speaks of the baseline, not of the repository's composed policy.
+    expect(r.policy!.enforce).toBe(false);
+  });
+
+  it("its locked keys cannot be redefined there: an error naming both files", async () => {
+    const r = await loadComposed(repoPolicy(`roles:\n  security-contact:\n    members: [mallory]\n    grants: { approve: ["*"] }\n`), reader({}), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline: BASELINE,
+    });
+    expect(r.policy).toBeUndefined();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: "error", code: "locked", file: ".github/rolegate.yml", line: 3, col: 3 })]);
+    expect(r.diagnostics[0]!.message).toBe(
+      '"roles.security-contact" is locked by the enforced organisation baseline acme/.github:.github/rolegate.yml and may not be redefined',
+    );
+  });
+
+  it("without enforce: true it changes nothing", async () => {
+    const r = await loadComposed(repoPolicy(OWN), reader({}), NOW, { owner: "acme", repo: "app", baseline: { ...BASELINE, text: ORG } });
+    expect(r.chain).toEqual([".github/rolegate.yml"]);
+    expect(r.baseline).toBeUndefined();
+    expect(r.policy!.requirements).toEqual([]);
+  });
+
+  it("stays the root above an explicit other parent, whose redefinitions of locked keys are errors too", async () => {
+    const preset = "version: 1\nroles:\n  maintainer: { members: [m], grants: { approve: [policy] } }\n";
+    const r = await loadComposed(repoPolicy(`extends: preset:base\n${OWN}`), reader({ "preset:base": preset }), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline: BASELINE,
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.chain).toEqual([".github/rolegate.yml", "preset:base", "acme/.github:.github/rolegate.yml"]);
+    const rogue = "version: 1\noptions: { stale_approvals: keep }\n";
+    const bad = await loadComposed(repoPolicy(`extends: preset:rogue\n${OWN}`), reader({ "preset:rogue": rogue }), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline: BASELINE,
+    });
+    expect(bad.diagnostics).toEqual([expect.objectContaining({ code: "locked", file: "preset:rogue", line: 2 })]);
+  });
+
+  it("is not added twice when the chain reaches it, nor applied to itself", async () => {
+    const seen: string[] = [];
+    const viaExtends = await loadComposed(repoPolicy(`extends: .github\n${OWN}`), reader({ "acme/.github:.github/rolegate.yml": BASELINE.text }, seen), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline: BASELINE,
+    });
+    expect(viaExtends.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(viaExtends.chain).toEqual([".github/rolegate.yml", "acme/.github:.github/rolegate.yml"]);
+    expect(seen).toEqual(["acme/.github:.github/rolegate.yml"]);
+    const itself = await loadComposed({ file: ".github/rolegate.yml", text: BASELINE.text }, reader({}), NOW, {
+      owner: "acme",
+      repo: ".github",
+      baseline: BASELINE,
+    });
+    expect(itself.chain).toEqual([".github/rolegate.yml"]);
+    expect(itself.policy!.enforce).toBe(true);
+  });
+
+  it("follows the baseline's own parents, and a parent shared with the repository is no cycle", async () => {
+    const shared = 'version: 1\ncategories:\n  docs: { paths: ["docs/**"] }\n';
+    const baseline = { ...BASELINE, text: BASELINE.text.replace("version: 1\n", "version: 1\nextends: preset:shared\n") };
+    const r = await loadComposed(repoPolicy(`extends: preset:shared\n${OWN}`), reader({ "preset:shared": shared }), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline,
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.chain).toEqual([".github/rolegate.yml", "preset:shared", "acme/.github:.github/rolegate.yml", "preset:shared"]);
+  });
+
+  it("fails closed when the baseline cannot be parsed, naming it", async () => {
+    const r = await loadComposed(repoPolicy(OWN), reader({}), NOW, {
+      owner: "acme",
+      repo: "app",
+      baseline: { ...BASELINE, text: "version: 1\nenforce: yes please\n" },
+    });
+    expect(r.policy).toBeUndefined();
+    expect(r.diagnostics[0]).toMatchObject({ severity: "error", file: "acme/.github:.github/rolegate.yml", line: 2 });
+  });
+
+  it("counts toward the depth limit", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 4; i++) files[`acme/r${i}:p.yml`] = `version: 1\nextends: acme/r${i + 1}:p.yml\n`;
+    files["acme/r4:p.yml"] = "version: 1\n";
+    const r = await loadComposed(repoPolicy("extends: acme/r0:p.yml\n"), reader(files), NOW, { owner: "acme", repo: "app", baseline: BASELINE });
+    expect(r.diagnostics[0]).toMatchObject({ code: "extends-depth", file: "acme/r4:p.yml" });
+    expect(r.diagnostics[0]!.message).toContain("with the enforced organisation baseline");
+  });
+});

@@ -59,6 +59,28 @@ function defines(raw: RawPolicy, key: string): boolean {
   return typeof value === "object" && value !== null && Object.hasOwn(value, name);
 }
 
+/** Parses a policy text and checks it against the schema: its raw value, or the findings that stop it. */
+function parseLayer(text: PolicyText): Layer | { diagnostics: Diagnostic[] } {
+  const parsed = parsePolicyText(text.file, text.text);
+  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  const schema = validateSchema(parsed.parsed);
+  if (schema.length > 0) return { diagnostics: sortDiagnostics(schema) };
+  return { parsed: parsed.parsed, raw: parsed.parsed.value as RawPolicy };
+}
+
+export interface ComposeContext {
+  owner?: string;
+  repo?: string;
+  sourcePath?: string;
+  /**
+   * The organisation default (`OWNER/.github:.github/rolegate.yml`), when the front end found
+   * one and the policy is not that file itself. With `enforce: true` it binds the policy as if
+   * the policy began with `extends: .github`: it becomes the root layer (its own parents above
+   * it) unless the chain already reaches it. Without `enforce: true` it changes nothing.
+   */
+  baseline?: PolicyText;
+}
+
 /**
  * Loads a policy and the chain of parents it extends, merges them (the child wins by name,
  * `require` lists concatenate parent first, `options` merge key by key) and validates the
@@ -68,22 +90,42 @@ export async function loadComposed(
   source: PolicyText,
   readParent: ParentReader,
   now: Date,
-  context: { owner?: string; repo?: string; sourcePath?: string } = {},
-): Promise<LoadedPolicy & { chain: string[] }> {
+  context: ComposeContext = {},
+): Promise<LoadedPolicy & { chain: string[]; baseline?: string }> {
   const layers: Layer[] = [];
   const chain: string[] = [];
-  const seen = new Set<string>();
+  let seen = new Set<string>();
+  const baselineKey = context.owner ? `${context.owner.toLowerCase()}/.github:.github/rolegate.yml` : context.baseline?.file;
+  // The baseline binds once: not the baseline itself (the same text, under whatever name it was
+  // read), nor a chain that reaches it on its own.
+  let baselineReached = context.baseline === undefined || context.baseline.text === source.text;
+  let baselineLayer: ParsedFile | undefined;
   let current: PolicyText = source;
   for (;;) {
-    const parsed = parsePolicyText(current.file, current.text);
-    if (!parsed.ok) return { diagnostics: parsed.diagnostics, chain };
-    const schema = validateSchema(parsed.parsed);
-    if (schema.length > 0) return { diagnostics: sortDiagnostics(schema), chain };
-    const raw = parsed.parsed.value as RawPolicy;
-    layers.push({ parsed: parsed.parsed, raw });
+    const layer = parseLayer(current);
+    if ("diagnostics" in layer) return { diagnostics: layer.diagnostics, chain };
+    const { raw } = layer;
+    layers.push(layer);
     chain.push(current.file);
-    if (raw.extends === undefined) break;
-    const at = parsed.parsed.locate(["extends"]);
+    if (current === context.baseline) baselineLayer = layer.parsed;
+    if (raw.extends === undefined) {
+      if (baselineReached) break;
+      baselineReached = true;
+      const baseline = context.baseline!;
+      const checked = parseLayer(baseline);
+      // A baseline that cannot be read cannot be known not to bind: fail closed, naming it.
+      if ("diagnostics" in checked) return { diagnostics: checked.diagnostics, chain: [...chain, baseline.file] };
+      if (checked.raw.enforce !== true) break;
+      if (layers.length > MAX_EXTENDS_DEPTH) {
+        const message = `with the enforced organisation baseline ${baseline.file} at its root, the extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, baseline.file].join(" -> ")}`;
+        return { diagnostics: [diag(current.file, START, message, "extends-depth")], chain };
+      }
+      // The baseline's own parents are a chain of their own: one it shares with the repository's is no cycle.
+      seen = new Set(baselineKey ? [baselineKey] : []);
+      current = baseline;
+      continue;
+    }
+    const at = layer.parsed.locate(["extends"]);
     const fail = (message: string, code = "extends") => ({ diagnostics: [diag(current.file, at, message, code)], chain });
     const ref = parseExtends(raw.extends, context.owner);
     if ("error" in ref) return fail(ref.error);
@@ -91,6 +133,7 @@ export async function loadComposed(
     if (layers.length > MAX_EXTENDS_DEPTH)
       return fail(`extends chain is deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, ref.key].join(" -> ")}`, "extends-depth");
     seen.add(ref.key);
+    if (ref.key === baselineKey) baselineReached = true;
     const parent = await readParent(ref);
     if ("error" in parent)
       return fail(`cannot read parent policy ${ref.key} (${parent.error}); chain: ${[...chain, ref.key].join(" -> ")}`, "extends-unreadable");
@@ -108,7 +151,8 @@ export async function loadComposed(
     for (const l of locked) {
       if (defines(raw, l.key)) {
         const path = l.key.split(/\.(.*)/s).filter((s) => s !== "" && s !== "*");
-        diagnostics.push(diag(parsed.file, parsed.locate(path, true), `"${l.key}" is locked by ${l.from.file} and may not be redefined`, "locked"));
+        const by = l.from === baselineLayer ? `the enforced organisation baseline ${l.from.file}` : l.from.file;
+        diagnostics.push(diag(parsed.file, parsed.locate(path, true), `"${l.key}" is locked by ${by} and may not be redefined`, "locked"));
       }
     }
     merged = mergeLayer(merged, raw);
@@ -122,6 +166,8 @@ export async function loadComposed(
     locked = [...locked, ...(raw.locked ?? []).map((key) => ({ key, from: parsed })), ...selectedByLockedRequire(raw, merged, parsed)];
   }
   delete merged.extends;
+  // `enforce` speaks of the file that says it (an organisation default), never of its children.
+  delete merged.enforce;
   diagnostics.push(...lockedHolders(merged, locked, origins, layers));
   if (diagnostics.length > 0) return { diagnostics: sortDiagnostics(diagnostics), chain };
 
@@ -136,23 +182,25 @@ export async function loadComposed(
   };
   const built = buildPolicy(composite);
   const policyPaths = layers
-    .slice(1)
-    .map((l, i) => ({ l, ref: parseExtends(layers[i]!.raw.extends!, context.owner) }))
+    .slice(0, -1)
+    .flatMap((l) => (l.raw.extends === undefined ? [] : [parseExtends(l.raw.extends, context.owner)]))
     .filter(
-      ({ ref }) =>
+      (ref) =>
         "kind" in ref &&
         ref.kind === "repo" &&
         context.owner &&
         context.repo &&
         `${ref.owner}/${ref.repo}`.toLowerCase() === `${context.owner}/${context.repo}`.toLowerCase(),
     )
-    .map(({ ref }) => (ref as { path: string }).path);
+    .map((ref) => (ref as { path: string }).path);
   // The file the policy was read from defines it, whatever its name (the Action's `policy-path`).
   if (context.sourcePath !== undefined && !(POLICY_DEFINING_FILES as readonly string[]).includes(context.sourcePath)) policyPaths.unshift(context.sourcePath);
   built.policy.policyPaths = policyPaths;
   built.policy.extends = layers[0]!.raw.extends;
-  if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain };
-  return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain };
+  built.policy.enforce = layers[0]!.raw.enforce === true;
+  const bound = baselineLayer ? { baseline: baselineLayer.file } : {};
+  if (built.diagnostics.length > 0) return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(built.diagnostics), chain, ...bound };
+  return { policy: built.policy, parsed: composite, diagnostics: sortDiagnostics(lintPolicy(built.policy, composite.locate, now)), chain, ...bound };
 }
 
 /**

@@ -11,7 +11,7 @@ type Locate = ParsedFile["locate"];
  * Diagnostic codes for findings that exist only because of who is a member (counts, expiry).
  * A pull request's check shows them as warnings, so the fix can always merge.
  */
-export const MEMBERSHIP_FINDINGS = new Set(["min-members", "recommended-members", "expired-member", "never-met-expired"]);
+export const MEMBERSHIP_FINDINGS = new Set(["min-members", "recommended-members", "expired-member", "never-met-expired", "break-glass-no-members"]);
 
 /** The findings that stop a check or an offline command: every error but membership counts and expiry. */
 export function blockingDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -77,6 +77,18 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
       );
   }
 
+  lintBreakGlass(policy, now, at);
+  lintGitHubEnvironments(policy, at);
+  if (policy.enforce && policy.locked.length === 0) {
+    at(
+      "warning",
+      "baseline-locks-nothing",
+      ["enforce"],
+      "this baseline is enforced but locks nothing: every repository must build on it, yet may redefine any of its roles, requirements and options; list the keys repositories may not redefine in `locked:`",
+      true,
+    );
+  }
+
   const unguarded = unguardedPolicyFiles(policy);
   if (unguarded.length > 0) {
     at(
@@ -88,6 +100,56 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
     );
   }
   return out;
+}
+
+type At = (s: Diagnostic["severity"], code: string, p: ValuePath, m: string, k?: boolean) => void;
+
+/**
+ * A break-glass role nobody holds (no current member, directly or through a role that inherits
+ * it) lets nobody override: the policy says one thing and does another. A membership finding,
+ * so a pull request that fixes it can still merge.
+ */
+function lintBreakGlass(policy: Policy, now: Date, at: At): void {
+  policy.breakGlass?.roles.forEach((name, i) => {
+    if (!policy.roles.has(name)) return;
+    const holders = [...policy.roles.values()].filter((r) => r.closure.includes(name)).flatMap((r) => r.members.filter((m) => !isExpired(m, now)));
+    if (holders.length === 0)
+      at(
+        "error",
+        "break-glass-no-members",
+        ["break_glass", "roles", i],
+        `break-glass role ${name} has no current member: nobody could break the glass through it`,
+      );
+  });
+}
+
+/**
+ * Each GitHub environment must be one rolegate environment: a name claimed twice (listed in two
+ * `github_environments`, or listed by one and the implicit name of another) could be judged by
+ * either, so it is an error. GitHub compares environment names case-insensitively.
+ */
+function lintGitHubEnvironments(policy: Policy, at: At): void {
+  const claims = new Map<string, { environment: Environment; path: ValuePath }[]>();
+  for (const e of policy.environments) {
+    const names = e.githubEnvironments ?? [e.name];
+    names.forEach((name, i) => {
+      const key = name.toLowerCase();
+      const path: ValuePath = e.githubEnvironments ? ["environments", e.name, "github_environments", i] : ["environments", e.name];
+      claims.set(key, [...(claims.get(key) ?? []), { environment: e, path }]);
+    });
+  }
+  for (const [name, list] of claims) {
+    const distinct = [...new Set(list.map((c) => c.environment.name))];
+    if (distinct.length < 2) continue;
+    const claim = list.find((c) => c.environment.githubEnvironments) ?? list[0]!;
+    at(
+      "error",
+      "github-environment-conflict",
+      claim.path,
+      `GitHub environment "${name}" would be ${distinct.join(" and ")}: each GitHub environment must map to one environment of the policy (names compare case-insensitively)`,
+      !claim.environment.githubEnvironments,
+    );
+  }
 }
 
 function coversCategory(rule: Rule, category: string): boolean {

@@ -4,10 +4,13 @@ import type { ParsedFile, ValuePath } from "./parse.js";
 import { nearest } from "../nearest.js";
 import {
   BUILTIN_CATEGORIES,
+  DEFAULT_REASON_MIN_LENGTH,
   KNOWN_ACTIONS,
+  type BreakGlass,
   type Category,
   type Condition,
   type Environment,
+  type EnvironmentRule,
   type Member,
   type Options,
   type Policy,
@@ -17,7 +20,7 @@ import {
 } from "./types.js";
 
 /* The raw shapes below are what the schema has already guaranteed. */
-type RawRef = string | { category: string; up_to_level?: number; from_level?: number; when?: RawCondition };
+type RawRef = string | { category?: string; environment?: string; up_to_level?: number; from_level?: number; when?: RawCondition };
 type RawMember = string | { user?: string; team?: string; environments?: string[]; paths?: string[]; expires?: string };
 interface RawRole {
   description?: string;
@@ -58,12 +61,14 @@ export interface RawPolicy {
   locked?: string[];
   privileges?: string[];
   categories?: Record<string, { paths: string[]; description?: string }>;
-  environments?: Record<string, { level: number; paths?: string[]; branches?: string[] }>;
+  environments?: Record<string, { level: number; paths?: string[]; branches?: string[]; github_environments?: string[] }>;
   roles?: Record<string, RawRole>;
   require?: RawRequirement[];
   options?: { stale_approvals?: Options["staleApprovals"]; author_can_approve?: boolean; committers_can_approve?: boolean; check_commit_authors?: boolean };
   notify?: { violations?: string[] };
   review?: { last_reviewed: string; interval_days: number };
+  enforce?: boolean;
+  break_glass?: { roles: string[]; reason_min_length?: number };
 }
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -149,6 +154,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
       level: e.level,
       paths: pathGlobs(e.paths, ["environments", name, "paths"]),
       branches: branchGlobs(e.branches, ["environments", name, "branches"]),
+      ...(e.github_environments ? { githubEnvironments: e.github_environments } : {}),
       origin: origin(["environments", name]),
     });
   }
@@ -207,26 +213,38 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
     fail(at, `unknown action \`${action}\`${hint}`, "unknown-action", true);
   };
 
-  const compileRules = (roleName: string, kind: "grants" | "denies", map: Record<string, RawRef[]> | undefined): Rule[] => {
+  /** A role's grants or denies: those on categories, and the `deploy` ones that name an environment. */
+  const compileRules = (roleName: string, kind: "grants" | "denies", map: Record<string, RawRef[]> | undefined) => {
     const rules: Rule[] = [];
+    const onEnvironments: EnvironmentRule[] = [];
     for (const [action, refs] of Object.entries(map ?? {})) {
       checkAction(action, ["roles", roleName, kind, action]);
       refs.forEach((ref, i) => {
         const at: ValuePath = ["roles", roleName, kind, action, i];
         const r = typeof ref === "string" ? { category: ref } : ref;
-        if (r.category !== "*" && !categoryNames.has(r.category)) {
-          fail(typeof ref === "string" ? at : [...at, "category"], `unknown category "${r.category}"`, "unknown-category");
-        }
         const level = kind === "grants" ? (r.up_to_level ?? 5) : (r.from_level ?? 0);
-        const rule: Rule = { role: roleName, action, category: r.category, level, origin: origin(at) };
-        if (r.when) {
-          rule.when = compileCondition(r.when, [...at, "when"]);
-          rule.whenText = conditionText(r.when);
+        const condition = r.when ? { when: compileCondition(r.when, [...at, "when"]), whenText: conditionText(r.when) } : {};
+        if (r.environment !== undefined) {
+          // Only deployments go to environments; on any other action the entry would mean nothing.
+          if (action !== "deploy")
+            fail([...at, "environment"], `an environment can be named only in grants and denies of deploy, not of ${action}`, "environment-not-deploy", true);
+          else if (r.environment !== "*" && !environmentNames.has(r.environment))
+            fail(
+              [...at, "environment"],
+              `unknown environment "${r.environment}": a deploy ${kind === "grants" ? "grant" : "deny"} must name an environment of the policy, or "*"`,
+              "unknown-environment",
+            );
+          onEnvironments.push({ role: roleName, environment: r.environment, level, ...condition, origin: origin(at) });
+          return;
         }
-        rules.push(rule);
+        const category = r.category!;
+        if (category !== "*" && !categoryNames.has(category)) {
+          fail(typeof ref === "string" ? at : [...at, "category"], `unknown category "${category}"`, "unknown-category");
+        }
+        rules.push({ role: roleName, action, category, level, ...condition, origin: origin(at) });
       });
     }
-    return rules;
+    return { rules, onEnvironments };
   };
 
   // Roles.
@@ -260,14 +278,18 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
       const key = `${m.kind}:${m.id}`;
       directRoles.set(key, [...(directRoles.get(key) ?? []), m]);
     }
+    const grants = compileRules(name, "grants", r.grants);
+    const denies = compileRules(name, "denies", r.denies);
     roles.set(name, {
       name,
       description: r.description,
       inherits: (r.inherits ?? []).filter((x) => roleNames.has(x)),
       closure: [],
       members,
-      grants: compileRules(name, "grants", r.grants),
-      denies: compileRules(name, "denies", r.denies),
+      grants: grants.rules,
+      denies: denies.rules,
+      environmentGrants: grants.onEnvironments,
+      environmentDenies: denies.onEnvironments,
       minMembers: r.min_members,
       recommendedMembers: r.recommended_members,
       origin: origin(["roles", name]),
@@ -304,6 +326,12 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
   });
 
   checkNames(raw.notify?.violations, roleNames, "role", ["notify", "violations"]);
+  checkNames(raw.break_glass?.roles, roleNames, "role", ["break_glass", "roles"]);
+  const breakGlass: BreakGlass | undefined = raw.break_glass && {
+    roles: raw.break_glass.roles,
+    reasonMinLength: raw.break_glass.reason_min_length ?? DEFAULT_REASON_MIN_LENGTH,
+    origin: origin(["break_glass"]),
+  };
   if (raw.review && !isRealDate(raw.review.last_reviewed)) {
     fail(["review", "last_reviewed"], `"${raw.review.last_reviewed}" is not a real date (YYYY-MM-DD)`, "invalid-date");
   }
@@ -332,6 +360,8 @@ export function buildPolicy(parsed: ParsedFile): { policy: Policy; diagnostics: 
     requirements,
     options,
     notifyViolations: raw.notify?.violations ?? [],
+    ...(breakGlass ? { breakGlass } : {}),
+    enforce: raw.enforce === true,
     review: raw.review ? { lastReviewed: raw.review.last_reviewed, intervalDays: raw.review.interval_days, origin: origin(["review"]) } : undefined,
     extends: raw.extends,
     locked: raw.locked ?? [],

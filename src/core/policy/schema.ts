@@ -38,7 +38,10 @@ const nonEmptyStrings = (description: string) => ({
   description,
 });
 
-/** A grant or deny entry: a category name, or an object with a level bound and a condition. */
+/**
+ * A grant or deny entry: a category name, or an object with a level bound and a condition that
+ * names a category or (for `deploy`) an environment, never both.
+ */
 function ruleRef(levelKey: "up_to_level" | "from_level", minimum: number) {
   return {
     type: ["string", "object"],
@@ -46,12 +49,15 @@ function ruleRef(levelKey: "up_to_level" | "from_level", minimum: number) {
     then: { $ref: "#/$defs/categoryName" },
     else: {
       additionalProperties: false,
-      required: ["category"],
       properties: {
         category: { $ref: "#/$defs/categoryName" },
+        environment: { $ref: "#/$defs/environmentName" },
         [levelKey]: { type: "integer", minimum, maximum: 5 },
         when: { $ref: "#/$defs/condition" },
       },
+      if: { required: ["environment"] },
+      then: { not: { required: ["category"] } },
+      else: { required: ["category"] },
     },
   };
 }
@@ -81,6 +87,21 @@ export const policySchema = {
       minItems: 1,
       items: { type: "string", pattern: "^[a-z][a-z0-9_-]*$" },
       description: "Action names beyond author, approve, merge and deploy that grants and denies may use.",
+    },
+    enforce: {
+      type: "boolean",
+      description:
+        "In an organisation default: bind every repository of the organisation, those with a policy of their own included (they are judged as its children).",
+    },
+    break_glass: {
+      type: "object",
+      additionalProperties: false,
+      required: ["roles"],
+      properties: {
+        roles: { $ref: "#/$defs/names" },
+        reason_min_length: { type: "integer", minimum: 1, maximum: 1000 },
+      },
+      description: "Who may override unmet requirements with `/rolegate break-glass REASON`, and how long the reason must be (default 10).",
     },
     categories: {
       type: "object",
@@ -146,6 +167,12 @@ export const policySchema = {
         level: { type: "integer", minimum: 1, maximum: 5 },
         paths: { $ref: "#/$defs/globs" },
         branches: { $ref: "#/$defs/globs" },
+        github_environments: {
+          type: "array",
+          minItems: 1,
+          items: { type: "string", minLength: 1, maxLength: 255 },
+          description: "The GitHub environments that are this environment (default: the one of the same name).",
+        },
         description: { type: "string" },
       },
     },
@@ -191,6 +218,7 @@ export const policySchema = {
       additionalProperties: { type: "array", minItems: 1, items: { $ref: "#/$defs/denyRef" } },
     },
     categoryName: { type: "string", pattern: CATEGORY_OR_ALL },
+    environmentName: { type: "string", pattern: CATEGORY_OR_ALL },
     grantRef: ruleRef("up_to_level", 1),
     denyRef: ruleRef("from_level", 0),
     requirement: {

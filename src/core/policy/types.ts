@@ -40,6 +40,8 @@ export interface Environment {
   level: number;
   paths: PathGlob[];
   branches: BranchGlob[];
+  /** The GitHub environments that are this environment, as written; absent: the one of the same name. */
+  githubEnvironments?: string[];
   origin: Origin;
 }
 
@@ -72,6 +74,18 @@ export interface Rule {
   origin: Origin;
 }
 
+/** A grant or deny of `deploy` on an environment rather than a category: judged for deployments. */
+export interface EnvironmentRule {
+  role: string;
+  /** An environment name, or `*` for every environment. */
+  environment: string;
+  /** up_to_level for grants, from_level for denies. */
+  level: number;
+  when?: Condition;
+  whenText?: string;
+  origin: Origin;
+}
+
 export interface Role {
   name: string;
   description?: string;
@@ -81,6 +95,9 @@ export interface Role {
   members: Member[];
   grants: Rule[];
   denies: Rule[];
+  /** `deploy` grants and denies that name an environment (`{ environment: NAME }`). */
+  environmentGrants: EnvironmentRule[];
+  environmentDenies: EnvironmentRule[];
   minMembers?: number;
   recommendedMembers?: number;
   origin: Origin;
@@ -102,6 +119,16 @@ export interface Requirement {
   origin: Origin;
 }
 
+/** The shortest break-glass reason, when the policy does not say. */
+export const DEFAULT_REASON_MIN_LENGTH = 10;
+
+/** Who may override unmet requirements, and how long their reason must be. */
+export interface BreakGlass {
+  roles: string[];
+  reasonMinLength: number;
+  origin: Origin;
+}
+
 export interface Options {
   staleApprovals: "dismiss" | "unless_changed" | "keep";
   authorCanApprove: boolean;
@@ -118,6 +145,13 @@ export interface Policy {
   requirements: Requirement[];
   options: Options;
   notifyViolations: string[];
+  /** Break glass: who may override unmet requirements (absent: nobody). */
+  breakGlass?: BreakGlass;
+  /**
+   * `enforce: true` in this file itself (never inherited): an organisation default that binds
+   * every repository of the organisation, those with a policy of their own included.
+   */
+  enforce: boolean;
   review?: { lastReviewed: string; intervalDays: number; origin: Origin };
   extends?: string;
   locked: string[];

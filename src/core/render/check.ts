@@ -1,3 +1,4 @@
+import { BREAK_GLASS_LABEL } from "../break-glass.js";
 import type { ClassifiedFile } from "../classify.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { describeChange } from "../diff.js";
@@ -7,7 +8,7 @@ import type { Verdict } from "../verdict.js";
 import { buildMatrix, categoriesOf } from "../matrix.js";
 import type { Policy } from "../policy/types.js";
 import type { ReviewStanding } from "../review-standing.js";
-import { cell, code, shortList } from "./escape.js";
+import { cell, code, fenced, shortList } from "./escape.js";
 import { matrixMarkdown } from "./matrix.js";
 
 /** GitHub rejects check-run summaries over 65,535 characters; keep a margin. */
@@ -43,13 +44,15 @@ function fileLabel(f: ClassifiedFile): string {
   return f.status === "removed" ? `${code(f.path)} (deleted)` : code(f.path);
 }
 
-function requirementsSection(result: Result, maxPeople: number): string[] {
+function requirementsSection(result: Result, maxPeople: number, overridden: readonly string[]): string[] {
   if (result.requirements.length === 0) return ["No requirement applies to this change."];
   const out = ["| | Requirement | Files | Approvals | Approved by | Can approve |", "|---|---|---|---|---|---|"];
   for (const r of result.requirements) {
     const can = r.eligible.map((e) => (e === "*" ? "anyone with write access" : e));
+    // 🔓: not met, set aside by break glass.
+    const icon = r.satisfied ? "✅" : overridden.includes(r.name) ? "🔓" : "⏳";
     out.push(
-      `| ${r.satisfied ? "✅" : "⏳"} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`,
+      `| ${icon} | ${cell(r.name)}${r.roles ? ` (roles: ${cell(r.roles.join(", "))})` : ""}${r.exclusive ? " (exclusive)" : ""} | ${r.selected.length} | ${r.approvals.have}/${r.approvals.need} | ${cell(shortList(r.approvedBy, maxPeople))} | ${cell(shortList(can, maxPeople))} |`,
     );
   }
   return out;
@@ -143,11 +146,12 @@ function errorsSection(v: Verdict, max: number): string[] {
 }
 
 /** The evaluation: requirements, violations, blocking reviews, files and the matrix slice. */
-function evaluationSections(result: Result, policy: Policy | undefined, limits: Limits): string[] {
-  const lines: string[] = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople), "", ...reviewsSection(result.reviews, limits)];
+function evaluationSections(result: Result, policy: Policy | undefined, limits: Limits, overridden: readonly string[]): string[] {
+  const lines: string[] = ["### Requirements", "", ...requirementsSection(result, limits.maxPeople, overridden), "", ...reviewsSection(result.reviews, limits)];
   if (result.violations.length > 0) {
     lines.push("### Violations", "", "| Action | User | Path | Why |", "|---|---|---|---|");
-    for (const v of result.violations.slice(0, limits.maxRows)) lines.push(`| ${v.action} | ${cell(v.user)} | ${code(v.path)} | ${cell(v.reason)} |`);
+    for (const v of result.violations.slice(0, limits.maxRows))
+      lines.push(`| ${v.action} | ${cell(v.user)} | ${v.path ? code(v.path) : "the whole change"} | ${cell(v.reason)} |`);
     if (result.violations.length > limits.maxRows) lines.push(`| … | | | and ${result.violations.length - limits.maxRows} more |`);
     lines.push("");
   }
@@ -193,6 +197,26 @@ function testsSection(v: Verdict, max: number): string[] {
   return lines;
 }
 
+/** Who broke the glass, when and why, and what they set aside: right under the title. */
+function overrideSection(v: Verdict): string[] {
+  const o = v.override;
+  if (!o) return [];
+  return [
+    "### Break glass",
+    "",
+    `**Overridden by ${code(o.by)}** at ${o.at}${o.headSha ? ` on ${code(o.headSha.slice(0, 12))}` : ""}. Requirements not met, set aside:`,
+    "",
+    ...o.requirements.map((name) => `- ${cell(name)}`),
+    "",
+    "Reason given:",
+    "",
+    fenced(o.reason),
+    "",
+    `Every override is recorded in an audit issue labelled ${code(BREAK_GLASS_LABEL)}; a new push to the pull request voids it.`,
+    "",
+  ];
+}
+
 function mergeGroupSection(v: Verdict): string[] {
   const rows = (v.members ?? []).map((m) => `| #${m.number} | \`${m.verdict.conclusion}\` | ${cell(m.verdict.title)} |`);
   if (rows.length === 0) return [];
@@ -201,13 +225,13 @@ function mergeGroupSection(v: Verdict): string[] {
 
 function build(v: Verdict, limits: Limits): string {
   const lines = header(v, v.files.length);
-  lines.push(...errorsSection(v, limits.maxRows));
+  lines.push(...errorsSection(v, limits.maxRows), ...overrideSection(v));
   if (v.kind === "invalid-policy") {
     lines.push(`The policy ${v.source ? code(v.source.file) : ""} has errors, so no change can be judged until it is fixed:`, "");
     lines.push(...bullets(v.diagnostics.map(formatDiagnostic), limits.maxRows), "");
   }
   if (v.kind === "merge-group") lines.push(...mergeGroupSection(v));
-  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits));
+  if (v.result) lines.push(...evaluationSections(v.result, v.policy, limits, v.override?.requirements ?? []));
   lines.push(...policyChangeSection(v, limits.maxRows), ...testsSection(v, limits.maxRows));
   if (v.notes.length > 0) lines.push(...v.notes, "");
   if (v.warnings.length > 0) lines.push("### Warnings", "", ...bullets(v.warnings, limits.maxRows), "");

@@ -20,6 +20,16 @@ export function code(text: string): string {
   );
 }
 
+/**
+ * Free text (a break-glass reason) as a fenced block: no markdown, HTML or mention inside it is
+ * rendered, and the fence is longer than any run of backticks in the text, so it cannot close early.
+ */
+export function fenced(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text.replace(/\r\n?/g, "\n")}\n${fence}`;
+}
+
 export function html(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -1,3 +1,4 @@
+import type { Override } from "../break-glass.js";
 import type { ClassifiedFile } from "../classify.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { describeChange } from "../diff.js";
@@ -18,7 +19,7 @@ function fileJson(f: ClassifiedFile) {
   };
 }
 
-function requirementJson(r: RequirementResult) {
+function requirementJson(r: RequirementResult, overridden: readonly string[]) {
   return {
     name: r.name,
     satisfied: r.satisfied,
@@ -28,6 +29,7 @@ function requirementJson(r: RequirementResult) {
     files: r.selected,
     builtin: r.builtin,
     ...(r.roles ? { roles: r.roles } : {}),
+    ...(!r.satisfied && overridden.includes(r.name) ? { overridden: true } : {}),
     ...(r.exclusive ? { exclusive: true, assigned: r.assigned ?? [] } : {}),
   };
 }
@@ -42,6 +44,11 @@ function reviewJson(s: ReviewStanding) {
     requirements: s.requirements,
     ...(s.commit !== undefined ? { commit: s.commit } : {}),
   };
+}
+
+/** The CLI contract's `override` (by, reason, requirements), with when it took effect. */
+function overrideJson(o: Override) {
+  return { by: o.by, reason: o.reason, requirements: o.requirements, at: o.at, ...(o.headSha ? { head_sha: o.headSha } : {}) };
 }
 
 /** The CLI's JSON shape (see the CLI contract), extended with details; the Action's report too. */
@@ -63,7 +70,7 @@ export function verdictJson(v: Verdict): unknown {
       : {}),
     ...(v.targetBranch ? { target_branch: v.targetBranch } : {}),
     files: v.files.map(fileJson),
-    requirements: (r?.requirements ?? []).map(requirementJson),
+    requirements: (r?.requirements ?? []).map((q) => requirementJson(q, v.override?.requirements ?? [])),
     violations: r?.violations ?? [],
     blocking_reviews: r?.blocking ?? [],
     reviews: (r?.reviews ?? []).map(reviewJson),
@@ -84,6 +91,7 @@ export function verdictJson(v: Verdict): unknown {
       : {}),
     ...(v.tests ? { tests: v.tests } : {}),
     ...(v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {}),
+    ...(v.override ? { override: overrideJson(v.override) } : {}),
   };
 }
 
@@ -96,18 +104,28 @@ export function verdictText(v: Verdict): string {
       "",
     );
   for (const e of v.errors) out.push(`error: ${e}`);
+  if (v.override) {
+    const o = v.override;
+    out.push(
+      `break glass: overridden by ${o.by} at ${o.at}`,
+      `    reason: ${o.reason.replace(/[\r\n]+/g, " ")}`,
+      `    requirements overridden: ${o.requirements.join(", ")}`,
+      "",
+    );
+  }
   if (v.kind === "invalid-policy") for (const d of v.diagnostics) out.push(formatDiagnostic(d));
   for (const m of v.members ?? []) out.push(`#${m.number}: ${m.verdict.conclusion}: ${m.verdict.title}`);
   const r = v.result;
   if (r) {
     if (r.requirements.length === 0) out.push("No requirement applies.");
     for (const q of r.requirements) {
-      out.push(`[${q.satisfied ? "met" : "waiting"}] ${q.name}: ${q.approvals.have}/${q.approvals.need} approvals${q.exclusive ? " (exclusive)" : ""}`);
+      const state = q.satisfied ? "met" : v.override?.requirements.includes(q.name) ? "overridden" : "waiting";
+      out.push(`[${state}] ${q.name}: ${q.approvals.have}/${q.approvals.need} approvals${q.exclusive ? " (exclusive)" : ""}`);
       out.push(`    files: ${q.selected.length > 5 ? `${q.selected.slice(0, 5).join(", ")} and ${q.selected.length - 5} more` : q.selected.join(", ")}`);
       if (q.approvedBy.length > 0) out.push(`    ${q.exclusive ? "assigned" : "approved by"}: ${q.approvedBy.join(", ")}`);
       if (!q.satisfied) out.push(`    can approve: ${q.eligible.map((e) => (e === "*" ? "anyone with write access" : e)).join(", ") || "nobody"}`);
     }
-    for (const x of r.violations) out.push(`violation: ${x.user} may not ${x.action} ${x.path}: ${x.reason}`);
+    for (const x of r.violations) out.push(`violation: ${x.user} may not ${x.action}${x.path ? ` ${x.path}` : ""}: ${x.reason}`);
     for (const b of r.blocking) out.push(`blocking: ${b.reason}`);
     if (r.reviews.length > 0) out.push("", "Reviews:", ...r.reviews.flatMap(reviewText));
   }
