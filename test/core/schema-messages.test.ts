@@ -460,11 +460,7 @@ describe("the sentences", () => {
       "4:15: roles.ops.members[0] names both `user` and `team`: give one of them",
     ],
     ["neither user nor team", "version: 1\nroles:\n  ops:\n    members: [{ expires: 2030-01-01 }]\n", "4:15: roles.ops.members[0] needs `user` or `team`"],
-    [
-      "an unknown key far from any known one",
-      "version: 1\ncolour: red\n",
-      "2:1: unknown key `colour` in the policy",
-    ],
+    ["an unknown key far from any known one", "version: 1\ncolour: red\n", "2:1: unknown key `colour` in the policy"],
   ])("%s", (_what, text, expected) => {
     expect(messages(text)).toEqual([expected]);
   });
