@@ -32774,12 +32774,14 @@ var MemoryStore = class {
 var DIRECTORY_TTL_MS = 5 * 60 * 1e3;
 var Directory = class {
   constructor(store = new MemoryStore(), onLookup = () => {
-  }) {
+  }, forbiddenHint = "the team does not exist, or the app lacks the organization permission members:read") {
     this.store = store;
     this.onLookup = onLookup;
+    this.forbiddenHint = forbiddenHint;
   }
   store;
   onLookup;
+  forbiddenHint;
   /**
    * The last decoded value per key, reused while the stored text is the same: a warm evaluation
    * reads every team of its policy, and decoding them anew each time was measurable under load.
@@ -32818,10 +32820,16 @@ var Directory = class {
     this.decoded.delete(storeKey);
     await this.store.del(storeKey);
   }
-  /** Members of every named team (lower-case `org/team`), each listed in full. */
-  async resolveTeams(api, installation, names, fresh = false) {
-    const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
+  /**
+   * Members of every named team (lower-case `org/team`), each listed in full. `show` says whose
+   * members a check may name as people who can approve: none (the default), or the visible
+   * (`closed`) teams — never a secret team, whose roster only its organisation may see.
+   */
+  async resolveTeams(api, installation, names, fresh = false, show = "none") {
+    const expandable = /* @__PURE__ */ new Set();
+    const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), expandable };
     for (const name of names) {
+      if (show === "visible" && await this.privacy(api, installation, name, fresh) === "closed") expandable.add(name);
       const key = `${installation}|${name}`;
       const cached = await this.cached("team", key, fresh, (logins) => new Set(logins));
       if (cached) {
@@ -32840,11 +32848,26 @@ var Directory = class {
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
-        const hint = status === 403 || status === 404 ? " (the team does not exist, or the app lacks the organization permission members:read)" : "";
+        const hint = status === 403 || status === 404 ? ` (${this.forbiddenHint})` : "";
         data.errors.set(name, `${describeApiError(e)}${hint}`);
       }
     }
     return data;
+  }
+  /** A team's privacy (`closed`: visible to the organisation, or `secret`); unknown counts as secret. */
+  async privacy(api, installation, name, fresh) {
+    const key = `${installation}|${name}`;
+    const cached = await this.cached("team-privacy", key, fresh);
+    if (cached) return cached;
+    const [org, slug] = name.split("/");
+    try {
+      const res = await api.request("GET /orgs/{org}/teams/{team_slug}", { org, team_slug: slug });
+      const privacy = String(res.data.privacy ?? "secret");
+      await this.remember("team-privacy", key, privacy);
+      return privacy;
+    } catch {
+      return "secret";
+    }
   }
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */
   async permission(api, repo, login2, fresh = false) {
@@ -33294,7 +33317,7 @@ var pools = /* @__PURE__ */ new WeakMap();
 function sharedCandidatePool(policy, ctx, build2) {
   const day = todayUtc(ctx.now);
   const teams = [];
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members, ctx.teams.expandable?.has(team) ?? true);
   const kept = pools.get(policy);
   if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
   const pool = build2();
@@ -33304,7 +33327,8 @@ function sharedCandidatePool(policy, ctx, build2) {
 function candidatePool(policy, ctx, memberships, teamMemberships) {
   const logins = /* @__PURE__ */ new Set();
   for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) {
+  for (const [team, members] of ctx.teams.members) {
+    if (!policy.teams.has(team) || !(ctx.teams.expandable?.has(team) ?? true)) continue;
     for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
   }
   const teams = [];
@@ -39765,7 +39789,7 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
   const policy = base.kind === "loaded" ? base.loaded.policy : void 0;
   const fresh = options.fresh ?? false;
-  const teams = policy ? await deps.directory.resolveTeams(api, installation, policy.teams, fresh) : { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
+  const teams = policy ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters) : { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
   const writers = /* @__PURE__ */ new Set();
   if (policy) {
     for (const login2 of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login2, fresh)) writers.add(login2);
@@ -40281,16 +40305,24 @@ function resilient(api, budget = DEFAULT_BUDGET) {
 }
 
 // src/action/run.ts
-var SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group"];
+var SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group", "workflow_run"];
+var MEMBERS_HINT = "the token that reads organisation membership cannot see this team: pass a token with organisation Members: read as the `members-token` input (the workflow's GITHUB_TOKEN never can)";
+function notAnAppToken(e) {
+  const message = e.response?.data?.message ?? e.message ?? "";
+  return statusOf(e) === 403 && /must authenticate via a GitHub App/i.test(message);
+}
 function readInputs() {
   const failOn = getInput("fail-on") || "action_required";
   if (failOn !== "action_required" && failOn !== "failure") throw new Error(`input fail-on must be action_required or failure, not "${failOn}"`);
   const postCheck = (getInput("post-check") || "true").toLowerCase();
   if (postCheck !== "true" && postCheck !== "false") throw new Error(`input post-check must be true or false, not "${postCheck}"`);
   const token = getInput("token");
-  if (!token) throw new Error("input token is empty: pass ${{ github.token }} or a token with org read for team roles");
+  if (!token) throw new Error("input token is empty: pass ${{ github.token }} (it posts the check; team roles need members-token too)");
+  const membersToken = getInput("members-token") || void 0;
+  const teamRosters = getInput("show-team-members") || "none";
+  if (teamRosters !== "none" && teamRosters !== "visible") throw new Error(`input show-team-members must be none or visible, not "${teamRosters}"`);
   const policyPath = getInput("policy-path").trim().replace(/^\/+/, "") || void 0;
-  return { token, policyPath, postCheck: postCheck === "true", failOn };
+  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn };
 }
 async function pullRequestsOf(api, repo, event, payload) {
   if (event === "merge_group") {
@@ -40299,8 +40331,17 @@ async function pullRequestsOf(api, repo, event, payload) {
     const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
     return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
   }
+  if (event === "workflow_run") return pullRequestsOfRun(api, repo, payload.workflow_run);
   const pr = payload.pull_request;
   return [{ number: pr.number, baseRef: pr.base.ref, headSha: pr.head?.sha }];
+}
+async function pullRequestsOfRun(api, repo, run2) {
+  const listed = run2?.pull_requests ?? [];
+  if (listed.length > 0) return listed.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
+  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: String(run2?.head_sha ?? "") });
+  const open2 = res.data.filter((p) => p.state === "open" && p.head.sha === run2?.head_sha);
+  if (open2.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run2?.head_sha)} as its head` };
+  return open2.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }
 async function run(env = process.env) {
   let inputs;
@@ -40319,9 +40360,15 @@ async function run(env = process.env) {
   const payload = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH ?? "", "utf8"));
   const [owner, name] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const repo = { owner, repo: name };
-  const octokit = new Octokit2({ auth: inputs.token, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" });
-  const api = resilient(octokit);
-  const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => /* @__PURE__ */ new Date() };
+  const client = (auth2) => resilient(new Octokit2({ auth: auth2, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" }));
+  const api = client(inputs.token);
+  const deps = {
+    directory: new Directory(void 0, void 0, MEMBERS_HINT),
+    policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname),
+    now: () => /* @__PURE__ */ new Date(),
+    teamRosters: inputs.teamRosters,
+    ...inputs.membersToken ? { membersApi: client(inputs.membersToken) } : {}
+  };
   const verdicts = [];
   const targets = await pullRequestsOf(api, repo, event, payload);
   for (const pr of Array.isArray(targets) ? targets : []) {
@@ -40335,7 +40382,7 @@ async function run(env = process.env) {
     }
   }
   const problem2 = Array.isArray(targets) ? void 0 : targets.problem;
-  const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha, problem2) : verdicts[0]?.verdict ?? failedVerdict("no pull request in the event");
+  const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha, problem2) : verdicts[0]?.verdict ?? failedVerdict(problem2 ?? "no pull request in the event");
   for (const d of [...v.diagnostics, ...v.policyChange?.findings ?? []]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
     if (d.severity === "error") error(d.message, props);
@@ -40356,9 +40403,15 @@ async function run(env = process.env) {
       await postCheckRun(api, repo, v);
     } catch (e) {
       const status = statusOf(e);
+      if (notAnAppToken(e)) {
+        setFailed(
+          "rolegate could not post its check run: the `token` input is not a GitHub App token, and GitHub's Checks API accepts only those (the workflow's GITHUB_TOKEN is one). Pass ${{ github.token }} as `token`, and the personal token that reads organisation members as `members-token`."
+        );
+        return;
+      }
       if (status === 403 || status === 404) {
         warning(
-          `rolegate could not post its check run (HTTP ${status}): the token cannot write checks, as on a pull request from a fork with a read-only token. The verdict is in this job's summary and outcome; use pull_request_target (see docs/action.md) to post the check.`
+          `rolegate could not post its check run (HTTP ${status}): the token cannot write checks (the workflow needs \`permissions: checks: write\`, which a pull request from a fork never gets). The verdict is in this job's summary and outcome (see docs/action.md).`
         );
       } else throw e;
     }

@@ -13,10 +13,25 @@ import { PolicyLoader } from "../github/policy.js";
 import { pullRequestsInMergeGroup } from "../github/merge-queue.js";
 import { resilient } from "../github/resilient.js";
 
-const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group"];
+const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group", "workflow_run"];
+
+/** What a refused team read means in a workflow: the token that read it. */
+const MEMBERS_HINT =
+  "the token that reads organisation membership cannot see this team: pass a token with organisation Members: read as the `members-token` input (the workflow's GITHUB_TOKEN never can)";
+
+/** GitHub's answer when a personal (or OAuth) token calls the Checks API. */
+function notAnAppToken(e: unknown): boolean {
+  const message = (e as { response?: { data?: { message?: string } }; message?: string }).response?.data?.message ?? (e as Error).message ?? "";
+  return statusOf(e) === 403 && /must authenticate via a GitHub App/i.test(message);
+}
 
 interface Inputs {
+  /** Reads the pull request and posts the check: the workflow's GITHUB_TOKEN (the Checks API takes only GitHub App tokens). */
   token: string;
+  /** Reads organisation membership for team roles (GITHUB_TOKEN never can); default: `token`. */
+  membersToken?: string;
+  /** Whose team members the check may name: nobody's (default) or those of visible teams, never secret ones. */
+  teamRosters: "none" | "visible";
   /** Undefined: the default names (`.github/rolegate.yml` or `.yaml`), then the organisation default, as the App reads them. */
   policyPath?: string;
   postCheck: boolean;
@@ -29,9 +44,12 @@ function readInputs(): Inputs {
   const postCheck = (core.getInput("post-check") || "true").toLowerCase();
   if (postCheck !== "true" && postCheck !== "false") throw new Error(`input post-check must be true or false, not "${postCheck}"`);
   const token = core.getInput("token");
-  if (!token) throw new Error("input token is empty: pass ${{ github.token }} or a token with org read for team roles");
+  if (!token) throw new Error("input token is empty: pass ${{ github.token }} (it posts the check; team roles need members-token too)");
+  const membersToken = core.getInput("members-token") || undefined;
+  const teamRosters = core.getInput("show-team-members") || "none";
+  if (teamRosters !== "none" && teamRosters !== "visible") throw new Error(`input show-team-members must be none or visible, not "${teamRosters}"`);
   const policyPath = core.getInput("policy-path").trim().replace(/^\/+/, "") || undefined;
-  return { token, policyPath, postCheck: postCheck === "true", failOn };
+  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn };
 }
 
 /** Which pull requests an event is about; a merge group's are read from its merge queue. */
@@ -47,8 +65,29 @@ async function pullRequestsOf(
     const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
     return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
   }
+  if (event === "workflow_run") return pullRequestsOfRun(api, repo, payload.workflow_run);
   const pr = payload.pull_request;
   return [{ number: pr.number, baseRef: pr.base.ref, headSha: pr.head?.sha }];
+}
+
+/**
+ * The pull request a finished workflow run was about (the review signal of docs/action.md):
+ * the run's own list, or, for a fork (GitHub lists none then), the open pull request whose head
+ * is the run's commit. Only what GitHub says about the run is used, never the run's output.
+ */
+async function pullRequestsOfRun(
+  api: GitHubApi,
+  repo: RepoRef,
+  run: any,
+): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
+  const listed = (run?.pull_requests ?? []) as { number: number; base: { ref: string }; head: { sha: string } }[];
+  if (listed.length > 0) return listed.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
+  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: String(run?.head_sha ?? "") });
+  const open = (res.data as { number: number; state: string; base: { ref: string }; head: { sha: string } }[]).filter(
+    (p) => p.state === "open" && p.head.sha === run?.head_sha,
+  );
+  if (open.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run?.head_sha)} as its head` };
+  return open.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }
 
 /**
@@ -73,9 +112,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? "", "utf8"));
   const [owner, name] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const repo: RepoRef = { owner: owner!, repo: name! };
-  const octokit = new Octokit({ auth: inputs.token, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" });
-  const api = resilient(octokit as unknown as GitHubApi);
-  const deps = { directory: new Directory(), policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname), now: () => new Date() };
+  const client = (auth: string) =>
+    resilient(new Octokit({ auth, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" }) as unknown as GitHubApi);
+  const api = client(inputs.token);
+  const deps = {
+    directory: new Directory(undefined, undefined, MEMBERS_HINT),
+    policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname),
+    now: () => new Date(),
+    teamRosters: inputs.teamRosters,
+    ...(inputs.membersToken ? { membersApi: client(inputs.membersToken) } : {}),
+  };
 
   const verdicts: { number: number; verdict: Verdict }[] = [];
   const targets = await pullRequestsOf(api, repo, event, payload);
@@ -93,7 +139,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const v =
     event === "merge_group"
       ? combineVerdicts(verdicts, payload.merge_group.head_sha as string, problem)
-      : (verdicts[0]?.verdict ?? failedVerdict("no pull request in the event"));
+      : (verdicts[0]?.verdict ?? failedVerdict(problem ?? "no pull request in the event"));
 
   for (const d of [...v.diagnostics, ...(v.policyChange?.findings ?? [])]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
@@ -116,9 +162,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       await postCheckRun(api, repo, v);
     } catch (e) {
       const status = statusOf(e);
+      if (notAnAppToken(e)) {
+        // The real cause, not a guess: the Checks API takes only GitHub App tokens.
+        core.setFailed(
+          "rolegate could not post its check run: the `token` input is not a GitHub App token, and GitHub's Checks API accepts only those (the workflow's GITHUB_TOKEN is one). Pass ${{ github.token }} as `token`, and the personal token that reads organisation members as `members-token`.",
+        );
+        return;
+      }
       if (status === 403 || status === 404) {
         core.warning(
-          `rolegate could not post its check run (HTTP ${status}): the token cannot write checks, as on a pull request from a fork with a read-only token. The verdict is in this job's summary and outcome; use pull_request_target (see docs/action.md) to post the check.`,
+          `rolegate could not post its check run (HTTP ${status}): the token cannot write checks (the workflow needs \`permissions: checks: write\`, which a pull request from a fork never gets). The verdict is in this job's summary and outcome (see docs/action.md).`,
         );
       } else throw e;
     }

@@ -1,5 +1,6 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import type { LockOptions, SharedStore } from "../github/store.js";
+import type { TeamRosters } from "../github/directory.js";
 import { DEFAULT_BUDGET, type RetryBudget } from "../github/resilient.js";
 import { handlerContext } from "./handlers/context.js";
 import { HANDLERS } from "./handlers/index.js";
@@ -22,12 +23,15 @@ export interface RolegateAppOptions {
   scheduleEveryMs?: number;
   /** Judge every open pull request at start, planning their next moments again (for a store that does not persist). */
   replanOnStart?: boolean;
+  /** Whose team members a check may name as people who can approve (default: nobody's). */
+  teamRosters?: TeamRosters;
 }
 
 /** The Probot application: events → gather → pure core → check run, issues, comments. */
 export function rolegateApp(options: RolegateAppOptions = {}): ApplicationFunction {
   return (app: Probot, appOptions?: ApplicationFunctionOptions) => {
-    const service = options.service ?? new RolegateService(app.log, () => new Date(), { store: options.store, lock: options.lock });
+    const service =
+      options.service ?? new RolegateService(app.log, () => new Date(), { store: options.store, lock: options.lock, teamRosters: options.teamRosters });
     const budget = options.retryBudget ?? DEFAULT_BUDGET;
     const h = handlerContext(app, service, { mergeMethod: options.mergeMethod, appId: options.appId, budget });
     for (const register of HANDLERS) register(h);

@@ -17,6 +17,8 @@ export interface AppSettings {
   replanOnStart: boolean;
   /** How often planned judgements are polled, in milliseconds (0: never). */
   scheduleEveryMs: number;
+  /** Whose team members a check may name: nobody's (default) or those of visible teams, never secret ones. */
+  teamRosters: "none" | "visible";
 }
 
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
@@ -67,6 +69,8 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
   const scheduleEveryMs = env.ROLEGATE_SCHEDULE_EVERY_MS === undefined ? 30_000 : Number(env.ROLEGATE_SCHEDULE_EVERY_MS);
   if (!Number.isInteger(scheduleEveryMs) || scheduleEveryMs < 0)
     return fail(`ROLEGATE_SCHEDULE_EVERY_MS must be a whole number of milliseconds, not "${env.ROLEGATE_SCHEDULE_EVERY_MS}"`);
+  const teamRosters = env.ROLEGATE_TEAM_ROSTERS ?? "none";
+  if (teamRosters !== "none" && teamRosters !== "visible") return fail(`ROLEGATE_TEAM_ROSTERS must be none or visible, not "${teamRosters}"`);
   return {
     ok: true,
     settings: {
@@ -82,6 +86,7 @@ export function readSettings(env: NodeJS.ProcessEnv): { ok: true; settings: AppS
       redisUrl: env.REDIS_URL,
       lockTtlMs,
       replanOnStart: replan === "true",
+      teamRosters,
       scheduleEveryMs,
     },
   };

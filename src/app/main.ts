@@ -34,6 +34,7 @@ await run(
     // Plans made in memory die with the process; with Redis they outlive any replica.
     replanOnStart: settings.replanOnStart,
     scheduleEveryMs: settings.scheduleEveryMs,
+    teamRosters: settings.teamRosters,
   }),
   { env: process.env as never, Octokit: Octokit as typeof ProbotOctokit },
 );

@@ -1,6 +1,6 @@
 import type { GitHubApi, RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
-import { Directory } from "../github/directory.js";
+import { Directory, type TeamRosters } from "../github/directory.js";
 import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
 import { TtlCache } from "../github/cache.js";
@@ -47,6 +47,8 @@ export interface ServiceOptions {
   store?: SharedStore;
   metrics?: Metrics;
   lock?: LockOptions;
+  /** Whose team members a check may name as people who can approve (default: nobody's). */
+  teamRosters?: TeamRosters;
 }
 
 export class RolegateService {
@@ -55,6 +57,7 @@ export class RolegateService {
   readonly directory: Directory;
   readonly policies: PolicyLoader;
   readonly lock: LockOptions;
+  readonly teamRosters: TeamRosters;
   readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
 
   constructor(
@@ -67,6 +70,7 @@ export class RolegateService {
     this.policies = new PolicyLoader(undefined, async (owner) => (await this.store.get(`org-gen:${owner}`).catch(() => randomUUID())) ?? "0");
     this.metrics = options.metrics ?? new Metrics();
     this.lock = options.lock ?? { ttlMs: 30_000, pollMs: 25 };
+    this.teamRosters = options.teamRosters ?? "none";
     this.directory = new Directory(this.store, (cache, hit) => this.metrics.cache.inc({ cache, result: hit ? "hit" : "miss" }));
   }
 
@@ -107,11 +111,19 @@ export class RolegateService {
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
-    return judgePullRequest(api, { directory: this.directory, policies: this.policies, now: this.now }, t.repo, t.number, t.baseRef, t.installation, {
-      mergedBy: t.mergedBy,
-      policyRevision: t.policyRevision,
-      fresh: t.fresh,
-    });
+    return judgePullRequest(
+      api,
+      { directory: this.directory, policies: this.policies, now: this.now, teamRosters: this.teamRosters },
+      t.repo,
+      t.number,
+      t.baseRef,
+      t.installation,
+      {
+        mergedBy: t.mergedBy,
+        policyRevision: t.policyRevision,
+        fresh: t.fresh,
+      },
+    );
   }
 
   /** `judge`, with an API failure turned into a `failure` verdict: never a silent pass. */

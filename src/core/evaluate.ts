@@ -358,7 +358,7 @@ const pools = new WeakMap<Policy, { day: string; teams: unknown[]; pool: Candida
 function sharedCandidatePool(policy: Policy, ctx: JudgeContext, build: () => CandidatePool): CandidatePool {
   const day = todayUtc(ctx.now);
   const teams: unknown[] = [];
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members);
+  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) teams.push(team, members, ctx.teams.expandable?.has(team) ?? true);
   const kept = pools.get(policy);
   if (kept && kept.day === day && kept.teams.length === teams.length && kept.teams.every((t, i) => t === teams[i])) return kept.pool;
   const pool = build();
@@ -372,11 +372,15 @@ function candidatePool(
   memberships: (login: string) => Membership[],
   teamMemberships: (team: string) => Membership[],
 ): CandidatePool {
-  // Members of resolved teams the policy names are candidates in their own right.
+  // Members of resolved teams the policy names are candidates in their own right, where their
+  // team may be shown by members (on GitHub: only where allowed, and never a secret team).
   const logins = new Set<string>();
   for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
   // Bounded: the list is for people to read, and each candidate costs a pass over the files.
-  for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  for (const [team, members] of ctx.teams.members) {
+    if (!policy.teams.has(team) || !(ctx.teams.expandable?.has(team) ?? true)) continue;
+    for (const m of members) if (logins.size < MAX_CANDIDATE_LOGINS) logins.add(m);
+  }
   const teams: CandidatePool["teams"] = [];
   for (const key of policy.directRoles.keys())
     if (key.startsWith("team:")) teams.push({ name: `@${key.slice(5)}`, memberships: teamMemberships(key.slice(5)) });

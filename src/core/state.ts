@@ -37,6 +37,12 @@ export interface TeamData {
   members: Map<string, Set<string>>;
   /** Teams that could not be resolved, with the reason. */
   errors: Map<string, string>;
+  /**
+   * Teams whose members may be named as people who can approve; the others are named only as
+   * `@org/team`. Absent: every resolved team (offline, where the teams file is the user's own).
+   * A check run on a public repository must never publish a secret team's members.
+   */
+  expandable?: ReadonlySet<string>;
 }
 
 export interface ChangeState {

@@ -2,6 +2,9 @@ import type { TeamData } from "../core/state.js";
 import { describeApiError, statusOf, type GitHubApi, type RepoRef } from "./api.js";
 import { MemoryStore, type SharedStore } from "./store.js";
 
+/** Whose team members a check may name: nobody's, or those of teams visible to the organisation. */
+export type TeamRosters = "none" | "visible";
+
 /** Time-to-live of cached memberships and permissions: short, since access is what we guard. */
 export const DIRECTORY_TTL_MS = 5 * 60 * 1000;
 
@@ -14,6 +17,8 @@ export class Directory {
   constructor(
     private readonly store: SharedStore = new MemoryStore(),
     private readonly onLookup: (cache: string, hit: boolean) => void = () => {},
+    /** Why a team read is refused (403/404), in the words of the front end's setup. */
+    private readonly forbiddenHint = "the team does not exist, or the app lacks the organization permission members:read",
   ) {}
 
   /**
@@ -60,10 +65,16 @@ export class Directory {
     await this.store.del(storeKey);
   }
 
-  /** Members of every named team (lower-case `org/team`), each listed in full. */
-  async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>, fresh = false): Promise<TeamData> {
-    const data: TeamData = { members: new Map(), errors: new Map() };
+  /**
+   * Members of every named team (lower-case `org/team`), each listed in full. `show` says whose
+   * members a check may name as people who can approve: none (the default), or the visible
+   * (`closed`) teams — never a secret team, whose roster only its organisation may see.
+   */
+  async resolveTeams(api: GitHubApi, installation: string, names: Iterable<string>, fresh = false, show: TeamRosters = "none"): Promise<TeamData> {
+    const expandable = new Set<string>();
+    const data: TeamData = { members: new Map(), errors: new Map(), expandable };
     for (const name of names) {
+      if (show === "visible" && (await this.privacy(api, installation, name, fresh)) === "closed") expandable.add(name);
       const key = `${installation}|${name}`;
       // Shared, read-only: the same set for every evaluation while the team is cached.
       const cached = (await this.cached<string[]>("team", key, fresh, (logins) => new Set(logins))) as ReadonlySet<string> | undefined;
@@ -83,11 +94,27 @@ export class Directory {
         data.members.set(name, members);
       } catch (e) {
         const status = statusOf(e);
-        const hint = status === 403 || status === 404 ? " (the team does not exist, or the app lacks the organization permission members:read)" : "";
+        const hint = status === 403 || status === 404 ? ` (${this.forbiddenHint})` : "";
         data.errors.set(name, `${describeApiError(e)}${hint}`);
       }
     }
     return data;
+  }
+
+  /** A team's privacy (`closed`: visible to the organisation, or `secret`); unknown counts as secret. */
+  private async privacy(api: GitHubApi, installation: string, name: string, fresh: boolean): Promise<string> {
+    const key = `${installation}|${name}`;
+    const cached = (await this.cached<string>("team-privacy", key, fresh)) as string | undefined;
+    if (cached) return cached;
+    const [org, slug] = name.split("/") as [string, string];
+    try {
+      const res = await api.request("GET /orgs/{org}/teams/{team_slug}", { org, team_slug: slug });
+      const privacy = String((res.data as { privacy?: string }).privacy ?? "secret");
+      await this.remember("team-privacy", key, privacy);
+      return privacy;
+    } catch {
+      return "secret";
+    }
   }
 
   /** The user's permission on the repository (`admin`, `maintain`, `write`, `triage`, `read`, `none`). */

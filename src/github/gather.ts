@@ -4,7 +4,7 @@ import { twoPolicyFiles } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/types.js";
 import type { ChangeState, Review } from "../core/state.js";
 import type { GitHubApi, RepoRef } from "./api.js";
-import type { Directory } from "./directory.js";
+import type { Directory, TeamRosters } from "./directory.js";
 import type { PolicyLoader } from "./policy.js";
 import { fetchBlob, fetchPullRequest, type PullRequestData } from "./pull-request.js";
 
@@ -12,6 +12,10 @@ export interface GatherDeps {
   directory: Directory;
   policies: PolicyLoader;
   now: () => Date;
+  /** Whose team members a check may name (default: nobody's; see docs/app.md). */
+  teamRosters?: TeamRosters;
+  /** Reads organisation membership when the API client of the pull request cannot (the Action's `members-token`). */
+  membersApi?: GitHubApi;
 }
 
 export interface GatherOptions {
@@ -92,7 +96,9 @@ export async function gatherPullRequest(
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
   const policy = base.kind === "loaded" ? base.loaded.policy : undefined;
   const fresh = options.fresh ?? false;
-  const teams = policy ? await deps.directory.resolveTeams(api, installation, policy.teams, fresh) : { members: new Map(), errors: new Map() };
+  const teams = policy
+    ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters)
+    : { members: new Map(), errors: new Map() };
   const writers = new Set<string>();
   if (policy) for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
   const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);

@@ -196,7 +196,10 @@ export function referenceEvaluate(policy: Policy, state: ChangeState): Result & 
     const eligible = new Set<string>();
     const logins = new Set<string>();
     for (const key of policy.directRoles.keys()) if (key.startsWith("user:")) logins.add(key.slice(5));
-    for (const [team, members] of ctx.teams.members) if (policy.teams.has(team)) for (const m of members) if (logins.size < 200) logins.add(m);
+    for (const [team, members] of ctx.teams.members) {
+      if (!policy.teams.has(team) || !(ctx.teams.expandable?.has(team) ?? true)) continue;
+      for (const m of members) if (logins.size < 200) logins.add(m);
+    }
     for (const login of logins)
       if (!excluded(login) && eligibleFor(memberships(login))) eligible.add(policy.directRoles.get(`user:${login}`)?.[0]?.display ?? login);
     for (const [key, entries] of policy.directRoles) {

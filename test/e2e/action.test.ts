@@ -58,7 +58,9 @@ describe("the Action, run as the runner runs it", () => {
     expect(r.outputs["required-roles"]).toBe("devops-engineer");
     expect(r.outputs["missing-approvals"]).toBe("1");
     expect(r.stdout).toContain("::error::rolegate: action_required");
-    expect(r.summary).toContain("@acme/devops, olga, omar");
+    // Teams are named, not their members: the check must not publish a team's roster.
+    expect(r.summary).toContain("| ⏳ | DevOps approval (roles: devops-engineer) | 1 | 0/1 | — | @acme/devops |");
+    expect(r.summary).not.toContain("olga");
     const lenient = await runAction("pull_request_target", { "fail-on": "failure" });
     expect(lenient.status).toBe(0);
   });
@@ -84,6 +86,46 @@ describe("the Action, run as the runner runs it", () => {
     expect(r.outputs.conclusion).toBe("success");
     expect(r.stdout).toContain("could not post its check run (HTTP 403)");
     expect(fake.state.checkRunsFor("acme", "app", { headSha: HEAD })).toEqual([]);
+  });
+});
+
+describe("the Action's two tokens", () => {
+  it("a personal token as `token` cannot post the check: the error names the real cause and the fix", async () => {
+    setup("approved");
+    fake.state.addUserToken("ghp_personal", "dev1");
+    const r = await runAction("pull_request_target", { token: "ghp_personal" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("the `token` input is not a GitHub App token");
+    expect(r.stdout).toContain("as `members-token`");
+    expect(r.stdout).not.toContain("from a fork");
+  });
+
+  it("reads team membership with `members-token`, and says which input to set when it cannot", async () => {
+    setupPipelinePr(fake, "approved");
+    // The workflow's GITHUB_TOKEN cannot read organisation members: team roles fail closed, naming the input.
+    const without = await runAction("pull_request_target");
+    expect(without.outputs.conclusion).toBe("failure");
+    expect(without.summary).toContain("as the `members-token` input");
+    fake.state.addUserToken("ghp_members", "olga");
+    const withMembers = await runAction("pull_request_target", { "members-token": "ghp_members" });
+    expect(withMembers.outputs.conclusion).toBe("success");
+    expect(fake.state.checkRunsFor("acme", "app", { headSha: HEAD, name: "rolegate" }).at(-1)).toMatchObject({ conclusion: "success" });
+  });
+});
+
+describe("the review signal: workflow_run", () => {
+  it("judges the pull request whose head the finished run was on, also when GitHub lists none (a fork)", async () => {
+    setup("approved");
+    const payload = {
+      action: "completed",
+      workflow_run: { head_sha: HEAD, head_branch: "deploy-change", pull_requests: [], event: "pull_request_review" },
+      repository: fake.repositoryJson("acme", "app"),
+    };
+    const r = await runActionBundle(fake, dir, "workflow_run", payload);
+    expect(r.outputs.conclusion).toBe("success");
+    const none = await runActionBundle(fake, dir, "workflow_run", { ...payload, workflow_run: { ...payload.workflow_run, head_sha: "b".repeat(40) } });
+    expect(none.outputs.conclusion).toBe("failure");
+    expect(none.summary).toContain("no open pull request has the workflow run's commit");
   });
 });
 
