@@ -46,7 +46,7 @@ describe("the shipped example workflows", () => {
     for (const event of triggers(gate)) expect(REQUIRED_WORKFLOW_EVENTS, event).toContain(event);
     // The gate is the job's outcome; its check posts nothing that could stand in for it.
     const action = steps(gate).find((s) => String(s.uses).startsWith("rolegate/rolegate@"));
-    expect((action?.with as Record<string, string>)["post-check"]).toBe("false");
+    expect((action?.with as Record<string, string> | undefined)?.["post-check"]).toBe("false");
   });
 
   it("no judging job is named like the check, and none checks out or runs the pull request", () => {

@@ -136,6 +136,7 @@ export async function runExclusive(
   const deadline = Date.now() + opts.ttlMs * 2 + 5_000;
   while (Date.now() < deadline) {
     if (await storeCall(() => store.acquire(lock, token, opts.ttlMs))) {
+      let lost = false;
       try {
         // Consume the mark before each run; a mark left during the run asks for another.
         while ((await storeCall(() => store.get(dirty))) !== undefined) {
@@ -146,14 +147,20 @@ export async function runExclusive(
             if (e instanceof StoreUnavailable) throw e;
             onError(e);
           }
-          // Still ours? Then extend it for the next run; a lost lock ends this holder's turn.
-          if (!(await storeCall(() => store.extend(lock, token, opts.ttlMs)))) return;
+          // Still ours? Then extend it for the next run. A lost lock means this run may have
+          // posted nothing: ask for another evaluation and queue for the lock like any waiter.
+          if (!(await storeCall(() => store.extend(lock, token, opts.ttlMs)))) {
+            lost = true;
+            await storeCall(() => store.set(dirty, token, opts.ttlMs * 2));
+            break;
+          }
         }
       } finally {
-        await store.release(lock, token).catch(() => {});
+        if (!lost) await store.release(lock, token).catch(() => {});
       }
       // A mark set between the last check and the release is picked up by its own waiter.
-      return;
+      if (!lost) return;
+      continue;
     }
     if ((await storeCall(() => store.get(dirty))) === undefined) return; // the holder took our request
     await new Promise((r) => setTimeout(r, opts.pollMs));
