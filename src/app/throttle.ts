@@ -26,6 +26,52 @@ export interface ThrottledOptions {
   auth?: { installationId?: number | string };
 }
 
+/** What the plugin needs of a group: a limiter per throttle id. */
+interface Group {
+  key(id?: string): { schedule(...args: unknown[]): Promise<unknown> };
+}
+
+/** The plugin's rules for each of its groups (its own ids and limits, so the shared state is the plugin's). */
+const RULES = {
+  global: { id: "octokit-global", maxConcurrent: 10 },
+  auth: { id: "octokit-auth", maxConcurrent: 1 },
+  search: { id: "octokit-search", maxConcurrent: 1, minTime: 2000 },
+  write: { id: "octokit-write", maxConcurrent: 1, minTime: 1000 },
+  notifications: { id: "octokit-notifications", maxConcurrent: 1, minTime: 3000 },
+} as const;
+
+type GroupName = keyof typeof RULES;
+
+interface SharedConnection {
+  client?: { status?: string };
+}
+
+let failover: { connection: unknown; groups: Record<GroupName, Group> } | undefined;
+
+/**
+ * The plugin's groups shared through Redis, each falling back to the in-process ones while Redis
+ * is not connected. Rate limiting is a courtesy to GitHub; the gate is not: a Redis outage must
+ * never stop rolegate from posting a verdict (a stale success would stay), so requests go on,
+ * spaced per replica, until Redis is back.
+ */
+function failoverGroups(connection: SharedConnection, Bottleneck: { Group: new (options: object) => Group }, timeout: unknown): Record<GroupName, Group> {
+  if (failover?.connection === connection) return failover.groups;
+  const up = () => connection.client?.status === "ready";
+  const groups = {} as Record<GroupName, Group>;
+  for (const name of Object.keys(RULES) as GroupName[]) {
+    const shared = new Bottleneck.Group({ ...RULES[name], connection, ...(timeout !== undefined ? { timeout } : {}) });
+    const local = LOCAL_GROUPS[name];
+    groups[name] = {
+      key: (id) => ({
+        schedule: (...args: unknown[]) =>
+          up() ? shared.key(id).schedule(...args) : (local.key(id).schedule as (...a: unknown[]) => Promise<unknown>)(...args),
+      }),
+    };
+  }
+  failover = { connection, groups };
+  return groups;
+}
+
 /** A stand-in for the plugin's per-id write queue: runs the job at once. */
 const UNSPACED = { key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() }) };
 
@@ -38,6 +84,10 @@ export function withRolegateThrottling<T extends ThrottledOptions>(options: T): 
       // Without Redis the plugin's queues live in this process: lighter ones do the same job.
       ...(options.throttle?.connection === undefined ? LOCAL_GROUPS : {}),
       ...(options.throttle ?? {}),
+      // With Redis they are shared, and fall back to those while Redis is down.
+      ...(options.throttle?.connection !== undefined
+        ? failoverGroups(options.throttle.connection as SharedConnection, options.throttle.Bottleneck as never, options.throttle.timeout)
+        : {}),
       ...(installation !== undefined ? { id: `installation-${installation}` } : {}),
       retryLimiter: DIRECT_QUERIES_UNSPACED,
       onRateLimit: () => false,

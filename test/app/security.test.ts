@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { installationApi, replanEverything } from "../../src/app/scheduler.js";
 import { RolegateService } from "../../src/app/service.js";
+import { DEFAULT_BUDGET } from "../../src/github/resilient.js";
 import { MemoryStore } from "../../src/github/store.js";
 import { silentLog } from "../helpers/github-world.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
@@ -205,6 +207,24 @@ require:
     const apiFor = async (installation: string) => (await app.probot.auth(Number(installation))) as never;
     expect(await service.runDueJudgements(apiFor)).toBe(1);
     expect(s.check(s.head(pr))?.conclusion).toBe("action_required");
+  });
+});
+
+describe("4. plans survive a restart", () => {
+  it("a replica whose plans lived in memory judges every open pull request at start, planning them again", async () => {
+    const windowed = PIPELINE.replace(
+      'grants: { approve: [pipeline, policy], merge: ["*"] }',
+      'grants: { approve: [{ category: pipeline, when: { time: { from: "09:00", to: "17:00" } } }, policy] }',
+    );
+    s.repository({ ".github/rolegate.yml": windowed });
+    const pr = s.pullRequest("dev1", { ".github/workflows/ci.yml": "x\n" });
+    // A new replica, with nothing planned: it must find the pull request by itself.
+    const store = new MemoryStore();
+    const service = new RolegateService(silentLog, () => new Date("2026-12-07T10:00:00Z"), { store });
+    const count = await replanEverything(app.probot, service, installationApi(app.probot, DEFAULT_BUDGET), DEFAULT_BUDGET);
+    expect(count).toBe(1);
+    expect(s.check(s.head(pr))).toBeDefined();
+    expect((await store.due(Date.parse("2026-12-08T00:00:00Z"), 10)).map((d) => new Date(d.at).toISOString())).toEqual(["2026-12-07T17:00:00.000Z"]);
   });
 });
 

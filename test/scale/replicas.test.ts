@@ -123,6 +123,32 @@ describe.skipIf(!REDIS_SERVER)(REDIS_SERVER ? "two replicas behind one Redis" : 
     expect(metrics).toMatch(/rolegate_github_rate_limit_remaining\{installation="1"\} \d+/);
   });
 
+  it("a Redis outage in the middle of the stream leaves no stale success", async () => {
+    const s = fake.state;
+    const at = (offset = 0) => new Date(Date.now() + offset).toISOString();
+    expect(latest(1)?.conclusion).toBe("success");
+    redis.stop();
+    // A blocking review arrives while the store is gone: the earlier success must not stand.
+    s.addReview("acme", "app", 1, { user: "omar", state: "CHANGES_REQUESTED", commit_id: headOf(1, 1), submitted_at: at() });
+    await b.deliver("pull_request_review", event(1, "submitted"));
+    await waitFor("the blocking review to fail the check", () => (latest(1)?.conclusion === "failure" ? true : undefined), 60_000);
+    // The review withdrawn, the pull request would pass, but no replica can confirm it is the newest verdict.
+    s.addReview("acme", "app", 1, { user: "omar", state: "APPROVED", commit_id: headOf(1, 1), submitted_at: at(1000) });
+    await b.deliver("pull_request_review", event(1, "submitted"));
+    await waitFor(
+      "a second judgement",
+      () =>
+        s
+          .checkRunsFor("acme", "app", { headSha: headOf(1, 1), name: "rolegate" })
+          .at(-1)
+          ?.output?.summary?.includes("cannot be confirmed")
+          ? true
+          : undefined,
+      60_000,
+    );
+    expect(latest(1)?.conclusion).toBe("failure");
+  }, 150_000);
+
   it("reports unhealthy when Redis is gone", async () => {
     redis.stop();
     await new Promise((r) => setTimeout(r, 5_500)); // past the cached health reading
