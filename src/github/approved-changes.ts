@@ -44,14 +44,15 @@ export function standingApprovals(reviews: readonly ReviewData[]): Map<string, R
   return out;
 }
 
-/** The accounts that made these commits: authors, co-authors and committers. */
+/** The accounts that made a commit: its authors, co-authors and committer. */
+const makersOf = (c: PullCommit): string[] => [...c.authors, ...(c.committer ? [c.committer] : [])];
+
+/** The accounts that made these commits. */
 export function committersOf(commits: readonly PullCommit[]): string[] {
-  const out = new Set<string>();
-  for (const c of commits) for (const login of [...c.authors, ...(c.committer ? [c.committer] : [])]) out.add(login);
-  return [...out];
+  return [...new Set(commits.flatMap(makersOf))];
 }
 
-const madeBy = (c: PullCommit, user: string) => [...c.authors, ...(c.committer ? [c.committer] : [])].some((l) => l.toLowerCase() === user);
+const madeBy = (c: PullCommit, user: string) => makersOf(c).some((l) => l.toLowerCase() === user);
 
 /**
  * Merge commits that could only bring the base branch in: two parents, the first one the pull
@@ -61,7 +62,7 @@ const madeBy = (c: PullCommit, user: string) => [...c.authors, ...(c.committer ?
 function mergesOfTheBase(pr: PullRequestData): PullCommit[] {
   if (!pr.commitsComplete) return [];
   const own = new Set(pr.commits.map((c) => c.oid));
-  return pr.commits.filter((c) => c.parents.length === 2 && own.has(c.parents[0]!) && !own.has(c.parents[1]!));
+  return pr.commits.filter((c) => c.parentCount === 2 && own.has(c.parents[0]!) && !own.has(c.parents[1]!));
 }
 
 /**
@@ -101,7 +102,7 @@ export async function approvedChanges(
     const matters = (user: string) =>
       (!options.committersCanApprove && approvals.has(user) && mayCount(user)) || (options.checkCommitAuthors && user !== author);
     for (const merge of merges) {
-      const makers = [...merge.authors, ...(merge.committer ? [merge.committer] : [])].map((l) => l.toLowerCase());
+      const makers = makersOf(merge).map((l) => l.toLowerCase());
       // Only people whom this merge alone makes committers can gain anything from it.
       const gains = makers.filter((u) => matters(u) && pr.commits.every((c) => c === merge || !madeBy(c, u) || merges.includes(c)));
       if (gains.length === 0) continue;

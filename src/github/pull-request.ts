@@ -13,7 +13,10 @@ export interface PolicyBlob {
 
 export interface PullCommit {
   oid: string;
+  /** The first two parents. */
   parents: string[];
+  /** How many parents the commit has (an octopus merge has more than two). */
+  parentCount: number;
   authors: string[];
   committer?: string;
 }
@@ -267,6 +270,7 @@ export async function fetchPullRequest(
         commits.push({
           oid: c.commit.oid,
           parents: (c.commit.parents?.nodes ?? []).map((n: { oid: string }) => n.oid),
+          parentCount: c.commit.parents?.totalCount ?? c.commit.parents?.nodes?.length ?? 0,
           authors,
           committer: gitActorLogin(c.commit.committer),
         });
