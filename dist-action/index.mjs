@@ -39491,16 +39491,15 @@ function standingApprovals(reviews) {
   }
   return out;
 }
+var makersOf = (c) => [...c.authors, ...c.committer ? [c.committer] : []];
 function committersOf(commits) {
-  const out = /* @__PURE__ */ new Set();
-  for (const c of commits) for (const login2 of [...c.authors, ...c.committer ? [c.committer] : []]) out.add(login2);
-  return [...out];
+  return [...new Set(commits.flatMap(makersOf))];
 }
-var madeBy = (c, user) => [...c.authors, ...c.committer ? [c.committer] : []].some((l) => l.toLowerCase() === user);
+var madeBy = (c, user) => makersOf(c).some((l) => l.toLowerCase() === user);
 function mergesOfTheBase(pr) {
   if (!pr.commitsComplete) return [];
   const own = new Set(pr.commits.map((c) => c.oid));
-  return pr.commits.filter((c) => c.parents.length === 2 && own.has(c.parents[0]) && !own.has(c.parents[1]));
+  return pr.commits.filter((c) => c.parentCount === 2 && own.has(c.parents[0]) && !own.has(c.parents[1]));
 }
 async function approvedChanges(api, repo, pr, facts, fingerprints) {
   const { options } = facts;
@@ -39519,7 +39518,7 @@ async function approvedChanges(api, repo, pr, facts, fingerprints) {
   if (merges.length > 0) {
     const matters = (user) => !options.committersCanApprove && approvals.has(user) && mayCount(user) || options.checkCommitAuthors && user !== author;
     for (const merge2 of merges) {
-      const makers = [...merge2.authors, ...merge2.committer ? [merge2.committer] : []].map((l) => l.toLowerCase());
+      const makers = makersOf(merge2).map((l) => l.toLowerCase());
       const gains = makers.filter((u) => matters(u) && pr.commits.every((c) => c === merge2 || !madeBy(c, u) || merges.includes(c)));
       if (gains.length === 0) continue;
       const [own, parent] = await Promise.all([fingerprint(merge2.oid), fingerprint(merge2.parents[0])]);
@@ -39854,6 +39853,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         commits.push({
           oid: c.commit.oid,
           parents: (c.commit.parents?.nodes ?? []).map((n) => n.oid),
+          parentCount: c.commit.parents?.totalCount ?? c.commit.parents?.nodes?.length ?? 0,
           authors,
           committer: gitActorLogin(c.commit.committer)
         });
