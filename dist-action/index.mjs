@@ -12280,13 +12280,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -27166,11 +27166,11 @@ function merge(defaults, route, options) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -32060,8 +32060,8 @@ function categoryChanges(before, after, paths, branch) {
   const out = [];
   const was = placesOf(before, paths, branch, "categories");
   const now = placesOf(after, paths, branch, "categories");
-  const names = [.../* @__PURE__ */ new Set([...before.categories.map((c) => c.name), ...after.categories.map((c) => c.name)])];
-  for (const name of names) {
+  const names2 = [.../* @__PURE__ */ new Set([...before.categories.map((c) => c.name), ...after.categories.map((c) => c.name)])];
+  for (const name of names2) {
     const b = before.categories.find((c) => c.name === name);
     const a = after.categories.find((c) => c.name === name);
     const removed = missingFrom(sources(b?.globs), sources(a?.globs));
@@ -32085,8 +32085,8 @@ function environmentChanges(before, after, paths, branch) {
   const out = [];
   const was = placesOf(before, paths, branch, "environments");
   const now = placesOf(after, paths, branch, "environments");
-  const names = [.../* @__PURE__ */ new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
-  for (const name of names) {
+  const names2 = [.../* @__PURE__ */ new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
+  for (const name of names2) {
     const b = before.environments.find((e) => e.name === name);
     const a = after.environments.find((e) => e.name === name);
     const guarded = environmentGuards(before, name) || environmentGuards(after, name);
@@ -32825,10 +32825,10 @@ var Directory = class {
    * members a check may name as people who can approve: none (the default), or the visible
    * (`closed`) teams — never a secret team, whose roster only its organisation may see.
    */
-  async resolveTeams(api, installation, names, fresh = false, show = "none") {
+  async resolveTeams(api, installation, names2, fresh = false, show = "none") {
     const expandable = /* @__PURE__ */ new Set();
     const data = { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map(), expandable };
-    for (const name of names) {
+    for (const name of names2) {
       if (show === "visible" && await this.privacy(api, installation, name, fresh) === "closed") expandable.add(name);
       const key = `${installation}|${name}`;
       const cached = await this.cached("team", key, fresh, (logins) => new Set(logins));
@@ -32931,10 +32931,10 @@ function explainApproval(policy, context, memberships, file, requirement, noRole
   if (!roles) return e;
   const held = heldRoles(memberships, file, policy);
   if (roles.some((r) => held.has(r))) return e;
-  const names = roles.join(" or ");
+  const names2 = roles.join(" or ");
   return {
     allowed: false,
-    reasons: [...e.reasons, reason("requirement-roles", `the requirement accepts only ${names}, and no such role is held for this file`)]
+    reasons: [...e.reasons, reason("requirement-roles", `the requirement accepts only ${names2}, and no such role is held for this file`)]
   };
 }
 
@@ -35423,8 +35423,8 @@ function lintBreakGlass(policy, now, at) {
 function lintGitHubEnvironments(policy, at) {
   const claims = /* @__PURE__ */ new Map();
   for (const e of policy.environments) {
-    const names = e.githubEnvironments ?? [e.name];
-    names.forEach((name, i) => {
+    const names2 = e.githubEnvironments ?? [e.name];
+    names2.forEach((name, i) => {
       const key = name.toLowerCase();
       const path = e.githubEnvironments ? ["environments", e.name, "github_environments", i] : ["environments", e.name];
       claims.set(key, [...claims.get(key) ?? [], { environment: e, path }]);
@@ -35571,14 +35571,14 @@ function lintExclusive(policy, now, at) {
   const short = exclusiveShortfall(policy, exclusive, principals(policy, now));
   if (!short) return;
   const expiredOnly = exclusiveShortfall(policy, exclusive, principals(policy, void 0)) === void 0;
-  const names = short.requirements.map((r) => `"${r.name}"`);
+  const names2 = short.requirements.map((r) => `"${r.name}"`);
   const need = short.needs;
   const who = short.people.length === 0 ? "nobody may approve them" : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
   at(
     "error",
     expiredOnly ? "never-met-expired" : "exclusive-never-met",
     [...short.requirements[0].origin.path, "exclusive"],
-    `exclusive requirements ${names.slice(0, -1).join(", ")}${names.length > 1 ? " and " : ""}${names[names.length - 1]} can never be met together: one person counts toward only one of them, so they need ${need} distinct approvers, but ${who}${expiredOnly ? " now that memberships have expired" : ""}`
+    `exclusive requirements ${names2.slice(0, -1).join(", ")}${names2.length > 1 ? " and " : ""}${names2[names2.length - 1]} can never be met together: one person counts toward only one of them, so they need ${need} distinct approvers, but ${who}${expiredOnly ? " now that memberships have expired" : ""}`
   );
 }
 
@@ -35814,8 +35814,8 @@ function buildPolicy(parsed) {
   }
   const environmentNames = new Set(environments.map((e) => e.name));
   const roleNames = new Set(Object.keys(raw.roles ?? {}));
-  const checkNames = (names, known, what, at) => {
-    (names ?? []).forEach((n, i) => {
+  const checkNames = (names2, known, what, at) => {
+    (names2 ?? []).forEach((n, i) => {
       if (!known.has(n)) fail([...at, i], `unknown ${what} "${n}"`, `unknown-${what}`);
     });
   };
@@ -36026,8 +36026,8 @@ function resolveInheritance(roles, onCycle) {
         const child = role.inherits[top.next++];
         const s = state.get(child);
         if (s === "visiting") {
-          const names = stack.map((f) => f.role);
-          const cycle = [...names.slice(names.indexOf(child)), child];
+          const names2 = stack.map((f) => f.role);
+          const cycle = [...names2.slice(names2.indexOf(child)), child];
           const key = [...cycle].slice(0, -1).sort().join(",");
           if (!reported.has(key)) {
             reported.add(key);
@@ -39498,6 +39498,210 @@ function twoPolicyFiles(first, second) {
   return { severity: "error", code: "two-policy-files", message: `two policy files: ${first} and ${second}; keep exactly one`, file: second, line: 1, col: 1 };
 }
 
+// src/github/approved-changes.ts
+function standingApprovals(reviews) {
+  const byUser = /* @__PURE__ */ new Map();
+  for (const r of reviews) {
+    if (r.state === "COMMENTED") continue;
+    const user = r.user.toLowerCase();
+    byUser.set(user, [...byUser.get(user) ?? [], r]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [user, list] of byUser) {
+    const sorted = [...list].sort((a, b) => a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0);
+    const approvals = [];
+    for (let i = sorted.length - 1; i >= 0 && sorted[i].state === "APPROVED"; i--) approvals.push(sorted[i]);
+    if (approvals.length > 0) out.set(user, approvals);
+  }
+  return out;
+}
+var makersOf = (c) => [...c.authors, ...c.committer ? [c.committer] : []];
+function committersOf(commits) {
+  return [...new Set(commits.flatMap(makersOf))];
+}
+var madeBy = (c, user) => makersOf(c).some((l) => l.toLowerCase() === user);
+function mergesOfTheBase(pr) {
+  if (!pr.commitsComplete) return [];
+  const own = new Set(pr.commits.map((c) => c.oid));
+  return pr.commits.filter((c) => c.parentCount === 2 && own.has(c.parents[0]) && !own.has(c.parents[1]));
+}
+async function approvedChanges(api, repo, pr, facts, fingerprints) {
+  const { options } = facts;
+  const read = /* @__PURE__ */ new Map();
+  const changesAt = (commit) => {
+    let p = read.get(commit);
+    if (!p) read.set(commit, p = fingerprints.of(api, repo, pr.baseTipOid, commit));
+    return p;
+  };
+  const fingerprint = async (commit) => (await changesAt(commit))?.fingerprint;
+  const author = pr.author?.toLowerCase();
+  const approvals = standingApprovals(pr.reviews);
+  const mayCount = (user) => facts.canWrite(user) && (options.authorCanApprove || user !== author);
+  const mergeOnly = /* @__PURE__ */ new Set();
+  const merges = mergesOfTheBase(pr);
+  if (merges.length > 0) {
+    const matters = (user) => !options.committersCanApprove && approvals.has(user) && mayCount(user) || options.checkCommitAuthors && user !== author;
+    for (const merge2 of merges) {
+      const makers = makersOf(merge2).map((l) => l.toLowerCase());
+      const gains = makers.filter((u) => matters(u) && pr.commits.every((c) => c === merge2 || !madeBy(c, u) || merges.includes(c)));
+      if (gains.length === 0) continue;
+      const [own, parent] = await Promise.all([fingerprint(merge2.oid), fingerprint(merge2.parents[0])]);
+      if (own !== void 0 && own === parent) mergeOnly.add(merge2.oid);
+    }
+  }
+  const committers = committersOf(pr.commits.filter((c) => !mergeOnly.has(c.oid)));
+  const sameAsHead = /* @__PURE__ */ new Map();
+  if (options.staleApprovals === "unless_changed") {
+    const isCommitter = new Set(committers.map((l) => l.toLowerCase()));
+    const commits = /* @__PURE__ */ new Set();
+    for (const [user, list] of approvals) {
+      if (!mayCount(user) || isCommitter.has(user) && !options.committersCanApprove) continue;
+      if (list.some((r) => r.commitOid === pr.headOid)) continue;
+      for (const r of list) if (r.commitOid && (pr.baseChangedAt === void 0 || r.submittedAt > pr.baseChangedAt)) commits.add(r.commitOid);
+    }
+    if (commits.size > 0) {
+      const atHead = await changesAt(pr.headOid);
+      const head = atHead?.files === pr.changedFiles ? atHead.fingerprint : void 0;
+      const compared = await Promise.all([...commits].map(async (c) => [c, head === void 0 ? void 0 : await fingerprint(c)]));
+      for (const [commit, at] of compared) if (head !== void 0 && at !== void 0) sameAsHead.set(commit, at === head);
+    }
+  }
+  return { mergeOnly, committers, sameAsHead };
+}
+
+// src/github/patch-fingerprint.ts
+import { createHash } from "node:crypto";
+var sha256 = (text) => createHash("sha256").update(text).digest("hex");
+var withoutSpace = (line) => line.replace(/\s+/g, "");
+function names(f) {
+  const before = f.status === "added" ? "/dev/null" : `a/${f.previous_filename ?? f.filename}`;
+  const after = f.status === "removed" ? "/dev/null" : `b/${f.filename}`;
+  return [before, after];
+}
+function fileFingerprint(f) {
+  if (typeof f.patch !== "string" || f.patch === "") return void 0;
+  const [before, after] = names(f);
+  const lines = [`---${withoutSpace(before)}`, `+++${withoutSpace(after)}`];
+  for (const line of f.patch.split("\n")) {
+    if (line.startsWith("@@")) continue;
+    lines.push(withoutSpace(line));
+  }
+  return sha256(lines.join("\n"));
+}
+function patchFingerprint(files) {
+  if (files.length === 0) return void 0;
+  const each = [];
+  for (const f of files) {
+    const one = fileFingerprint(f);
+    if (one === void 0) return void 0;
+    each.push(one);
+  }
+  return sha256(each.sort().join("\n"));
+}
+
+// src/github/change-fingerprints.ts
+var COMPARE_FILES_CAP = 300;
+var TTL_MS = 7 * 24 * 60 * 60 * 1e3;
+var ChangeFingerprints = class {
+  constructor(store = new MemoryStore()) {
+    this.store = store;
+  }
+  store;
+  /** Reads (or recalls) the fingerprint; undefined when GitHub could not answer (fails closed). */
+  async of(api, repo, base, commit) {
+    const key = `fingerprint:${repo.owner}/${repo.repo}:${base}...${commit}`.toLowerCase();
+    const known = await this.store.get(key).catch(() => void 0);
+    if (known !== void 0) return JSON.parse(known);
+    let files;
+    try {
+      const res = await api.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        basehead: `${base}...${commit}`,
+        per_page: 1
+      });
+      files = res.data.files ?? [];
+      if (!Array.isArray(files)) return void 0;
+    } catch {
+      return void 0;
+    }
+    const result = { files: files.length };
+    const fingerprint = files.length >= COMPARE_FILES_CAP ? void 0 : patchFingerprint(files);
+    if (fingerprint !== void 0) result.fingerprint = fingerprint;
+    await this.store.set(key, JSON.stringify(result), TTL_MS).catch(() => {
+    });
+    return result;
+  }
+};
+
+// src/github/checks-passed.ts
+function collect(c, into) {
+  if (!c) return;
+  switch (c.kind) {
+    case "all":
+    case "any":
+      for (const item of c.items) collect(item, into);
+      return;
+    case "not":
+      collect(c.item, into);
+      return;
+    case "checks_passed":
+      for (const name of c.names) into.add(name);
+      return;
+    default:
+      return;
+  }
+}
+function checkNamesIn(policy) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const role of policy.roles.values()) {
+    for (const rule of [...role.grants, ...role.denies, ...role.environmentGrants, ...role.environmentDenies]) collect(rule.when, names2);
+  }
+  for (const r of policy.requirements) collect(r.when, names2);
+  return names2;
+}
+var CHECKS_QUERY = `
+query RolegateChecks($owner: String!, $name: String!, $oid: GitObjectID!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        statusCheckRollup {
+          contexts(first: 100, after: $after) {
+            nodes {
+              __typename
+              ... on CheckRun { name status conclusion }
+              ... on StatusContext { context state }
+            }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+      }
+    }
+  }
+}`;
+async function rollupContexts(api, repo, oid) {
+  const all = [];
+  let after = null;
+  for (; ; ) {
+    const data = await api.graphql(CHECKS_QUERY, { owner: repo.owner, name: repo.repo, oid, after });
+    const contexts = data?.repository?.object?.statusCheckRollup?.contexts;
+    if (!contexts) return all;
+    all.push(...contexts.nodes.filter((n) => n !== null));
+    if (!contexts.pageInfo.hasNextPage) return all;
+    after = contexts.pageInfo.endCursor;
+    if (!after) throw new Error("check pagination returned no cursor");
+  }
+}
+async function passedChecks(api, repo, oid) {
+  const outcome = /* @__PURE__ */ new Map();
+  for (const c of await rollupContexts(api, repo, oid)) {
+    const [name, success] = c.__typename === "CheckRun" ? [c.name, c.status === "COMPLETED" && c.conclusion === "SUCCESS"] : [c.context, c.state === "SUCCESS"];
+    if (name === CHECK_NAME) continue;
+    outcome.set(name, (outcome.get(name) ?? true) && success);
+  }
+  return [...outcome].filter(([, ok]) => ok).map(([name]) => name);
+}
+
 // src/github/actors.ts
 function actorLogin(actor) {
   if (!actor?.login) return void 0;
@@ -39522,7 +39726,10 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
       isDraft
       author { __typename login }
       baseRefName
+      headRefName
       headRefOid
+      isCrossRepository
+      headRepositoryOwner { login }
       mergedBy { __typename login }
       baseRef { target { oid } }
       labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
@@ -39670,6 +39877,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
         commits.push({
           oid: c.commit.oid,
           parents: (c.commit.parents?.nodes ?? []).map((n) => n.oid),
+          parentCount: c.commit.parents?.totalCount ?? c.commit.parents?.nodes?.length ?? 0,
           authors,
           committer: gitActorLogin(c.commit.committer)
         });
@@ -39712,6 +39920,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
       draft: pr.isDraft,
       author: actorLogin(pr.author),
       baseRef: pr.baseRefName,
+      sourceBranch: sourceBranchOf(pr),
       baseTipOid: policyRevision ?? pr.baseRef.target.oid,
       headOid: pr.headRefOid,
       mergedBy: actorLogin(pr.mergedBy),
@@ -39719,6 +39928,7 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
       reviews,
       committers: [...committers],
       commits,
+      commitsComplete: commitsTotal <= commits.length,
       files: filesResult.files,
       filesComplete: filesResult.complete,
       problems: [...problems],
@@ -39728,6 +39938,12 @@ async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, p
       policyAtBase: [...blob(paths[0], yml), ...blob(paths[1], yaml)]
     };
   }
+}
+function sourceBranchOf(pr) {
+  if (!pr.headRefName) return void 0;
+  if (!pr.isCrossRepository) return pr.headRefName;
+  const owner = pr.headRepositoryOwner?.login;
+  return owner ? `${owner}:${pr.headRefName}` : void 0;
 }
 async function withPolicyText(api, ref, b, texts) {
   if (!b) return b;
@@ -39748,25 +39964,30 @@ async function fetchBlob(api, ref, expression) {
 }
 
 // src/github/gather.ts
-function reviewsOf(pr) {
+function reviewsOf(pr, sameAsHead) {
   return pr.reviews.map((r) => {
     const submitted = Date.parse(r.submittedAt);
+    const onHead = r.commitOid === pr.headOid;
+    const same = onHead || r.commitOid === void 0 ? void 0 : sameAsHead.get(r.commitOid);
     return {
       user: r.user,
       state: r.state,
-      onHead: r.commitOid === pr.headOid,
+      onHead,
       afterBaseChange: pr.baseChangedAt === void 0 || r.submittedAt > pr.baseChangedAt,
-      order: Number.isNaN(submitted) ? 0 : submitted
+      order: Number.isNaN(submitted) ? 0 : submitted,
+      ...r.commitOid !== void 0 ? { commit: r.commitOid } : {},
+      ...same !== void 0 ? { sameAsHead: same } : {}
     };
   });
 }
+function holdsRole(policy, teams, login2) {
+  const l = login2.toLowerCase();
+  if (policy.directRoles.has(`user:${l}`)) return true;
+  for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
+  return false;
+}
 function reviewersToCheck(pr, policy, teams) {
-  const inPolicy = (login2) => {
-    const l = login2.toLowerCase();
-    if (policy.directRoles.has(`user:${l}`)) return true;
-    for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
-    return false;
-  };
+  const inPolicy = (login2) => holdsRole(policy, teams, login2);
   const users = /* @__PURE__ */ new Set();
   for (const r of pr.reviews) if ((r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") && !inPolicy(r.user)) users.add(r.user.toLowerCase());
   return [...users].sort();
@@ -39796,16 +40017,24 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
   }
   const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
   const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+  const updates = policy ? await approvedChanges(
+    api,
+    repo,
+    pr,
+    { options: policy.options, canWrite: (user) => writers.has(user) || holdsRole(policy, teams, user) },
+    deps.fingerprints ?? new ChangeFingerprints()
+  ) : { mergeOnly: /* @__PURE__ */ new Set(), committers: pr.committers, sameAsHead: /* @__PURE__ */ new Map() };
+  const checksPassed = policy && checkNamesIn(policy).size > 0 ? await passedChecks(api, repo, pr.headOid) : [];
   const state = {
     files: pr.files,
     filesComplete: pr.filesComplete,
     author: pr.author,
-    committers: pr.committers,
-    reviews: reviewsOf(pr),
-    // Filled by the App once it reads check runs and statuses; until then `checks_passed` never holds.
-    checksPassed: [],
+    committers: updates.committers,
+    reviews: reviewsOf(pr, updates.sameAsHead),
+    checksPassed,
     labels: pr.labels,
     targetBranch: pr.baseRef,
+    ...pr.sourceBranch !== void 0 ? { sourceBranch: pr.sourceBranch } : {},
     draft: pr.draft,
     admins,
     writers,
@@ -40339,7 +40568,9 @@ async function pullRequestsOfRun(api, repo, run2) {
   const listed = run2?.pull_requests ?? [];
   if (listed.length > 0) return listed.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
   const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: String(run2?.head_sha ?? "") });
-  const open2 = res.data.filter((p) => p.state === "open" && p.head.sha === run2?.head_sha);
+  const open2 = res.data.filter(
+    (p) => p.state === "open" && p.head.sha === run2?.head_sha
+  );
   if (open2.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run2?.head_sha)} as its head` };
   return open2.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }

@@ -1,5 +1,6 @@
 import type { GitHubApi, RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
+import { ChangeFingerprints } from "../github/change-fingerprints.js";
 import { Directory, type TeamRosters } from "../github/directory.js";
 import { failedJudgement, judgePullRequest, type Judgement } from "../github/judge.js";
 import { PolicyLoader } from "../github/policy.js";
@@ -9,6 +10,7 @@ import { nextVerdictChange } from "../core/next-change.js";
 import { unconfirmedVerdict } from "../core/verdict.js";
 import { MemoryStore, runExclusive, StoreUnavailable, type LockGuard, type LockOptions, type SharedStore } from "../github/store.js";
 import { Metrics } from "./metrics.js";
+import { recordPolicyChecks } from "./policy-checks.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -55,6 +57,7 @@ export class RolegateService {
   readonly store: SharedStore;
   readonly metrics: Metrics;
   readonly directory: Directory;
+  readonly fingerprints: ChangeFingerprints;
   readonly policies: PolicyLoader;
   readonly lock: LockOptions;
   readonly teamRosters: TeamRosters;
@@ -72,6 +75,7 @@ export class RolegateService {
     this.lock = options.lock ?? { ttlMs: 30_000, pollMs: 25 };
     this.teamRosters = options.teamRosters ?? "none";
     this.directory = new Directory(this.store, (cache, hit) => this.metrics.cache.inc({ cache, result: hit ? "hit" : "miss" }));
+    this.fingerprints = new ChangeFingerprints(this.store);
   }
 
   /**
@@ -111,19 +115,12 @@ export class RolegateService {
   }
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
-    return judgePullRequest(
-      api,
-      { directory: this.directory, policies: this.policies, now: this.now, teamRosters: this.teamRosters },
-      t.repo,
-      t.number,
-      t.baseRef,
-      t.installation,
-      {
-        mergedBy: t.mergedBy,
-        policyRevision: t.policyRevision,
-        fresh: t.fresh,
-      },
-    );
+    const deps = { directory: this.directory, policies: this.policies, now: this.now, fingerprints: this.fingerprints, teamRosters: this.teamRosters };
+    return judgePullRequest(api, deps, t.repo, t.number, t.baseRef, t.installation, {
+      mergedBy: t.mergedBy,
+      policyRevision: t.policyRevision,
+      fresh: t.fresh,
+    });
   }
 
   /** `judge`, with an API failure turned into a `failure` verdict: never a silent pass. */
@@ -176,6 +173,7 @@ export class RolegateService {
         await this.planNextJudgement(t, nextVerdictChange(j.verdict.policy, this.now()));
         await this.recordPolicyTeams(t.repo, j.verdict.policy.teams);
       }
+      await recordPolicyChecks(this.store, t.repo, j.pr?.baseRef ?? t.baseRef, j.verdict);
       if (verdict.conclusion === "action_required") await this.requestReviews(api, t, j);
     };
     try {

@@ -4,6 +4,9 @@ import { twoPolicyFiles } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/types.js";
 import type { ChangeState, Review } from "../core/state.js";
 import type { GitHubApi, RepoRef } from "./api.js";
+import { approvedChanges, type ApprovedChanges } from "./approved-changes.js";
+import { ChangeFingerprints } from "./change-fingerprints.js";
+import { checkNamesIn, passedChecks } from "./checks-passed.js";
 import type { Directory, TeamRosters } from "./directory.js";
 import type { PolicyLoader } from "./policy.js";
 import { fetchBlob, fetchPullRequest, type PullRequestData } from "./pull-request.js";
@@ -16,6 +19,8 @@ export interface GatherDeps {
   teamRosters?: TeamRosters;
   /** Reads organisation membership when the API client of the pull request cannot (the Action's `members-token`). */
   membersApi?: GitHubApi;
+  /** Where fingerprints of a pull request's changes at a commit are kept (default: this judgement only). */
+  fingerprints?: ChangeFingerprints;
 }
 
 export interface GatherOptions {
@@ -29,27 +34,34 @@ export interface GatherOptions {
   fresh?: boolean;
 }
 
-function reviewsOf(pr: PullRequestData): Review[] {
+function reviewsOf(pr: PullRequestData, sameAsHead: ReadonlyMap<string, boolean>): Review[] {
   return pr.reviews.map((r) => {
     const submitted = Date.parse(r.submittedAt);
+    const onHead = r.commitOid === pr.headOid;
+    const same = onHead || r.commitOid === undefined ? undefined : sameAsHead.get(r.commitOid);
     return {
       user: r.user,
       state: r.state as Review["state"],
-      onHead: r.commitOid === pr.headOid,
+      onHead,
       afterBaseChange: pr.baseChangedAt === undefined || r.submittedAt > pr.baseChangedAt,
       order: Number.isNaN(submitted) ? 0 : submitted,
+      ...(r.commitOid !== undefined ? { commit: r.commitOid } : {}),
+      ...(same !== undefined ? { sameAsHead: same } : {}),
     };
   });
 }
 
+/** Does the user hold a role through their login or a resolved team? */
+function holdsRole(policy: Policy, teams: ChangeState["teams"], login: string): boolean {
+  const l = login.toLowerCase();
+  if (policy.directRoles.has(`user:${l}`)) return true;
+  for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
+  return false;
+}
+
 /** Users whose write access matters: reviewers who hold no role through their login or a resolved team. */
 function reviewersToCheck(pr: PullRequestData, policy: Policy, teams: ChangeState["teams"]): string[] {
-  const inPolicy = (login: string) => {
-    const l = login.toLowerCase();
-    if (policy.directRoles.has(`user:${l}`)) return true;
-    for (const [team, members] of teams.members) if (members.has(l) && policy.directRoles.has(`team:${team}`)) return true;
-    return false;
-  };
+  const inPolicy = (login: string) => holdsRole(policy, teams, login);
   const users = new Set<string>();
   for (const r of pr.reviews) if ((r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") && !inPolicy(r.user)) users.add(r.user.toLowerCase());
   return [...users].sort();
@@ -103,17 +115,28 @@ export async function gatherPullRequest(
   if (policy) for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
   const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
   const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+  const updates: ApprovedChanges = policy
+    ? await approvedChanges(
+        api,
+        repo,
+        pr,
+        { options: policy.options, canWrite: (user) => writers.has(user) || holdsRole(policy, teams, user) },
+        deps.fingerprints ?? new ChangeFingerprints(),
+      )
+    : { mergeOnly: new Set(), committers: pr.committers, sameAsHead: new Map() };
+  // Check runs and statuses are read only when a condition names one.
+  const checksPassed = policy && checkNamesIn(policy).size > 0 ? await passedChecks(api, repo, pr.headOid) : [];
 
   const state: ChangeState = {
     files: pr.files,
     filesComplete: pr.filesComplete,
     author: pr.author,
-    committers: pr.committers,
-    reviews: reviewsOf(pr),
-    // Filled by the App once it reads check runs and statuses; until then `checks_passed` never holds.
-    checksPassed: [],
+    committers: updates.committers,
+    reviews: reviewsOf(pr, updates.sameAsHead),
+    checksPassed,
     labels: pr.labels,
     targetBranch: pr.baseRef,
+    ...(pr.sourceBranch !== undefined ? { sourceBranch: pr.sourceBranch } : {}),
     draft: pr.draft,
     admins,
     writers,

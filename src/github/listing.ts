@@ -45,3 +45,12 @@ export function installationRepositories(api: GitHubApi): AsyncGenerator<RepoRef
 export function appInstallations(api: GitHubApi): AsyncGenerator<{ id: number }> {
   return pages(async (page) => (await api.request("GET /app/installations", { per_page: PAGE, page })).data as { id: number }[]);
 }
+
+/**
+ * The open pull requests GitHub associates with a commit (those it is the head of among them).
+ * Check payloads list none for a pull request from a fork, and statuses never list any.
+ */
+export async function openPullRequestsOfCommit(api: GitHubApi, repo: RepoRef, sha: string): Promise<OpenPullRequest[]> {
+  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { owner: repo.owner, repo: repo.repo, commit_sha: sha });
+  return (res.data as (OpenPullRequest & { state: string })[]).filter((p) => p.state === "open");
+}

@@ -13,7 +13,10 @@ export interface PolicyBlob {
 
 export interface PullCommit {
   oid: string;
+  /** The first two parents. */
   parents: string[];
+  /** How many parents the commit has (an octopus merge has more than two). */
+  parentCount: number;
   authors: string[];
   committer?: string;
 }
@@ -24,6 +27,8 @@ export interface PullRequestData {
   draft: boolean;
   author?: string;
   baseRef: string;
+  /** The pull request's head branch, `OWNER:branch` for a fork; undefined when unknown (a deleted fork). */
+  sourceBranch?: string;
   /** Tip of the base branch now (the policy is read here). */
   baseTipOid: string;
   headOid: string;
@@ -34,6 +39,8 @@ export interface PullRequestData {
   committers: string[];
   /** The pull request's commits, oldest first, with their parents and the accounts that made them. */
   commits: PullCommit[];
+  /** True when `commits` lists every commit of the pull request (GitHub lists at most 250). */
+  commitsComplete: boolean;
   files: ChangedFile[];
   /** False when the file list could not be read in full (too many files, or the API stopped early). */
   filesComplete: boolean;
@@ -57,7 +64,10 @@ query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $revie
       isDraft
       author { __typename login }
       baseRefName
+      headRefName
       headRefOid
+      isCrossRepository
+      headRepositoryOwner { login }
       mergedBy { __typename login }
       baseRef { target { oid } }
       labels(first: 100) { nodes { name } pageInfo { hasNextPage } }
@@ -260,6 +270,7 @@ export async function fetchPullRequest(
         commits.push({
           oid: c.commit.oid,
           parents: (c.commit.parents?.nodes ?? []).map((n: { oid: string }) => n.oid),
+          parentCount: c.commit.parents?.totalCount ?? c.commit.parents?.nodes?.length ?? 0,
           authors,
           committer: gitActorLogin(c.commit.committer),
         });
@@ -307,6 +318,7 @@ export async function fetchPullRequest(
       draft: pr.isDraft,
       author: actorLogin(pr.author),
       baseRef: pr.baseRefName,
+      sourceBranch: sourceBranchOf(pr),
       baseTipOid: policyRevision ?? pr.baseRef.target.oid,
       headOid: pr.headRefOid,
       mergedBy: actorLogin(pr.mergedBy),
@@ -314,6 +326,7 @@ export async function fetchPullRequest(
       reviews,
       committers: [...committers],
       commits,
+      commitsComplete: commitsTotal <= commits.length,
       files: filesResult.files,
       filesComplete: filesResult.complete,
       problems: [...problems],
@@ -323,6 +336,21 @@ export async function fetchPullRequest(
       policyAtBase: [...blob(paths[0]!, yml), ...blob(paths[1]!, yaml)],
     };
   }
+}
+
+/**
+ * The head branch as `source_branch` sees it: a fork's branch is `OWNER:branch`, so a fork cannot
+ * pose as a branch of the repository. Unknown (a fork that was deleted, or no name) is undefined.
+ */
+function sourceBranchOf(pr: {
+  headRefName?: string | null;
+  isCrossRepository?: boolean | null;
+  headRepositoryOwner?: { login?: string | null } | null;
+}): string | undefined {
+  if (!pr.headRefName) return undefined;
+  if (!pr.isCrossRepository) return pr.headRefName;
+  const owner = pr.headRepositoryOwner?.login;
+  return owner ? `${owner}:${pr.headRefName}` : undefined;
 }
 
 /** Fills in a policy blob's text from what is known, else reads it by SHA; remembers it. */

@@ -16,7 +16,9 @@ const manifest = parse(readFileSync(join(ROOT, "app.yml"), "utf8")) as { default
 /** The events the app's handlers register for, without their actions. */
 function handledEvents(): string[] {
   const events = new Set<string>();
-  const h = { on: (names: string | string[]) => (Array.isArray(names) ? names : [names]).forEach((n) => events.add(n.split(".")[0]!)) } as unknown as HandlerContext;
+  const h = {
+    on: (names: string | string[]) => (Array.isArray(names) ? names : [names]).forEach((n) => events.add(n.split(".")[0]!)),
+  } as unknown as HandlerContext;
   for (const register of HANDLERS) register(h);
   return [...events].sort();
 }
@@ -29,6 +31,7 @@ const NOT_A_ROUTE: Record<string, string> = {
   metadata: "mandatory for every GitHub App",
   workflows: "GitHub refuses to merge a pull request that changes .github/workflows/ without it",
   merge_queues: "GitHub delivers merge_group events only with it; the merge queue is read through GraphQL",
+  statuses: "GitHub delivers status events only with it; checks_passed reads statuses through GraphQL's statusCheckRollup",
 };
 
 let app: FakeApp | undefined;
@@ -56,6 +59,7 @@ roles:
   devops: { members: ["@acme/devops"], grants: { approve: [pipeline], merge: ["*"] } }
 require:
   - { name: DevOps approval, categories: [pipeline] }
+  - { name: CI passed, categories: [pipeline], when: { not: { checks_passed: [ci/build] } }, roles: [devops] }
 notify: { violations: [devops] }
 `;
     s.repository({ ".github/rolegate.yml": policy, "src/a.ts": "a\n" }, { dev1: "write", olga: "write", root: "admin" });

@@ -7,6 +7,7 @@ import { verdictMarkdown } from "../../src/core/render/check.js";
 import type { GitHubApi } from "../../src/github/api.js";
 import { Octokit } from "@octokit/rest";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/index.js";
+import { pullRequestEvent as webhookPullRequestEvent } from "../fake-github/webhooks.js";
 import { HEAD, POLICY, PR, pullRequestEvent, setupPipelinePr, type Variant } from "../fixtures/pipeline-pr.js";
 import { runActionBundle } from "../helpers/action-runner.js";
 import { silentLog } from "../helpers/github-world.js";
@@ -184,5 +185,68 @@ describe("the app and the Action agree", () => {
     const table = (md: string) => md.split("\n").filter((l) => l.startsWith("| ✅") || l.startsWith("| ⏳"));
     expect(table(action.summary)).toEqual(table(verdictMarkdown(verdict)));
     expect(table(verdictMarkdown(verdict)).length).toBe(1);
+  });
+});
+
+describe("the Action reads updates, CI results and branches through the App's code", () => {
+  const REVIEWS_POLICY = `version: 1
+categories:
+  infrastructure: { paths: ["k8s/**"] }
+roles:
+  developer:
+    members: [dev1, dev2]
+    grants: { author: ["*"], approve: [{ category: infrastructure, when: { checks_passed: [ci/build] } }] }
+  devops: { inherits: [developer], members: [olga], grants: { approve: [infrastructure] } }
+require:
+  - name: Infrastructure approval
+    categories: [infrastructure]
+  - name: Two approvals for forks
+    categories: [infrastructure]
+    approvals: 2
+    when: { source_branch: ["*:**"] }
+options: { stale_approvals: unless_changed }
+`;
+
+  /** A pull request by dev1 (from a fork of `fork`, when given) changing k8s/deploy.tf; returns its head. */
+  function graphPr(fork?: string): string {
+    const s = fake.state;
+    s.addRepo({ owner: "acme", name: "app", defaultBranch: "main" });
+    for (const login of ["dev1", "dev2", "olga"]) s.setPermission("acme", "app", login, "write");
+    const base = s.commit("acme", "app", {
+      branch: "main",
+      files: { ".github/rolegate.yml": REVIEWS_POLICY, "k8s/deploy.tf": "a\n", "src/app.ts": "a\n" },
+      author: "lead",
+    });
+    const head = s.commit("acme", "app", { parents: [base], ...(fork ? {} : { branch: "feature" }), changes: { "k8s/deploy.tf": "b\n" }, author: "dev1" });
+    s.addPullRequest({
+      owner: "acme",
+      repo: "app",
+      number: 1,
+      author: "dev1",
+      base: { ref: "main" },
+      head: { ref: "feature", sha: head, ...(fork ? { repo: `${fork}/app` } : {}) },
+    });
+    return head;
+  }
+  const event = () => webhookPullRequestEvent(fake, { owner: "acme", repo: "app", number: 1, action: "synchronize" });
+
+  it("keeps an approval across Update branch with unless_changed", async () => {
+    const approved = graphPr();
+    fake.state.addReview("acme", "app", 1, { user: "olga", state: "APPROVED", commit_id: approved });
+    fake.state.commit("acme", "app", { branch: "main", changes: { "src/app.ts": "b\n" }, author: "lead" });
+    fake.state.updateBranch("acme", "app", 1, "dev2");
+    const r = await runActionBundle(fake, dir, "pull_request_target", event());
+    expect(r.outputs.conclusion).toBe("success");
+    expect(r.summary).toMatch(/\| `olga` \| ✅ yes \|/);
+  });
+
+  it("counts a passed check on the head, and names a fork's branch OWNER:branch", async () => {
+    const head = graphPr("dev2");
+    fake.state.addReview("acme", "app", 1, { user: "dev2", state: "APPROVED", commit_id: head });
+    fake.state.addStatus("acme", "app", { sha: head, state: "success", context: "ci/build", creator: "ci-bot" });
+    const r = await runActionBundle(fake, dir, "pull_request_target", event());
+    // dev2 counts (ci/build passed), and the fork needs a second approval.
+    expect(r.summary).toMatch(/\| ✅ \| Infrastructure approval \|/);
+    expect(r.summary).toMatch(/\| ⏳ \| Two approvals for forks \| 1 \| 1\/2 \|/);
   });
 });

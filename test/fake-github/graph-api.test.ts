@@ -186,6 +186,25 @@ describe("pull requests built from commits", () => {
     expect(seen).toHaveLength(250);
     expect(new Set(seen).size).toBe(250);
   });
+
+  it("name the head branch and the owner of its repository, a fork's owner for a fork", async () => {
+    const s = fake.state;
+    s.addPullRequest({ owner: "acme", repo: "app", number: 40, author: "dev2", base: { ref: "main" }, head: { ref: "main", sha: first, repo: "dev2/app" } });
+    const query = `query($number: Int!) { repository(owner: "acme", name: "app") { pullRequest(number: $number) {
+      headRefName isCrossRepository headRepositoryOwner { __typename login } } } }`;
+    type Head = {
+      repository: { pullRequest: { headRefName: string; isCrossRepository: boolean; headRepositoryOwner: { __typename: string; login: string } } };
+    };
+    const own = await octokit.graphql<Head>(query, { number: 1 });
+    expect(own.repository.pullRequest).toEqual({
+      headRefName: "feat",
+      isCrossRepository: false,
+      headRepositoryOwner: { __typename: "Organization", login: "acme" },
+    });
+    const fork = await octokit.graphql<Head>(query, { number: 40 });
+    expect(fork.repository.pullRequest).toEqual({ headRefName: "main", isCrossRepository: true, headRepositoryOwner: { __typename: "User", login: "dev2" } });
+    s.pullRequest("acme", "app", 40).state = "closed"; // out of the way of the tests below
+  });
 });
 
 describe("commits, comparisons, trees and refs", () => {

@@ -84,6 +84,12 @@ export function pullRequestNode(state: FakeGitHubState, urls: Urls, repo: RepoRe
         url: `${urls.web}/${repo.owner}/${repo.name}/pull/${pr.number}#issuecomment-${c.id}`,
       })),
     isCrossRepository: p.head.repo.toLowerCase() !== `${repo.owner}/${repo.name}`.toLowerCase(),
+    // The owner of the repository the head branch lives in (a fork's owner for a fork).
+    headRepositoryOwner: () => {
+      const [login = repo.owner, name = repo.name] = p.head.repo.split("/");
+      const type = state.findRepo(login, name)?.ownerType ?? (login.toLowerCase() === repo.owner.toLowerCase() ? repo.ownerType : "User");
+      return { __typename: type, login, id: gid(type, state.userId(login)) };
+    },
     additions: p.files.reduce((n, f) => n + f.additions, 0),
     deletions: p.files.reduce((n, f) => n + f.deletions, 0),
     changedFiles: p.files.length,

@@ -1,3 +1,4 @@
+import { onCiResult } from "./ci-results.js";
 import { onComment } from "./comment.js";
 import type { HandlerContext } from "./context.js";
 import { onForgery } from "./forgery.js";
@@ -9,4 +10,14 @@ import { onRerun } from "./rerun.js";
 import { onTeamChange } from "./teams.js";
 
 /** Every event the app handles, one handler each. */
-export const HANDLERS: ((h: HandlerContext) => void)[] = [onPullRequestChange, onMerged, onRerun, onMergeGroup, onPush, onTeamChange, onComment, onForgery];
+export const HANDLERS: ((h: HandlerContext) => void)[] = [
+  onPullRequestChange,
+  onMerged,
+  onRerun,
+  onCiResult,
+  onMergeGroup,
+  onPush,
+  onTeamChange,
+  onComment,
+  onForgery,
+];
