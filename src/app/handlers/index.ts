@@ -1,5 +1,7 @@
+import { onArmedMerge } from "./armed-merge.js";
 import { onComment } from "./comment.js";
 import type { HandlerContext } from "./context.js";
+import { onDeploymentProtectionRule } from "./deployment.js";
 import { onForgery } from "./forgery.js";
 import { onMergeGroup } from "./merge-group.js";
 import { onMerged } from "./merged.js";
@@ -9,4 +11,15 @@ import { onRerun } from "./rerun.js";
 import { onTeamChange } from "./teams.js";
 
 /** Every event the app handles, one handler each. */
-export const HANDLERS: ((h: HandlerContext) => void)[] = [onPullRequestChange, onMerged, onRerun, onMergeGroup, onPush, onTeamChange, onComment, onForgery];
+export const HANDLERS: ((h: HandlerContext) => void)[] = [
+  onPullRequestChange,
+  onMerged,
+  onRerun,
+  onMergeGroup,
+  onPush,
+  onTeamChange,
+  onComment,
+  onForgery,
+  onArmedMerge,
+  onDeploymentProtectionRule,
+];
