@@ -18,7 +18,11 @@ beforeEach(async () => {
   s.setTeam("acme", "devops", ["olga", "omar"]);
   s.setTeam("acme", "developers", ["dev3"]);
   for (const login of ["dev1", "dev2", "olga", "omar"]) s.setPermission("acme", "app", login, "write");
-  const base = s.commit("acme", "app", { branch: "main", files: { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" }, author: "lead" });
+  const base = s.commit("acme", "app", {
+    branch: "main",
+    files: { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" },
+    author: "lead",
+  });
   head = s.commit("acme", "app", { branch: "change", parents: [base], changes: { ".github/workflows/deploy.yml": "on: [push]\n" }, author: "dev1" });
   s.addPullRequest({ owner: "acme", repo: "app", number: 7, author: "dev1", base: { ref: "main" }, head: { ref: "change", sha: head } });
 });
@@ -39,7 +43,11 @@ async function approve(user: string, sha: string): Promise<void> {
 }
 
 async function push(): Promise<string> {
-  const next = app.fake.state.commit("acme", "app", { branch: "change", changes: { ".github/workflows/deploy.yml": "on: [push, pull_request]\n" }, author: "dev1" });
+  const next = app.fake.state.commit("acme", "app", {
+    branch: "change",
+    changes: { ".github/workflows/deploy.yml": "on: [push, pull_request]\n" },
+    author: "dev1",
+  });
   await app.deliver("pull_request", pullRequestEvent(app.fake, { owner: "acme", repo: "app", number: 7, action: "synchronize" }));
   return next;
 }
@@ -110,7 +118,9 @@ describe("merge queues", () => {
     expect(queued?.entry).toMatchObject({ number: 7, enqueuer: "rolegate[bot]" });
     expect(merges()).toEqual([]);
     expect(app.fake.callsTo("PUT", "/repos/acme/app/pulls/7/merge")).toEqual([]);
-    expect(replies().at(-1)?.body).toBe(`Queued by rolegate for @omar in the merge queue of \`main\`, at ${head}: the queue merges it once its merge group passes.`);
+    expect(replies().at(-1)?.body).toBe(
+      `Queued by rolegate for @omar in the merge queue of \`main\`, at ${head}: the queue merges it once its merge group passes.`,
+    );
   });
 
   it("an armed merge enqueues at the success that follows an approval", async () => {
