@@ -40161,13 +40161,18 @@ var PolicyLoader = class {
    * `blob.file` is the file's path in the repository when it is not one of the default names.
    */
   async load(api, repo, blob2, revision, now) {
+    const loaded = await this.loadUnderBaseline(api, repo, blob2, revision, now);
+    return "unreadable" in loaded ? { diagnostics: [unreadableBaseline(repo.owner, loaded.unreadable)] } : loaded;
+  }
+  /** `load`, or why the organisation default that may bind the policy could not be read. */
+  async loadUnderBaseline(api, repo, blob2, revision, now) {
     const day = now.toISOString().slice(0, 10);
     const generation = await this.generation(repo.owner.toLowerCase());
     const key = `${repo.owner}|${generation}|${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
     const cached = this.loaded.get(key);
     if (cached) return cached;
     const baseline = await this.baselineFor(api, repo);
-    if ("unreadable" in baseline) return { diagnostics: [unreadableBaseline(repo.owner, baseline.unreadable)] };
+    if ("unreadable" in baseline) return baseline;
     const loaded = await loadComposed(blob2, this.reader(api, repo, revision), now, {
       owner: repo.owner,
       repo: repo.repo,
@@ -40197,9 +40202,8 @@ var PolicyLoader = class {
     }
     if (atBase.length === 1) {
       const b = atBase[0];
-      const baseline = await this.baselineFor(api, repo);
-      if ("unreadable" in baseline) return { kind: "unreadable", message: `cannot read the organisation baseline: ${baseline.unreadable}` };
-      const loaded2 = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      const loaded2 = await this.loadUnderBaseline(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      if ("unreadable" in loaded2) return { kind: "unreadable", message: `cannot read the organisation baseline: ${loaded2.unreadable}` };
       return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded: loaded2 };
     }
     if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };

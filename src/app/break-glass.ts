@@ -14,12 +14,12 @@ export interface BreakGlassComment {
   pullRequestUrl?: string;
 }
 
-/** A refused attempt is reported once per person and head: a comment loop must not flood the issue tracker. */
-const REPORTED_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long "already reported" is remembered: a refused attempt once per person and head, an audit issue once per comment. */
+const REPORTED_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Takes a one-time right in the shared store; without the store, it is taken (a duplicate beats a lost record). */
 async function once(service: RolegateService, key: string): Promise<boolean> {
-  return service.store.acquire(key, "1", REPORTED_TTL_MS * 30).catch(() => true);
+  return service.store.acquire(key, "1", REPORTED_TTL_MS).catch(() => true);
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { armedMergeDecision, armedMergeStep, type ArmedMerge } from "../core/merge-decision.js";
 import type { Verdict } from "../core/verdict.js";
 import type { GitHubApi } from "../github/api.js";
-import { mergeOrEnqueue, refusalMessage, type MergeRequest } from "../github/merge.js";
+import { MergeRefused, mergeOrEnqueue, refusalMessage, type MergeRequest } from "../github/merge.js";
 import { ArmedMerges } from "./armed-merges.js";
 import { reply } from "./reply.js";
 import { prKey, type PullRequestTarget, type RolegateService } from "./service.js";
@@ -26,7 +26,11 @@ export async function mergeFor(service: RolegateService, api: GitHubApi, t: Pull
     return true;
   } catch (e) {
     await service.rememberMerger(t, undefined);
-    await reply(api, t, `@${login} GitHub refused the merge: ${refusalMessage(e)}`);
+    await reply(
+      api,
+      t,
+      e instanceof MergeRefused ? `@${login} rolegate did not merge: ${e.message}.` : `@${login} GitHub refused the merge: ${refusalMessage(e)}`,
+    );
     return false;
   }
 }

@@ -111,6 +111,12 @@ export class PolicyLoader {
    * `blob.file` is the file's path in the repository when it is not one of the default names.
    */
   async load(api: GitHubApi, repo: RepoRef, blob: Blob, revision: string, now: Date): Promise<LoadedPolicy> {
+    const loaded = await this.loadUnderBaseline(api, repo, blob, revision, now);
+    return "unreadable" in loaded ? { diagnostics: [unreadableBaseline(repo.owner, loaded.unreadable)] } : loaded;
+  }
+
+  /** `load`, or why the organisation default that may bind the policy could not be read. */
+  private async loadUnderBaseline(api: GitHubApi, repo: RepoRef, blob: Blob, revision: string, now: Date): Promise<LoadedPolicy | { unreadable: string }> {
     const day = now.toISOString().slice(0, 10); // lint findings depend on the date
     // Whether the organisation's baseline binds depends on its `.github` repository: its generation is part of the key.
     const generation = await this.generation(repo.owner.toLowerCase());
@@ -118,7 +124,7 @@ export class PolicyLoader {
     const cached = this.loaded.get(key);
     if (cached) return cached;
     const baseline = await this.baselineFor(api, repo);
-    if ("unreadable" in baseline) return { diagnostics: [unreadableBaseline(repo.owner, baseline.unreadable)] };
+    if ("unreadable" in baseline) return baseline;
     const loaded = await loadComposed(blob, this.reader(api, repo, revision), now, {
       owner: repo.owner,
       repo: repo.repo,
@@ -153,10 +159,9 @@ export class PolicyLoader {
     }
     if (atBase.length === 1) {
       const b = atBase[0]!;
+      const loaded = await this.loadUnderBaseline(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
       // A baseline that cannot be read cannot be known not to bind: the change cannot be judged.
-      const baseline = await this.baselineFor(api, repo);
-      if ("unreadable" in baseline) return { kind: "unreadable", message: `cannot read the organisation baseline: ${baseline.unreadable}` };
-      const loaded = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      if ("unreadable" in loaded) return { kind: "unreadable", message: `cannot read the organisation baseline: ${loaded.unreadable}` };
       return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded };
     }
     if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };
