@@ -63,6 +63,7 @@ export async function runBreakGlass(service: RolegateService, api: GitHubApi, t:
   }
 
   if (!verdict.override || !verdict.headSha) {
+    await service.evaluateAndPost(api, t);
     const why = verdict.notes.filter((n) => n.includes("break-glass")).map((n) => `- ${n}`);
     await reply(
       api,

@@ -116,6 +116,16 @@ describe("break glass in the app", () => {
     expect(issuesLabelled("rolegate-break-glass")).toEqual([]);
   });
 
+  it("an allowed request that has nothing to override changes nothing, opens no issue and says why", async () => {
+    app.fake.state.addReview("acme", "app", 7, { user: "olga", state: "APPROVED", commit_id: head });
+    await comment("dana", `/rolegate break-glass ${REASON}`);
+    expect(check(head)).toMatchObject({ conclusion: "success" });
+    expect(check(head)?.output?.title).not.toMatch(/Overridden/);
+    expect(issuesLabelled("rolegate-break-glass")).toEqual([]);
+    expect(issuesLabelled("rolegate-violation")).toEqual([]);
+    expect(replies().at(-1)?.body).toContain("the break-glass request by @dana changed nothing: every requirement is met");
+  });
+
   it("takes the reason from the rest of the comment, over several lines", async () => {
     await comment("dana", "Context first.\n/rolegate break-glass payments are down:\nhotfix for INC-4711\n");
     expect(check(head)).toMatchObject({ conclusion: "success" });
