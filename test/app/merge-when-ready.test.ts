@@ -1,11 +1,13 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { settleArmedMerge } from "../../src/app/merge-when-ready.js";
+import { RolegateService } from "../../src/app/service.js";
 import type { GitHubApi } from "../../src/github/api.js";
 import { entryFor } from "../fake-github/merge-queue.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from "../fake-github/webhooks.js";
 import { POLICY } from "../fixtures/pipeline-pr.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
+import { silentLog } from "../helpers/github-world.js";
 
 // Time budget: about 3 s. `/rolegate merge` before the check passes arms the merge; the app in-process against the strict fake GitHub.
 
@@ -96,13 +98,15 @@ describe("merge when ready", () => {
     expect(merges()).toEqual([]);
   });
 
-  it("settles an armed merge once even when two replicas see the same success", async () => {
+  it("keeps the armed merge in the shared store, and settles it once even when two replicas see the same success", async () => {
     await comment("omar", "/rolegate merge");
     app.fake.state.addReview("acme", "app", 7, { user: "olga", state: "APPROVED", commit_id: head });
     const t = { repo: { owner: "acme", repo: "app" }, number: 7, baseRef: "main", headSha: head, installation: "1" };
     const { verdict } = await app.service.judge(installationApi(), t);
     expect(verdict.conclusion).toBe("success");
-    await Promise.all([settleArmedMerge(app.service, installationApi(), t, verdict), settleArmedMerge(app.service, installationApi(), t, verdict)]);
+    // A second replica (or the app after a restart) shares nothing with the first but the store.
+    const replica = new RolegateService(silentLog, undefined, { store: app.service.store });
+    await Promise.all([settleArmedMerge(app.service, installationApi(), t, verdict), settleArmedMerge(replica, installationApi(), t, verdict)]);
     expect(merges()).toHaveLength(1);
     // The second did not even try: it lost the claim.
     expect(app.fake.callsTo("PUT", "/repos/acme/app/pulls/7/merge")).toHaveLength(1);
