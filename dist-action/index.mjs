@@ -26971,6 +26971,9 @@ function error(message, properties = {}) {
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -32724,7 +32727,9 @@ async function postCheckRun(api, repo, verdict, detailsUrl) {
 // src/github/store.ts
 var MemoryStore = class {
   values = /* @__PURE__ */ new Map();
-  async get(key) {
+  // Reads and writes are synchronous inside, so that acquire, release and extend are atomic as
+  // Redis makes them: no other caller runs between their check and their write.
+  read(key) {
     const e = this.values.get(key);
     if (!e) return void 0;
     if (e.expires <= Date.now()) {
@@ -32733,24 +32738,30 @@ var MemoryStore = class {
     }
     return e.value;
   }
-  async set(key, value, ttlMs) {
+  write(key, value, ttlMs) {
     this.values.set(key, { value, expires: Date.now() + ttlMs });
     if (this.values.size > 1e5) this.values.delete(this.values.keys().next().value);
+  }
+  async get(key) {
+    return this.read(key);
+  }
+  async set(key, value, ttlMs) {
+    this.write(key, value, ttlMs);
   }
   async del(key) {
     this.values.delete(key);
   }
   async acquire(key, token, ttlMs) {
-    if (await this.get(key) !== void 0) return false;
-    await this.set(key, token, ttlMs);
+    if (this.read(key) !== void 0) return false;
+    this.write(key, token, ttlMs);
     return true;
   }
   async release(key, token) {
-    if (await this.get(key) === token) this.values.delete(key);
+    if (this.read(key) === token) this.values.delete(key);
   }
   async extend(key, token, ttlMs) {
-    if (await this.get(key) !== token) return false;
-    await this.set(key, token, ttlMs);
+    if (this.read(key) !== token) return false;
+    this.write(key, token, ttlMs);
     return true;
   }
   planned = /* @__PURE__ */ new Map();
@@ -40055,8 +40066,10 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
 
 // src/github/judge.ts
 async function judgePullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
-  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, options);
-  return { verdict: judgeChange(inputs), pr };
+  const { breakGlass, breakGlassFor, ...gather2 } = options;
+  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, gather2);
+  const request2 = breakGlass ?? (breakGlassFor ? await breakGlassFor(pr.headOid) : void 0);
+  return { verdict: judgeChange(request2 ? { ...inputs, breakGlass: request2 } : inputs), pr };
 }
 function failedJudgement(what, error3, headSha) {
   const why = error3 === void 0 ? what : `${what}: ${describeApiError(error3)}`;
@@ -40331,12 +40344,14 @@ var PolicyLoader = class {
    * every replica sees it (the shared store): a push there changes it, so no replica keeps an
    * old organisation default.
    */
-  constructor(presetsDir = PRESETS_DIR, generation = async () => "") {
+  constructor(presetsDir = PRESETS_DIR, generation = async () => "", baselineMode = "auto") {
     this.presetsDir = presetsDir;
     this.generation = generation;
+    this.baselineMode = baselineMode;
   }
   presetsDir;
   generation;
+  baselineMode;
   parents = new TtlCache(2e3, PARENT_TTL_MS);
   /**
    * Policies that extend nothing, by file name, blob SHA and day: such a result depends on
@@ -40393,17 +40408,40 @@ var PolicyLoader = class {
     };
   }
   /**
-   * Loads a repository's policy with its parents, in-repository ones read at `revision`.
-   * `sourcePath` is the file's path in the repository when it is not one of the default names.
+   * Loads a repository's policy with its parents, in-repository ones read at `revision`, under
+   * the organisation's enforced baseline when it has one (see `loadComposed`): every policy of a
+   * repository is, whether it judges a pull request or a pull request brings it.
+   * `blob.file` is the file's path in the repository when it is not one of the default names.
    */
   async load(api, repo, blob2, revision, now) {
+    const loaded = await this.loadUnderBaseline(api, repo, blob2, revision, now);
+    return "unreadable" in loaded ? { diagnostics: [unreadableBaseline(repo.owner, loaded.unreadable)] } : loaded;
+  }
+  /** `load`, or why the organisation default that may bind the policy could not be read. */
+  async loadUnderBaseline(api, repo, blob2, revision, now) {
     const day = now.toISOString().slice(0, 10);
-    const key = `${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
+    const generation = await this.generation(repo.owner.toLowerCase());
+    const key = `${repo.owner}|${generation}|${blob2.file}|${blob2.sha}|${day}`.toLowerCase();
     const cached = this.loaded.get(key);
     if (cached) return cached;
-    const loaded = await loadComposed(blob2, this.reader(api, repo, revision), now, { owner: repo.owner, repo: repo.repo, sourcePath: blob2.file });
+    const baseline = await this.baselineFor(api, repo);
+    if ("unreadable" in baseline) return baseline;
+    const loaded = await loadComposed(blob2, this.reader(api, repo, revision), now, {
+      owner: repo.owner,
+      repo: repo.repo,
+      sourcePath: blob2.file,
+      ...baseline.text ? { baseline: baseline.text } : {}
+    });
     if (loaded.chain.length === 1) this.loaded.set(key, { ...loaded.policy ? { policy: loaded.policy } : {}, diagnostics: loaded.diagnostics });
     return loaded;
+  }
+  /**
+   * The organisation default that may bind a repository's own policy: none for the
+   * organisation's `.github` repository itself, whose policy is the baseline.
+   */
+  async baselineFor(api, repo) {
+    if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return {};
+    return this.organisationDefault(api, repo.owner);
   }
   /**
    * The policy that judges a pull request: the repository's own at the base (both names at
@@ -40417,35 +40455,59 @@ var PolicyLoader = class {
     }
     if (atBase.length === 1) {
       const b = atBase[0];
-      const loaded2 = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      const loaded2 = await this.loadUnderBaseline(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      if ("unreadable" in loaded2) return { kind: "unreadable", message: `cannot read the organisation baseline: ${loaded2.unreadable}` };
       return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded: loaded2 };
     }
     if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };
-    const org = await this.orgDefault(api, repo.owner);
+    const org = await this.organisationDefault(api, repo.owner);
     if ("unreadable" in org) return { kind: "unreadable", message: `cannot read the organisation default policy: ${org.unreadable}` };
     if (!org.text) return { kind: "none" };
     const orgRepo = { owner: repo.owner, repo: ORG_POLICY_REPO };
     const loaded = await loadComposed(org.text, this.reader(api, orgRepo, "HEAD"), now, { owner: repo.owner, repo: repo.repo });
     return { kind: "loaded", source: { file: org.text.file, sha: org.text.sha, fromOrg: true }, loaded };
   }
-  /** The organisation default's text, or none, or why it could not be read. */
-  async orgDefault(api, owner) {
+  /**
+   * The organisation default's text, or none, or why it could not be read, cached like the
+   * parents and keyed by the `.github` repository's generation (a push there reads it anew).
+   * With `baseline: required`, none is a reason too.
+   */
+  async organisationDefault(api, owner) {
     const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}|${await this.generation(owner.toLowerCase())}`.toLowerCase();
     const cached = this.parents.get(key);
-    if (cached) return "error" in cached ? {} : { text: cached };
     let answer;
-    try {
-      const blob2 = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
-      answer = blob2 ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob2.text, sha: blob2.oid } : { error: "not found" };
-    } catch (e) {
-      const message = describeApiError(e);
-      if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) return { unreadable: message };
-      answer = { error: "not found" };
+    if (cached) answer = cached;
+    else {
+      try {
+        const blob2 = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
+        answer = blob2 ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob2.text, sha: blob2.oid } : { error: "not found" };
+      } catch (e) {
+        const message = describeApiError(e);
+        if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) return { unreadable: message };
+        answer = { error: "not found" };
+      }
+      this.parents.set(key, answer);
     }
-    this.parents.set(key, answer);
-    return "error" in answer ? {} : { text: answer };
+    if (!("error" in answer)) return { text: answer };
+    if (this.baselineMode === "required") {
+      return {
+        unreadable: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE} was not found: the repository is missing, or private and out of this token's reach, or holds no such file; \`baseline: required\` says one is expected, so rolegate fails rather than judge without it`
+      };
+    }
+    return {};
   }
 };
+function unreadableBaseline(owner, why) {
+  const file = `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`;
+  return {
+    severity: "error",
+    code: "baseline-unreadable",
+    file,
+    line: 1,
+    col: 1,
+    message: `cannot read the organisation baseline ${file}, so rolegate cannot know whether it binds this policy: ${why}`
+  };
+}
 
 // src/github/merge-queue.ts
 var MERGE_QUEUE_QUERY = `
@@ -40551,7 +40613,9 @@ function readInputs() {
   const teamRosters = getInput("show-team-members") || "none";
   if (teamRosters !== "none" && teamRosters !== "visible") throw new Error(`input show-team-members must be none or visible, not "${teamRosters}"`);
   const policyPath = getInput("policy-path").trim().replace(/^\/+/, "") || void 0;
-  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn };
+  const baseline = (getInput("baseline") || "auto").trim().toLowerCase();
+  if (baseline !== "auto" && baseline !== "required") throw new Error(`input baseline must be auto or required, not "${baseline}"`);
+  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn, baseline };
 }
 async function pullRequestsOf(api, repo, event, payload) {
   if (event === "merge_group") {
@@ -40574,6 +40638,12 @@ async function pullRequestsOfRun(api, repo, run2) {
   if (open2.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run2?.head_sha)} as its head` };
   return open2.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }
+async function unseenBaseline(api, policies, repo, mode) {
+  if (mode !== "auto" || repo.repo.toLowerCase() === ORG_POLICY_REPO) return void 0;
+  const org = await policies.organisationDefault(api, repo.owner).catch(() => void 0);
+  if (!org || "unreadable" in org || org.text) return void 0;
+  return `No organisation baseline was found at ${repo.owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}: there is none, or this token cannot read that repository, so none was applied. Set the input \`baseline: required\` to fail instead when one is expected.`;
+}
 async function run(env = process.env) {
   let inputs;
   try {
@@ -40593,9 +40663,10 @@ async function run(env = process.env) {
   const repo = { owner, repo: name };
   const client = (auth2) => resilient(new Octokit2({ auth: auth2, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" }));
   const api = client(inputs.token);
+  const policies = new PolicyLoader(new URL("../policies/", import.meta.url).pathname, void 0, inputs.baseline);
   const deps = {
     directory: new Directory(void 0, void 0, MEMBERS_HINT),
-    policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname),
+    policies,
     now: () => /* @__PURE__ */ new Date(),
     teamRosters: inputs.teamRosters,
     ...inputs.membersToken ? { membersApi: client(inputs.membersToken) } : {}
@@ -40614,6 +40685,11 @@ async function run(env = process.env) {
   }
   const problem2 = Array.isArray(targets) ? void 0 : targets.problem;
   const v = event === "merge_group" ? combineVerdicts(verdicts, payload.merge_group.head_sha, problem2) : verdicts[0]?.verdict ?? failedVerdict(problem2 ?? "no pull request in the event");
+  const unseen = await unseenBaseline(api, policies, repo, inputs.baseline);
+  if (unseen) {
+    v.notes.push(unseen);
+    notice(unseen);
+  }
   for (const d of [...v.diagnostics, ...v.policyChange?.findings ?? []]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };
     if (d.severity === "error") error(d.message, props);

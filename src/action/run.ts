@@ -9,7 +9,8 @@ import { statusOf, type GitHubApi, type RepoRef } from "../github/api.js";
 import { postCheckRun } from "../github/checks.js";
 import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest } from "../github/judge.js";
-import { PolicyLoader } from "../github/policy.js";
+import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
+import { PolicyLoader, type BaselineMode } from "../github/policy.js";
 import { pullRequestsInMergeGroup } from "../github/merge-queue.js";
 import { resilient } from "../github/resilient.js";
 
@@ -36,6 +37,8 @@ interface Inputs {
   policyPath?: string;
   postCheck: boolean;
   failOn: "action_required" | "failure";
+  /** Whether the organisation baseline must be readable (see `BaselineMode`). */
+  baseline: BaselineMode;
 }
 
 function readInputs(): Inputs {
@@ -49,7 +52,9 @@ function readInputs(): Inputs {
   const teamRosters = core.getInput("show-team-members") || "none";
   if (teamRosters !== "none" && teamRosters !== "visible") throw new Error(`input show-team-members must be none or visible, not "${teamRosters}"`);
   const policyPath = core.getInput("policy-path").trim().replace(/^\/+/, "") || undefined;
-  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn };
+  const baseline = (core.getInput("baseline") || "auto").trim().toLowerCase();
+  if (baseline !== "auto" && baseline !== "required") throw new Error(`input baseline must be auto or required, not "${baseline}"`);
+  return { token, membersToken, teamRosters, policyPath, postCheck: postCheck === "true", failOn, baseline };
 }
 
 /** Which pull requests an event is about; a merge group's are read from its merge queue. */
@@ -91,6 +96,18 @@ async function pullRequestsOfRun(
 }
 
 /**
+ * Says so when no organisation baseline could be seen (`baseline: auto`): GitHub answers "not
+ * found" alike for a missing `.github` repository and one this token cannot read, so rolegate
+ * judged without a baseline that may exist. Cached: no second read.
+ */
+async function unseenBaseline(api: GitHubApi, policies: PolicyLoader, repo: RepoRef, mode: BaselineMode): Promise<string | undefined> {
+  if (mode !== "auto" || repo.repo.toLowerCase() === ORG_POLICY_REPO) return undefined;
+  const org = await policies.organisationDefault(api, repo.owner).catch(() => undefined);
+  if (!org || "unreadable" in org || org.text) return undefined;
+  return `No organisation baseline was found at ${repo.owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}: there is none, or this token cannot read that repository, so none was applied. Set the input \`baseline: required\` to fail instead when one is expected.`;
+}
+
+/**
  * The Action: the same judgement as the app, for teams that add a workflow instead.
  * It reads only the API (the policy from the base branch's tip), never the checked-out
  * pull request, so a pull request cannot edit its own gate.
@@ -115,9 +132,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const client = (auth: string) =>
     resilient(new Octokit({ auth, baseUrl: env.GITHUB_API_URL ?? "https://api.github.com", userAgent: "rolegate-action" }) as unknown as GitHubApi);
   const api = client(inputs.token);
+  const policies = new PolicyLoader(new URL("../policies/", import.meta.url).pathname, undefined, inputs.baseline);
   const deps = {
     directory: new Directory(undefined, undefined, MEMBERS_HINT),
-    policies: new PolicyLoader(new URL("../policies/", import.meta.url).pathname),
+    policies,
     now: () => new Date(),
     teamRosters: inputs.teamRosters,
     ...(inputs.membersToken ? { membersApi: client(inputs.membersToken) } : {}),
@@ -140,6 +158,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     event === "merge_group"
       ? combineVerdicts(verdicts, payload.merge_group.head_sha as string, problem)
       : (verdicts[0]?.verdict ?? failedVerdict(problem ?? "no pull request in the event"));
+  const unseen = await unseenBaseline(api, policies, repo, inputs.baseline);
+  if (unseen) {
+    v.notes.push(unseen);
+    core.notice(unseen);
+  }
 
   for (const d of [...v.diagnostics, ...(v.policyChange?.findings ?? [])]) {
     const props = { file: d.file, startLine: d.line, startColumn: d.col, title: "rolegate policy" };

@@ -7,7 +7,9 @@ import { PolicyLoader } from "../github/policy.js";
 import { TtlCache } from "../github/cache.js";
 import { randomUUID } from "node:crypto";
 import { nextVerdictChange } from "../core/next-change.js";
-import { unconfirmedVerdict } from "../core/verdict.js";
+import { unconfirmedVerdict, type Verdict } from "../core/verdict.js";
+import type { BreakGlassRequest } from "../core/break-glass.js";
+import { BreakGlassOverrides } from "./overrides.js";
 import { MemoryStore, runExclusive, StoreUnavailable, type LockGuard, type LockOptions, type SharedStore } from "../github/store.js";
 import { Metrics } from "./metrics.js";
 import { recordPolicyChecks } from "./policy-checks.js";
@@ -31,6 +33,8 @@ export interface PullRequestTarget {
   policyRevision?: string;
   /** Bypass the membership and permission caches. */
   fresh?: boolean;
+  /** A break-glass request made now: judged instead of the override kept for the head. */
+  breakGlass?: BreakGlassRequest;
 }
 
 /** One pull request's key in the shared store. */
@@ -62,6 +66,8 @@ export class RolegateService {
   readonly lock: LockOptions;
   readonly teamRosters: TeamRosters;
   readonly requested = new TtlCache<string, Set<string>>(10_000, 24 * 60 * 60 * 1000);
+  /** What follows a posted check, inside the pull request's lock (an armed merge acts on a success). */
+  readonly afterPosting: ((service: RolegateService, api: GitHubApi, t: PullRequestTarget, verdict: Verdict) => Promise<void>)[] = [];
 
   constructor(
     readonly log: Logger,
@@ -120,6 +126,9 @@ export class RolegateService {
       mergedBy: t.mergedBy,
       policyRevision: t.policyRevision,
       fresh: t.fresh,
+      breakGlass: t.breakGlass,
+      // A break-glass override stays in effect for the head it was made on.
+      breakGlassFor: (head) => new BreakGlassOverrides(this.store).forHead(prKey(t), head),
     });
   }
 
@@ -175,6 +184,9 @@ export class RolegateService {
       }
       await recordPolicyChecks(this.store, t.repo, j.pr?.baseRef ?? t.baseRef, j.verdict);
       if (verdict.conclusion === "action_required") await this.requestReviews(api, t, j);
+      for (const next of this.afterPosting) {
+        await next(this, api, t, verdict).catch((e) => this.log.error({ err: e, pr: t.number }, "could not act after posting the check"));
+      }
     };
     try {
       await runExclusive(this.store, key, once, this.lock, (e) =>

@@ -5,7 +5,7 @@ import type { GitHubApi, RepoRef } from "../github/api.js";
 export const VIOLATION_LABEL = "rolegate-violation";
 
 export interface ViolationReport {
-  kind: "merge" | "push" | "forgery";
+  kind: "merge" | "push" | "forgery" | "break-glass";
   who: string;
   what: string;
   rules: string[];
@@ -20,16 +20,19 @@ export { notifyMentions };
 /** Opens one `rolegate-violation` issue with the evidence. */
 export async function openViolationIssue(api: GitHubApi, repo: RepoRef, report: ViolationReport, policy: Policy | undefined): Promise<number> {
   const mentions = notifyMentions(policy);
-  const title =
-    report.kind === "merge"
-      ? `rolegate: ${report.what} merged by ${report.who} in breach of the policy`
-      : report.kind === "push"
-        ? `rolegate: ${report.who} pushed guarded changes without a pull request`
-        : `rolegate: ${report.what} named "rolegate" from ${report.who} on ${report.headSha.slice(0, 12)}`;
+  const title = {
+    merge: `rolegate: ${report.what} merged by ${report.who} in breach of the policy`,
+    push: `rolegate: ${report.who} pushed guarded changes without a pull request`,
+    forgery: `rolegate: ${report.what} named "rolegate" from ${report.who} on ${report.headSha.slice(0, 12)}`,
+    "break-glass": `rolegate: ${report.who} tried to break the glass on ${report.what} without the right`,
+  }[report.kind];
   const body = [
-    report.kind === "forgery"
-      ? "rolegate found a check it did not post, under its name."
-      : `rolegate found a ${report.kind === "merge" ? "merge" : "direct push"} that its policy does not allow.`,
+    {
+      merge: "rolegate found a merge that its policy does not allow.",
+      push: "rolegate found a direct push that its policy does not allow.",
+      forgery: "rolegate found a check it did not post, under its name.",
+      "break-glass": "rolegate refused a break-glass request that its policy does not allow; nothing was overridden.",
+    }[report.kind],
     "",
     `- **Who:** @${report.who}`,
     `- **What:** ${report.what}`,

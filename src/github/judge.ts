@@ -1,3 +1,4 @@
+import type { BreakGlassRequest } from "../core/break-glass.js";
 import { judgeChange } from "../core/judge-change.js";
 import { failedVerdict, type Verdict } from "../core/verdict.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
@@ -11,6 +12,13 @@ export interface Judgement {
   pr?: PullRequestData;
 }
 
+export interface JudgeOptions extends GatherOptions {
+  /** A break-glass request made now (`/rolegate break-glass REASON`): judged instead of any kept one. */
+  breakGlass?: BreakGlassRequest;
+  /** The override kept for the head commit read, if any (a later push voids it). */
+  breakGlassFor?: (headSha: string) => Promise<BreakGlassRequest | undefined>;
+}
+
 /** Judges one pull request as it is now: gather through the API, judge in the core. Throws only on API failures. */
 export async function judgePullRequest(
   api: GitHubApi,
@@ -19,10 +27,12 @@ export async function judgePullRequest(
   number: number,
   baseRefHint: string,
   installation: string,
-  options: GatherOptions = {},
+  options: JudgeOptions = {},
 ): Promise<Judgement> {
-  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, options);
-  return { verdict: judgeChange(inputs), pr };
+  const { breakGlass, breakGlassFor, ...gather } = options;
+  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, gather);
+  const request = breakGlass ?? (breakGlassFor ? await breakGlassFor(pr.headOid) : undefined);
+  return { verdict: judgeChange(request ? { ...inputs, breakGlass: request } : inputs), pr };
 }
 
 /** A pull request that could not be read or judged: `failure`, saying what failed. */

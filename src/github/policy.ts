@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Diagnostic } from "../core/diagnostics.js";
 import { twoPolicyFiles, type LoadedPolicy } from "../core/policy/load.js";
 import type { BasePolicyInput } from "../core/judge-change.js";
 import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
@@ -16,6 +17,17 @@ const PARENT_TTL_MS = 60 * 1000;
 
 /** A text and the blob it came from. */
 type Blob = PolicyText & { sha: string };
+
+/**
+ * Whether an organisation default must be readable. `auto` (the App, and the Action by default):
+ * an organisation without a `.github` repository, or whose `.github` repository the token cannot
+ * see (GitHub answers both with "not found"), has none. `required` (the Action's
+ * `baseline: required`): one is expected, and not finding it fails closed.
+ */
+export type BaselineMode = "auto" | "required";
+
+/** The organisation default as read: its text, none, or why it could not be read. */
+export type OrgDefault = { text?: PolicyText & { sha?: string } } | { unreadable: string };
 
 /**
  * Loads policies through the API: parents by `extends`, the organisation default, presets
@@ -55,6 +67,7 @@ export class PolicyLoader {
   constructor(
     private readonly presetsDir = PRESETS_DIR,
     private readonly generation: (owner: string) => Promise<string> = async () => "",
+    private readonly baselineMode: BaselineMode = "auto",
   ) {}
 
   /** Reads parents: presets from the package, this repository at `revision`, other repositories at their default branch. */
@@ -92,19 +105,46 @@ export class PolicyLoader {
   }
 
   /**
-   * Loads a repository's policy with its parents, in-repository ones read at `revision`.
-   * `sourcePath` is the file's path in the repository when it is not one of the default names.
+   * Loads a repository's policy with its parents, in-repository ones read at `revision`, under
+   * the organisation's enforced baseline when it has one (see `loadComposed`): every policy of a
+   * repository is, whether it judges a pull request or a pull request brings it.
+   * `blob.file` is the file's path in the repository when it is not one of the default names.
    */
   async load(api: GitHubApi, repo: RepoRef, blob: Blob, revision: string, now: Date): Promise<LoadedPolicy> {
+    const loaded = await this.loadUnderBaseline(api, repo, blob, revision, now);
+    return "unreadable" in loaded ? { diagnostics: [unreadableBaseline(repo.owner, loaded.unreadable)] } : loaded;
+  }
+
+  /** `load`, or why the organisation default that may bind the policy could not be read. */
+  private async loadUnderBaseline(api: GitHubApi, repo: RepoRef, blob: Blob, revision: string, now: Date): Promise<LoadedPolicy | { unreadable: string }> {
     const day = now.toISOString().slice(0, 10); // lint findings depend on the date
-    const key = `${blob.file}|${blob.sha}|${day}`.toLowerCase();
+    // Whether the organisation's baseline binds depends on its `.github` repository: its generation is part of the key.
+    const generation = await this.generation(repo.owner.toLowerCase());
+    const key = `${repo.owner}|${generation}|${blob.file}|${blob.sha}|${day}`.toLowerCase();
     const cached = this.loaded.get(key);
     if (cached) return cached;
-    const loaded = await loadComposed(blob, this.reader(api, repo, revision), now, { owner: repo.owner, repo: repo.repo, sourcePath: blob.file });
-    // Only a policy that read nothing but its own text may be shared. The parsed YAML document
-    // (with its positions, about half the memory) is left out: its diagnostics are already made.
+    const baseline = await this.baselineFor(api, repo);
+    if ("unreadable" in baseline) return baseline;
+    const loaded = await loadComposed(blob, this.reader(api, repo, revision), now, {
+      owner: repo.owner,
+      repo: repo.repo,
+      sourcePath: blob.file,
+      ...(baseline.text ? { baseline: baseline.text } : {}),
+    });
+    // Only a policy that read nothing but its own text (no parent, no enforced baseline) may be
+    // shared. The parsed YAML document (with its positions, about half the memory) is left out:
+    // its diagnostics are already made.
     if (loaded.chain.length === 1) this.loaded.set(key, { ...(loaded.policy ? { policy: loaded.policy } : {}), diagnostics: loaded.diagnostics });
     return loaded;
+  }
+
+  /**
+   * The organisation default that may bind a repository's own policy: none for the
+   * organisation's `.github` repository itself, whose policy is the baseline.
+   */
+  async baselineFor(api: GitHubApi, repo: RepoRef): Promise<OrgDefault> {
+    if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return {};
+    return this.organisationDefault(api, repo.owner);
   }
 
   /**
@@ -119,11 +159,13 @@ export class PolicyLoader {
     }
     if (atBase.length === 1) {
       const b = atBase[0]!;
-      const loaded = await this.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      const loaded = await this.loadUnderBaseline(api, repo, { file: b.path, text: b.text, sha: b.oid }, baseTip, now);
+      // A baseline that cannot be read cannot be known not to bind: the change cannot be judged.
+      if ("unreadable" in loaded) return { kind: "unreadable", message: `cannot read the organisation baseline: ${loaded.unreadable}` };
       return { kind: "loaded", source: { file: b.path, sha: b.oid, fromOrg: false, revision: revisionName }, loaded };
     }
     if (repo.repo.toLowerCase() === ORG_POLICY_REPO) return { kind: "none" };
-    const org = await this.orgDefault(api, repo.owner);
+    const org = await this.organisationDefault(api, repo.owner);
     if ("unreadable" in org) return { kind: "unreadable", message: `cannot read the organisation default policy: ${org.unreadable}` };
     if (!org.text) return { kind: "none" };
     const orgRepo = { owner: repo.owner, repo: ORG_POLICY_REPO };
@@ -131,22 +173,47 @@ export class PolicyLoader {
     return { kind: "loaded", source: { file: org.text.file, sha: org.text.sha, fromOrg: true }, loaded };
   }
 
-  /** The organisation default's text, or none, or why it could not be read. */
-  private async orgDefault(api: GitHubApi, owner: string): Promise<{ text?: PolicyText & { sha?: string } } | { unreadable: string }> {
+  /**
+   * The organisation default's text, or none, or why it could not be read, cached like the
+   * parents and keyed by the `.github` repository's generation (a push there reads it anew).
+   * With `baseline: required`, none is a reason too.
+   */
+  async organisationDefault(api: GitHubApi, owner: string): Promise<OrgDefault> {
     const key = `${owner}/${ORG_POLICY_REPO}|HEAD:${ORG_POLICY_FILE}|${await this.generation(owner.toLowerCase())}`.toLowerCase();
     const cached = this.parents.get(key);
-    if (cached) return "error" in cached ? {} : { text: cached };
     let answer: (PolicyText & { sha?: string }) | { error: string };
-    try {
-      const blob = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
-      answer = blob ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob.text, sha: blob.oid } : { error: "not found" };
-    } catch (e) {
-      const message = describeApiError(e);
-      // No `.github` repository (or no access to it) means no organisation default.
-      if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) return { unreadable: message };
-      answer = { error: "not found" };
+    if (cached) answer = cached;
+    else {
+      try {
+        const blob = await fetchBlob(api, { owner, repo: ORG_POLICY_REPO }, `HEAD:${ORG_POLICY_FILE}`);
+        answer = blob ? { file: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`, text: blob.text, sha: blob.oid } : { error: "not found" };
+      } catch (e) {
+        const message = describeApiError(e);
+        // No `.github` repository (or no access to it: GitHub says "not found" alike) means no organisation default.
+        if (!/NOT_FOUND|Could not resolve to a Repository|HTTP 404/i.test(message)) return { unreadable: message }; // never cached
+        answer = { error: "not found" };
+      }
+      this.parents.set(key, answer);
     }
-    this.parents.set(key, answer);
-    return "error" in answer ? {} : { text: answer };
+    if (!("error" in answer)) return { text: answer };
+    if (this.baselineMode === "required") {
+      return {
+        unreadable: `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE} was not found: the repository is missing, or private and out of this token's reach, or holds no such file; \`baseline: required\` says one is expected, so rolegate fails rather than judge without it`,
+      };
+    }
+    return {};
   }
+}
+
+/** An organisation baseline that could not be read, as a finding of the policy it would bind. */
+function unreadableBaseline(owner: string, why: string): Diagnostic {
+  const file = `${owner}/${ORG_POLICY_REPO}:${ORG_POLICY_FILE}`;
+  return {
+    severity: "error",
+    code: "baseline-unreadable",
+    file,
+    line: 1,
+    col: 1,
+    message: `cannot read the organisation baseline ${file}, so rolegate cannot know whether it binds this policy: ${why}`,
+  };
 }

@@ -27,7 +27,9 @@ export interface SharedStore {
 export class MemoryStore implements SharedStore {
   private readonly values = new Map<string, { value: string; expires: number }>();
 
-  async get(key: string): Promise<string | undefined> {
+  // Reads and writes are synchronous inside, so that acquire, release and extend are atomic as
+  // Redis makes them: no other caller runs between their check and their write.
+  private read(key: string): string | undefined {
     const e = this.values.get(key);
     if (!e) return undefined;
     if (e.expires <= Date.now()) {
@@ -36,24 +38,30 @@ export class MemoryStore implements SharedStore {
     }
     return e.value;
   }
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
+  private write(key: string, value: string, ttlMs: number): void {
     this.values.set(key, { value, expires: Date.now() + ttlMs });
     if (this.values.size > 100_000) this.values.delete(this.values.keys().next().value!);
+  }
+  async get(key: string): Promise<string | undefined> {
+    return this.read(key);
+  }
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.write(key, value, ttlMs);
   }
   async del(key: string): Promise<void> {
     this.values.delete(key);
   }
   async acquire(key: string, token: string, ttlMs: number): Promise<boolean> {
-    if ((await this.get(key)) !== undefined) return false;
-    await this.set(key, token, ttlMs);
+    if (this.read(key) !== undefined) return false;
+    this.write(key, token, ttlMs);
     return true;
   }
   async release(key: string, token: string): Promise<void> {
-    if ((await this.get(key)) === token) this.values.delete(key);
+    if (this.read(key) === token) this.values.delete(key);
   }
   async extend(key: string, token: string, ttlMs: number): Promise<boolean> {
-    if ((await this.get(key)) !== token) return false;
-    await this.set(key, token, ttlMs);
+    if (this.read(key) !== token) return false;
+    this.write(key, token, ttlMs);
     return true;
   }
   private readonly planned = new Map<string, { at: number; value: string }>();

@@ -7,6 +7,7 @@ import type { HandlerContext } from "../../src/app/handlers/context.js";
 import { fakeGitHubRoutes } from "../fake-github/index.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
 import { Scenario } from "../helpers/fake-scenarios.js";
+import { deploymentProtectionRuleEvent } from "../fake-github/webhooks.js";
 
 // Time budget: about 1 s. app.yml asks for exactly what the app handles and uses.
 
@@ -17,7 +18,10 @@ const manifest = parse(readFileSync(join(ROOT, "app.yml"), "utf8")) as { default
 function handledEvents(): string[] {
   const events = new Set<string>();
   const h = {
-    on: (names: string | string[]) => (Array.isArray(names) ? names : [names]).forEach((n) => events.add(n.split(".")[0]!)),
+    service: { afterPosting: [] },
+    on: (names: string | string[]) => {
+      for (const n of Array.isArray(names) ? names : [names]) events.add(n.split(".")[0]!);
+    },
   } as unknown as HandlerContext;
   for (const register of HANDLERS) register(h);
   return [...events].sort();
@@ -72,6 +76,13 @@ notify: { violations: [devops] }
     await s.comment(pr, "olga", "/rolegate merge");
     expect(app.fake.state.merges).toHaveLength(1);
     await s.push("main", { "src/a.ts": "direct\n" }, "dev1");
+    // A deployment waiting on rolegate's protection rule.
+    const run = app.fake.state.addWorkflowRun({ owner: "acme", repo: "app", headSha: s.head(pr), headBranch: "main", actor: "olga" });
+    await app.deliver(
+      "deployment_protection_rule",
+      deploymentProtectionRuleEvent(app.fake, { owner: "acme", repo: "app", runId: run.id, environment: "production" }),
+    );
+    expect(app.fake.state.deploymentReviews).toHaveLength(1);
 
     const refused = app.fake.calls.filter((c) => c.status === 403);
     expect(refused.map((c) => `${c.method} ${c.path}`)).toEqual([]);

@@ -306,3 +306,40 @@ describe("deployments", () => {
     s.issueToken(1);
   });
 });
+
+describe("what a GITHUB_TOKEN can see", () => {
+  it("scoped to its workflow's repository, sees that one and public ones; others are not found in REST and GraphQL", async () => {
+    const s = fake.state;
+    s.addRepo({ owner: "acme", name: ".github", defaultBranch: "main", visibility: "private" });
+    s.commit("acme", ".github", { branch: "main", files: { ".github/rolegate.yml": "version: 1\n" }, author: "lead" });
+    s.addRepo({ owner: "acme", name: "docs", defaultBranch: "main", visibility: "public" });
+    const token = new Octokit({ auth: "ghs_workflow_token", baseUrl: fake.apiUrl, log: quiet });
+    const blob = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { object(expression: "HEAD:.github/rolegate.yml") { ... on Blob { text } } } }`;
+    // Unscoped (the default), the token sees every repository.
+    await expect(token.rest.repos.get({ owner: "acme", repo: ".github" })).resolves.toMatchObject({ status: 200 });
+    s.actionsTokenRepository = "acme/app";
+    try {
+      await expect(token.rest.repos.get({ owner: "acme", repo: "app" })).resolves.toMatchObject({ status: 200 });
+      await expect(token.rest.repos.get({ owner: "acme", repo: "docs" })).resolves.toMatchObject({ status: 200 });
+      await expect(token.rest.repos.get({ owner: "acme", repo: ".github" })).rejects.toMatchObject({ status: 404 });
+      await expect(token.graphql(blob, { owner: "acme", name: ".github" })).rejects.toMatchObject({
+        errors: [{ type: "NOT_FOUND", message: "Could not resolve to a Repository with the name 'acme/.github'." }],
+      });
+      // An installation token is not a GITHUB_TOKEN: the app still reads it.
+      await expect(app.graphql(blob, { owner: "acme", name: ".github" })).resolves.toMatchObject({ repository: { object: { text: "version: 1\n" } } });
+    } finally {
+      s.actionsTokenRepository = undefined;
+    }
+  });
+});
+
+describe("comments", () => {
+  it("addComment stores a comment as its author wrote it, listed by the API", async () => {
+    const s = fake.state;
+    s.addPullRequest({ owner: "acme", repo: "app", number: 21, author: "dev1", base: { ref: "main" }, head: { ref: "pr-21", sha: tip } });
+    const c = s.addComment("acme", "app", 21, { user: "dana", body: "/rolegate break-glass prod is down" });
+    const list = await app.rest.issues.listComments({ owner: "acme", repo: "app", issue_number: 21 });
+    expect(list.data).toMatchObject([{ id: c.id, body: "/rolegate break-glass prod is down", user: { login: "dana" }, created_at: c.createdAt }]);
+    expect(() => s.addComment("acme", "app", 999, { user: "dana", body: "x" })).toThrow("no issue or pull request acme/app#999");
+  });
+});

@@ -8,6 +8,7 @@ import { actorNode, blobNode, commitNode, gid, objectByExpression, refByName, re
 import { connection, GitHubGraphQLError, itemTypeOf, type ConnectionArgs } from "./graphql.js";
 import { enqueueMutation, entryNodeFor, mergeQueueNode } from "./graphql-queue.js";
 import { entryFor } from "./merge-queue.js";
+import type { Auth } from "./rest-kit.js";
 import type { FakeGitHubState, FileStatus, PullRequestRecord, RepoRecord, TeamRecord } from "./state.js";
 import { gitBlobSha, isoSeconds } from "./state.js";
 import { authorAssociation, type Urls } from "./views.js";
@@ -224,8 +225,10 @@ export function repositoryNode(state: FakeGitHubState, urls: Urls, repo: RepoRec
 
 export function graphqlRoot(state: FakeGitHubState, urls: Urls): Node {
   return {
-    repository: ({ owner, name }: { owner: string; name: string }) => {
-      const repo = state.findRepo(owner, name);
+    repository: ({ owner, name }: { owner: string; name: string }, context: { auth?: Auth }) => {
+      const found = state.findRepo(owner, name);
+      // A GITHUB_TOKEN reaches its own repository and public ones; GitHub hides the rest as NOT_FOUND.
+      const repo = found && context?.auth?.kind === "actions" && !state.actionsTokenSees(found) ? undefined : found;
       if (!repo) throw new GitHubGraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, "NOT_FOUND");
       return repositoryNode(state, urls, repo);
     },

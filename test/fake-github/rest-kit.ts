@@ -98,7 +98,10 @@ export function appIdOf(auth: Auth): number | undefined {
 }
 
 export function repoOf(ctx: Ctx): RepoRecord | undefined {
-  return ctx.state.findRepo(ctx.params["owner"] ?? "", ctx.params["repo"] ?? "");
+  const repo = ctx.state.findRepo(ctx.params["owner"] ?? "", ctx.params["repo"] ?? "");
+  // A GITHUB_TOKEN reaches its own repository and public ones; GitHub hides the rest as "not found".
+  if (repo && ctx.auth.kind === "actions" && !ctx.state.actionsTokenSees(repo)) return undefined;
+  return repo;
 }
 
 export function intParam(ctx: Ctx, name: string): number {

@@ -417,6 +417,12 @@ export class FakeGitHubState {
   readonly limits: FakeLimits = defaultLimits();
   /** Permissions given to tokens the fake does not know (e.g. an Action's GITHUB_TOKEN). */
   actionsTokenPermissions: AppPermissions = { ...DEFAULT_ACTIONS_TOKEN_PERMISSIONS };
+  /**
+   * The repository (`owner/name`) whose workflow the Actions token belongs to. Set, the token sees
+   * only that repository and public ones, as a real GITHUB_TOKEN: any other answers "not found"
+   * (REST 404, GraphQL NOT_FOUND). Unset, it sees every repository.
+   */
+  actionsTokenRepository: string | undefined = undefined;
   /** REST and GraphQL budgets; at remaining 0 requests get GitHub's rate-limit 403. */
   readonly rateLimit = {
     core: { limit: 5000, remaining: 5000, resetAt: 0 },
@@ -567,6 +573,12 @@ export class FakeGitHubState {
     };
     this.repos.set(key(input.owner, input.name), repo);
     return repo;
+  }
+
+  /** Can this kind of token see the repository at all? Only a scoped Actions token is limited. */
+  actionsTokenSees(repo: RepoRecord): boolean {
+    const own = this.actionsTokenRepository;
+    return own === undefined || repo.visibility === "public" || own.toLowerCase() === key(repo.owner, repo.name);
   }
 
   findRepo(owner: string, name: string): RepoRecord | undefined {
@@ -750,6 +762,17 @@ export class FakeGitHubState {
     for (const l of input.labels ?? []) issue.labels.push(this.label(repo, l).name);
     repo.issues.set(number, issue);
     return issue;
+  }
+
+  /** A comment on an issue or pull request, as if `user` wrote it now (e.g. a `/rolegate` command). */
+  addComment(owner: string, repo: string, number: number, input: { user: string; body: string }): IssueCommentRecord {
+    const issue = this.repo(owner, repo).issues.get(number);
+    if (!issue) throw new Error(`fake GitHub: no issue or pull request ${owner}/${repo}#${number}`);
+    const now = this.timestamp();
+    const comment: IssueCommentRecord = { id: this.id(), body: input.body, user: input.user, createdAt: now, updatedAt: now };
+    issue.comments.push(comment);
+    issue.updatedAt = now;
+    return comment;
   }
 
   addPullRequest(input: AddPullRequestInput): PullRequestRecord {

@@ -179,6 +179,9 @@ export function serve(w: World): void {
     record("POST", uri);
     w.graphqlVariables.push(body.variables ?? {});
     if (body.query.includes("RolegatePullRequest")) return prQuery(w, body.variables);
+    // Before a merge: no merge queue on the base branch, the pull request as it is.
+    if (body.query.includes("RolegateMergeTarget"))
+      return { data: { repository: { mergeQueue: null, pullRequest: { id: `PR_${w.pr.number}`, baseRefName: w.pr.base, headRefOid: w.pr.head } } } };
     if (body.query.includes("RolegateBlobByOid")) return { data: { repository: { object: blobByOid(w, body.variables.oid) } } };
     if (body.query.includes("RolegateBlob")) {
       const v = body.variables;

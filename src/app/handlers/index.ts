@@ -1,6 +1,8 @@
 import { onCiResult } from "./ci-results.js";
+import { onArmedMerge } from "./armed-merge.js";
 import { onComment } from "./comment.js";
 import type { HandlerContext } from "./context.js";
+import { onDeploymentProtectionRule } from "./deployment.js";
 import { onForgery } from "./forgery.js";
 import { onMergeGroup } from "./merge-group.js";
 import { onMerged } from "./merged.js";
@@ -20,4 +22,6 @@ export const HANDLERS: ((h: HandlerContext) => void)[] = [
   onTeamChange,
   onComment,
   onForgery,
+  onArmedMerge,
+  onDeploymentProtectionRule,
 ];
