@@ -21802,8 +21802,8 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
-      pairs2.tag = "tag:yaml.org,2002:pairs";
+      const pairs3 = new YAMLSeq.YAMLSeq(schema);
+      pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
@@ -21827,11 +21827,11 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key, value, ctx));
         }
-      return pairs2;
+      return pairs3;
     }
-    var pairs = {
+    var pairs2 = {
       collection: "seq",
       default: false,
       tag: "tag:yaml.org,2002:pairs",
@@ -21839,7 +21839,7 @@ ${cn.comment}` : item.comment;
       createNode: createPairs
     };
     exports.createPairs = createPairs;
-    exports.pairs = pairs;
+    exports.pairs = pairs2;
     exports.resolvePairs = resolvePairs;
   }
 });
@@ -21852,7 +21852,7 @@ var require_omap = __commonJS({
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
       constructor() {
         super();
@@ -21888,7 +21888,7 @@ var require_omap = __commonJS({
         return map;
       }
       static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const pairs$1 = pairs2.createPairs(schema, iterable, ctx);
         const omap2 = new this();
         omap2.items = pairs$1.items;
         return omap2;
@@ -21902,7 +21902,7 @@ var require_omap = __commonJS({
       default: false,
       tag: "tag:yaml.org,2002:omap",
       resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const pairs$1 = pairs2.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity.isScalar(key)) {
@@ -22273,7 +22273,7 @@ var require_schema3 = __commonJS({
     var int = require_int2();
     var merge2 = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var set = require_set();
     var timestamp = require_timestamp();
     var schema = [
@@ -22293,7 +22293,7 @@ var require_schema3 = __commonJS({
       binary.binary,
       merge2.merge,
       omap.omap,
-      pairs.pairs,
+      pairs2.pairs,
       set.set,
       timestamp.intTime,
       timestamp.floatTime,
@@ -22319,7 +22319,7 @@ var require_tags = __commonJS({
     var binary = require_binary();
     var merge2 = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var schema$2 = require_schema3();
     var set = require_set();
     var timestamp = require_timestamp();
@@ -22345,7 +22345,7 @@ var require_tags = __commonJS({
       merge: merge2.merge,
       null: _null.nullTag,
       omap: omap.omap,
-      pairs: pairs.pairs,
+      pairs: pairs2.pairs,
       seq: seq.seq,
       set: set.set,
       timestamp: timestamp.timestamp
@@ -22354,7 +22354,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:binary": binary.binary,
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
-      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
@@ -26978,6 +26978,855 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/core/glob.ts
+function shapeOf(segments) {
+  const floatingLast = segments.length === 1 || segments.length === 2 && segments[0].kind === "globstar";
+  const last = segments[segments.length - 1];
+  if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
+  if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
+  if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
+  const middle = segments[1];
+  if (segments.length === 3 && segments[0].kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar")
+    return { kind: "insideName", name: middle.text };
+  const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
+  if (literals && last.kind === "globstar" && segments.length > 1)
+    return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
+  if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => x.text) };
+  return { kind: "general" };
+}
+var GlobError = class extends Error {
+};
+var GLOB_LIMITS = { maxLength: 1024, maxSegments: 64, maxWildcardsPerSegment: 16 };
+var steps = 0;
+var FORBIDDEN = /[![\]\\]/;
+function checkPatternText(pattern, what) {
+  if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
+  if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
+  const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
+  if (wild !== void 0)
+    throw new GlobError(
+      `invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`
+    );
+  const bad = FORBIDDEN.exec(pattern);
+  if (bad) {
+    const ch = bad[0];
+    const why = ch === "!" ? "negation is not supported" : ch === "\\" ? "backslashes are not allowed" : "character classes [...] are not supported";
+    throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern)}: '${ch}': ${why}`);
+  }
+}
+function compileSegment(text) {
+  if (text === "**") return { kind: "globstar" };
+  const collapsed = text.replace(/\*+/g, "*");
+  if (!collapsed.includes("*") && !collapsed.includes("?")) return { kind: "literal", text: collapsed };
+  return { kind: "wild", text: collapsed };
+}
+function compilePathGlob(pattern) {
+  checkPatternText(pattern, "path");
+  let body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
+  let dirOnly = false;
+  if (body.endsWith("/")) {
+    body = body.slice(0, -1);
+    dirOnly = true;
+  }
+  const parts = body.split("/");
+  if (parts.length > GLOB_LIMITS.maxSegments) throw new GlobError(`path glob has more than ${GLOB_LIMITS.maxSegments} segments`);
+  if (body.length === 0 || parts.some((p) => p.length === 0)) {
+    throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
+  }
+  const anchored = pattern.startsWith("/") || parts.length > 1;
+  const segments = parts.map(compileSegment);
+  const final = segments[segments.length - 1];
+  if (final.kind === "globstar") segments[segments.length - 1] = { kind: "globstar", last: true };
+  const literalPrefix = [];
+  if (anchored) {
+    for (const s of segments) {
+      if (s.kind !== "literal") break;
+      literalPrefix.push(s.text);
+    }
+  }
+  const last = segments[segments.length - 1];
+  let extension;
+  if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
+  const shape = anchored && !(segments.length === 2 && segments[0].kind === "globstar") && segments.length === 1 ? { kind: "general" } : shapeOf(segments);
+  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension, shape };
+}
+function matchWildcard(pattern, text) {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    steps++;
+    const pc = pattern[p];
+    if (pc === "?" || pc !== void 0 && pc !== "*" && pc === text[t]) {
+      p++;
+      t++;
+    } else if (pc === "*") {
+      starP = p++;
+      starT = t;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      t = ++starT;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+function segmentMatches(seg, text) {
+  if (seg.kind === "literal") return seg.text === text;
+  if (seg.kind === "wild") return matchWildcard(seg.text, text);
+  return true;
+}
+function startsWith(path, prefix) {
+  if (path.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
+  return true;
+}
+function matchPathSegments(glob, path) {
+  const lastEnd = glob.dirOnly ? path.length - 1 : path.length;
+  const shape = glob.shape;
+  switch (shape.kind) {
+    case "anyName":
+      for (let i = 0; i < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
+    case "anyExt":
+      for (let i = 0; i < lastEnd; i++) if (path[i].endsWith(shape.ext)) return true;
+      return false;
+    case "anyWild":
+      for (let i = 0; i < lastEnd; i++) if (matchWildcard(shape.pattern, path[i])) return true;
+      return false;
+    case "insideName":
+      for (let i = 0; i + 1 < lastEnd; i++) if (path[i] === shape.name) return true;
+      return false;
+    case "under":
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
+    case "exact":
+      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length;
+    case "general":
+      return matchGeneral(glob, path);
+  }
+}
+var reach = new Uint8Array(64);
+var next = new Uint8Array(64);
+function matchGeneral(glob, path) {
+  const n = path.length;
+  if (reach.length <= n) {
+    reach = new Uint8Array(2 * (n + 1));
+    next = new Uint8Array(2 * (n + 1));
+  }
+  reach.fill(0, 0, n + 1);
+  reach.fill(1, 0, glob.anchored ? 1 : n);
+  for (const seg of glob.segments) {
+    next.fill(0, 0, n + 1);
+    let alive = false;
+    if (seg.kind === "globstar") {
+      let any = 0;
+      for (let i = 0; i <= n; i++) {
+        if (seg.last) next[i] = any;
+        any |= reach[i];
+        if (!seg.last) next[i] = any;
+        if (next[i]) alive = true;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (reach[i] && segmentMatches(seg, path[i])) {
+          next[i + 1] = 1;
+          alive = true;
+        }
+      }
+    }
+    const swap = reach;
+    reach = next;
+    next = swap;
+    if (!alive) return false;
+  }
+  const last = glob.dirOnly ? n - 1 : n;
+  for (let end = 1; end <= last; end++) if (reach[end]) return true;
+  return false;
+}
+function matchPath(glob, path) {
+  return matchPathSegments(glob, splitPath(path));
+}
+function splitPath(path) {
+  return (path.startsWith("/") ? path.slice(1) : path).split("/");
+}
+function compileBranchGlob(pattern) {
+  checkPatternText(pattern, "branch");
+  const tokens = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "*") {
+      let j = i;
+      while (pattern[j + 1] === "*") j++;
+      tokens.push(j > i ? { kind: "globstar" } : { kind: "star" });
+      i = j;
+    } else if (ch === "?") tokens.push({ kind: "one" });
+    else tokens.push({ kind: "text", ch });
+  }
+  return { source: pattern, tokens };
+}
+function matchBranch(glob, branch) {
+  const n = branch.length;
+  let reach2 = new Array(n + 1).fill(false);
+  reach2[0] = true;
+  for (const tok of glob.tokens) {
+    const next2 = new Array(n + 1).fill(false);
+    if (tok.kind === "globstar") {
+      let any = false;
+      for (let i = 0; i <= n; i++) {
+        any = any || reach2[i];
+        next2[i] = any;
+      }
+    } else if (tok.kind === "star") {
+      let carry = false;
+      for (let i = 0; i <= n; i++) {
+        if (reach2[i]) carry = true;
+        next2[i] = carry;
+        if (branch[i] === "/") carry = false;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (!reach2[i]) continue;
+        const c = branch[i];
+        if (tok.kind === "one" ? c !== "/" : c === tok.ch) next2[i + 1] = true;
+      }
+    }
+    reach2 = next2;
+  }
+  return reach2[n];
+}
+
+// src/core/glob-index.ts
+var GlobIndex = class {
+  byPrefix = { entries: [], children: /* @__PURE__ */ new Map() };
+  byName = /* @__PURE__ */ new Map();
+  byExtension = /* @__PURE__ */ new Map();
+  always = [];
+  /** Most path segments name no bucket: these filters say so without building or hashing a key. */
+  nameFilter = new KeyFilter();
+  extensionFilter = new KeyFilter();
+  lookups = 0;
+  /** The buckets one lookup found and the segment where each key was, reused from path to path. */
+  candidates = [];
+  foundAt = [];
+  add(glob, tag) {
+    const entry = { glob, tag, testedIn: -1 };
+    const name = literalSegment(glob);
+    const extension = literalExtension(glob);
+    if (glob.anchored && glob.literalPrefix.length > 0) {
+      let node = this.byPrefix;
+      for (const segment of glob.literalPrefix) {
+        let child = node.children.get(segment);
+        if (!child) node.children.set(segment, child = { entries: [], children: /* @__PURE__ */ new Map() });
+        node = child;
+      }
+      node.entries.push(entry);
+    } else if (name !== void 0) {
+      push(this.byName, name, entry);
+      this.nameFilter.add(name, 0, name.length);
+    } else if (extension !== void 0) {
+      push(this.byExtension, extension, entry);
+      this.extensionFilter.add(extension, 0, extension.length);
+    } else this.always.push(entry);
+  }
+  /** Tags of every glob matching the path (a tag may repeat when several of its globs match). */
+  match(segments) {
+    const out = [];
+    this.matchText(segments.join("/"), out);
+    return out;
+  }
+  /** `match` for a path as text (a leading `/` is not a segment), appending to `out`. */
+  matchInto(path, out) {
+    this.matchText(path.startsWith("/") ? path.slice(1) : path, out);
+  }
+  /**
+   * Walks the segments of `text` (split on `/`), collecting the buckets whose key occurs and
+   * where. The common shapes are decided by that position alone; the text is split only for
+   * globs that need the full test, and most paths of a change have none.
+   */
+  matchText(text, out) {
+    const { candidates: candidates2, foundAt } = this;
+    let found = 0;
+    let node = this.byPrefix;
+    let dot = text.indexOf(".");
+    let count = 0;
+    for (let start = 0; ; ) {
+      const slash = text.indexOf("/", start);
+      const end = slash < 0 ? text.length : slash;
+      let segment;
+      let list;
+      if (node && node.children.size > 0) {
+        node = node.children.get(segment = text.slice(start, end));
+        if (node && node.entries.length > 0) {
+          candidates2[found] = node.entries;
+          foundAt[found++] = count;
+        }
+      } else node = void 0;
+      if (this.nameFilter.mayHold(text, start, end) && (list = this.byName.get(segment ??= text.slice(start, end)))) {
+        candidates2[found] = list;
+        foundAt[found++] = count;
+      }
+      for (; dot >= 0 && dot < end; dot = text.indexOf(".", dot + 1)) {
+        if (this.extensionFilter.mayHold(text, dot, end) && (list = this.byExtension.get(text.slice(dot, end)))) {
+          candidates2[found] = list;
+          foundAt[found++] = count;
+        }
+      }
+      count++;
+      if (slash < 0) break;
+      start = slash + 1;
+    }
+    if (this.always.length > 0) {
+      candidates2[found] = this.always;
+      foundAt[found++] = -1;
+    }
+    let segments;
+    const lookup = ++this.lookups;
+    for (let k = 0; k < found; k++) {
+      for (const e of candidates2[k]) {
+        if (e.testedIn === lookup) continue;
+        e.testedIn = lookup;
+        const decided = decidedByKey(e.glob, foundAt[k], count);
+        if (decided ?? matchPathSegments(e.glob, segments ??= text.split("/"))) out.push(e.tag);
+      }
+    }
+  }
+};
+function decidedByKey(glob, at, count) {
+  if (at < 0) return void 0;
+  const lastEnd = glob.dirOnly ? count - 1 : count;
+  switch (glob.shape.kind) {
+    case "anyName":
+    case "anyExt":
+    case "exact":
+      return at < lastEnd;
+    case "under":
+    case "insideName":
+      return at + 1 < lastEnd;
+    default:
+      return void 0;
+  }
+}
+var KeyFilter = class _KeyFilter {
+  bits = new Uint32Array(64 * 128 / 32);
+  add(text, from, to) {
+    const bit = _KeyFilter.bitOf(text, from, to);
+    this.bits[bit >>> 5] |= 1 << (bit & 31);
+  }
+  mayHold(text, from, to) {
+    const bit = _KeyFilter.bitOf(text, from, to);
+    return (this.bits[bit >>> 5] & 1 << (bit & 31)) !== 0;
+  }
+  static bitOf(text, from, to) {
+    return (to - from & 63) * 128 + (to > from ? text.charCodeAt(to - 1) & 127 : 0);
+  }
+};
+function literalSegment(glob) {
+  for (let i = glob.segments.length - 1; i >= 0; i--) {
+    const s = glob.segments[i];
+    if (s.kind === "literal") return s.text;
+  }
+  return void 0;
+}
+function literalExtension(glob) {
+  const last = glob.segments[glob.segments.length - 1];
+  if (last.kind !== "wild") return void 0;
+  const tail = last.text.slice(Math.max(last.text.lastIndexOf("*"), last.text.lastIndexOf("?")) + 1);
+  const dot = tail.indexOf(".");
+  return dot >= 0 ? tail.slice(dot) : void 0;
+}
+function push(map, key, value) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+// src/core/names.ts
+var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
+var POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
+var POLICY_DEFINING_FILES = [...POLICY_FILES, POLICY_TESTS_FILE];
+var ORG_POLICY_REPO = ".github";
+var ORG_POLICY_FILE = ".github/rolegate.yml";
+var CHECK_NAME = "rolegate";
+
+// src/core/classify.ts
+var Classifier = class {
+  constructor(policy) {
+    this.policy = policy;
+    for (const [i, c] of policy.categories.entries()) for (const g of c.globs) this.index.add(g, this.tagOfCategory(i));
+    for (const [j, e] of policy.environments.entries()) for (const g of e.paths) this.index.add(g, this.tagOfEnvironment(j));
+    for (const entries of policy.directRoles.values()) {
+      for (const member of entries) {
+        if (!member.paths) continue;
+        const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
+        for (const g of member.paths) this.index.add(g, tag);
+      }
+    }
+    this.policyPaths = /* @__PURE__ */ new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
+  }
+  policy;
+  index = new GlobIndex();
+  policyPaths;
+  scopedMembers = [];
+  categoryLists = /* @__PURE__ */ new Map();
+  environmentLists = /* @__PURE__ */ new Map();
+  shapes = /* @__PURE__ */ new Map();
+  nextShape = 0;
+  classes = { children: /* @__PURE__ */ new Map() };
+  // Tags in this order: categories, environments, member scopes, then the built-in `policy` category.
+  tagOfCategory(i) {
+    return i;
+  }
+  tagOfEnvironment(j) {
+    return this.policy.categories.length + j;
+  }
+  tagOfScope(k) {
+    return this.policy.categories.length + this.policy.environments.length + k;
+  }
+  tagOfPolicyFile() {
+    return this.tagOfScope(this.scopedMembers.length);
+  }
+  /** Environments selected by the target branch apply to every file of the change. */
+  branchEnvironments(targetBranch) {
+    return this.policy.environments.filter((e) => e.branches.some((g) => matchBranch(g, targetBranch))).map((e) => e.name);
+  }
+  branchTags(branchEnvironments) {
+    return branchEnvironments.map((name) => this.tagOfEnvironment(this.policy.environments.findIndex((e) => e.name === name)));
+  }
+  categoriesFor(indices, policyFile) {
+    const key = `${indices.join(",")}${policyFile ? "+p" : ""}`;
+    let list = this.categoryLists.get(key);
+    if (!list) {
+      list = indices.map((i) => this.policy.categories[i].name);
+      if (policyFile) list.push("policy");
+      if (list.length === 0) list.push("other");
+      this.categoryLists.set(key, list);
+    }
+    return list;
+  }
+  environmentsFor(indices) {
+    const key = indices.join(",");
+    let envs = this.environmentLists.get(key);
+    if (!envs) {
+      const list = indices.map((j) => this.policy.environments[j]);
+      envs = { names: list.map((e) => e.name), level: list.reduce((max, e) => Math.max(max, e.level), 0) };
+      this.environmentLists.set(key, envs);
+    }
+    return envs;
+  }
+  shapeOf(categories, environments) {
+    let inner = this.shapes.get(categories);
+    if (!inner) this.shapes.set(categories, inner = /* @__PURE__ */ new Map());
+    let id = inner.get(environments);
+    if (id === void 0) inner.set(environments, id = this.nextShape++);
+    return id;
+  }
+  /** The class of files with these tags (the first `count`, sorted, distinct), built the first time it is seen. */
+  classFor(tags, count) {
+    let node = this.classes;
+    for (let i = 0; i < count; i++) {
+      let child = node.children.get(tags[i]);
+      if (!child) node.children.set(tags[i], child = { children: /* @__PURE__ */ new Map() });
+      node = child;
+    }
+    return node.fileClass ??= this.buildClass(tags.slice(0, count));
+  }
+  buildClass(tags) {
+    const firstEnvironment = this.tagOfEnvironment(0);
+    const firstScope = this.tagOfScope(0);
+    const policyFile = this.tagOfPolicyFile();
+    const categories = this.categoriesFor(
+      tags.filter((t) => t < firstEnvironment),
+      tags.includes(policyFile)
+    );
+    const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
+    const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]));
+    return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };
+  }
+  /** The class of one path: its tags, from one index lookup, interned. */
+  classOfPath(path, branchTags) {
+    const tags = branchTags.slice();
+    this.index.matchInto(path, tags);
+    if (this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path)) tags.push(this.tagOfPolicyFile());
+    return this.classFor(tags, sortDistinct(tags));
+  }
+  classifyPath(path, branchEnvironments, status = "modified") {
+    return fileOf(path, status, this.classOfPath(path, this.branchTags(branchEnvironments)));
+  }
+  /** Every counted path: a rename counts under both its old and its new path. */
+  classify(files, targetBranch) {
+    return this.classifyChange(files, targetBranch).files;
+  }
+  /** `classify`, with the class of each counted path. */
+  classifyChange(files, targetBranch) {
+    const branchTags = this.branchTags(this.branchEnvironments(targetBranch));
+    const out = [];
+    const classes = [];
+    const add = (path, status) => {
+      const fileClass = this.classOfPath(path, branchTags);
+      const file = fileOf(path, status, fileClass);
+      out.push(file);
+      classes.push(fileClass);
+      return file;
+    };
+    for (const f of files) {
+      if (f.status === "renamed" && f.previousPath !== void 0 && f.previousPath !== f.path) {
+        add(f.previousPath, "renamed").renamedTo = f.path;
+        add(f.path, "renamed").previousPath = f.previousPath;
+      } else {
+        add(f.path, f.status);
+      }
+    }
+    return { files: out, classes };
+  }
+};
+function fileOf(path, status, c) {
+  return { path, status, categories: c.categories, environments: c.environments, level: c.level, shape: c.shape };
+}
+function sortDistinct(list) {
+  let n = 0;
+  for (let j = 0; j < list.length; j++) {
+    const x = list[j];
+    let i = n;
+    while (i > 0 && list[i - 1] > x) i--;
+    if (i > 0 && list[i - 1] === x) continue;
+    for (let k = n; k > i; k--) list[k] = list[k - 1];
+    list[i] = x;
+    n++;
+  }
+  return n;
+}
+function anyGlobMatches(globs, path) {
+  const segments = splitPath(path);
+  return globs.some((g) => matchPathSegments(g, segments));
+}
+var classifiers = /* @__PURE__ */ new WeakMap();
+function classifierFor(policy) {
+  let classifier = classifiers.get(policy);
+  if (!classifier) classifiers.set(policy, classifier = new Classifier(policy));
+  return classifier;
+}
+
+// src/core/conditions.ts
+var formatters = /* @__PURE__ */ new Map();
+function clockIn(now, timeZone) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    formatters.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(now).map((p) => [p.type, p.value]));
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(parts.weekday);
+  return { day, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+function inTimeWindow(c, now) {
+  const { day, minute } = clockIn(now, c.timezone);
+  if (c.days && !c.days.includes(day)) return false;
+  if (c.from === void 0 || c.to === void 0) return true;
+  return c.from < c.to ? minute >= c.from && minute < c.to : minute >= c.from || minute < c.to;
+}
+function holds(c, ctx) {
+  switch (c.kind) {
+    case "all":
+      return c.items.every((x) => holds(x, ctx));
+    case "any":
+      return c.items.some((x) => holds(x, ctx));
+    case "not":
+      return !holds(c.item, ctx);
+    case "target_branch":
+      return c.globs.some((g) => matchBranch(g, ctx.targetBranch));
+    case "source_branch":
+      return ctx.sourceBranch !== void 0 && c.globs.some((g) => matchBranch(g, ctx.sourceBranch));
+    case "checks_passed":
+      return c.names.every((n) => ctx.checksPassed.has(n));
+    case "labels":
+      return c.labels.every((l) => ctx.labels.has(l));
+    case "not_labels":
+      return !c.labels.some((l) => ctx.labels.has(l));
+    case "author_roles":
+      return c.roles.some((r) => ctx.authorHolds(r));
+    case "draft":
+      return ctx.draft === c.value;
+    case "time":
+      return inTimeWindow(c, ctx.now);
+  }
+}
+
+// src/core/reasons.ts
+function reason(kind, text) {
+  return { kind, text };
+}
+function refusalText(reasons, fallback) {
+  return reasons.filter((r) => r.kind !== "holds" && r.kind !== "file").map((r) => r.text).join("; ") || fallback;
+}
+
+// src/core/permissions.ts
+function judgeContext(policy, state) {
+  return {
+    policy,
+    targetBranch: state.targetBranch,
+    sourceBranch: state.sourceBranch,
+    checksPassed: new Set(state.checksPassed ?? []),
+    labels: new Set(state.labels.map((l) => l.toLowerCase())),
+    draft: state.draft,
+    now: state.now,
+    author: state.author,
+    teams: state.teams
+  };
+}
+function todayUtc(now) {
+  return now.toISOString().slice(0, 10);
+}
+function isExpired(member, now) {
+  return member.expires !== void 0 && todayUtc(now) > member.expires;
+}
+function teamsOf(user, teams) {
+  const login2 = user.toLowerCase();
+  const out = [];
+  for (const [team, members] of teams.members) if (members.has(login2)) out.push(team);
+  return out;
+}
+function membershipsOf(user, ctx) {
+  const out = [];
+  const add = (key, via) => {
+    for (const member of ctx.policy.directRoles.get(key) ?? []) {
+      if (isExpired(member, ctx.now)) continue;
+      out.push({ role: member.role, member, via });
+    }
+  };
+  add(`user:${user.toLowerCase()}`);
+  for (const team of teamsOf(user, ctx.teams)) add(`team:${team}`, `@${team}`);
+  return out;
+}
+function inScope(member, file, scopes) {
+  if (member.environments) {
+    if (file.environments.length === 0) return false;
+    if (!file.environments.every((e) => member.environments.includes(e))) return false;
+  }
+  if (member.paths && !(scopes ? scopes.has(member) : anyGlobMatches(member.paths, file.path))) return false;
+  return true;
+}
+function heldRoles(memberships, file, policy, scopes) {
+  const held = /* @__PURE__ */ new Map();
+  for (const m of memberships) {
+    if (!inScope(m.member, file, scopes)) continue;
+    const how = m.via ? `member of ${m.role} through ${m.via}` : `member of ${m.role}`;
+    for (const r of policy.roles.get(m.role).closure) {
+      if (!held.has(r)) held.set(r, r === m.role ? how : `${how}, which inherits ${r}`);
+    }
+  }
+  return held;
+}
+function heldRoleList(memberships, file, policy, scopes) {
+  const held = [];
+  for (const m of memberships) {
+    if (!inScope(m.member, file, scopes)) continue;
+    for (const r of policy.roles.get(m.role).closure) {
+      const role = policy.roles.get(r);
+      if (!held.includes(role)) held.push(role);
+    }
+  }
+  return held;
+}
+function conditionContext(ctx, file, scopes) {
+  let authorRoles;
+  return {
+    targetBranch: ctx.targetBranch,
+    sourceBranch: ctx.sourceBranch,
+    checksPassed: ctx.checksPassed,
+    labels: ctx.labels,
+    draft: ctx.draft,
+    now: ctx.now,
+    authorHolds: (role) => {
+      if (!ctx.author) return false;
+      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy, scopes);
+      return authorRoles.has(role);
+    }
+  };
+}
+function isEnforced(policy, action, category) {
+  const set = policy.enforced.get(action);
+  return set !== void 0 && (set.has("*") || set.has(category));
+}
+function ruleText(rule, kind) {
+  const cat = rule.category === "*" ? "every category" : rule.category;
+  const lvl = kind === "grants" ? rule.level < 5 ? ` up to level ${rule.level}` : "" : rule.level > 0 ? ` from level ${rule.level}` : "";
+  const when = rule.whenText ? ` when ${rule.whenText}` : "";
+  return `${rule.role} ${kind === "grants" ? "grants" : "denies"} ${rule.action} on ${cat}${lvl}${when}`;
+}
+function decide(held, action, file, ctx, concern, cond = conditionContext(ctx, file)) {
+  const reasons = [];
+  for (const [role, how] of held) reasons.push(reason("holds", `holds ${role} (${how})`));
+  const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r));
+  const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
+  return { allowed, reasons };
+}
+function allows(roles, action, file, ctx, cond, concern) {
+  return judge(roles, action, file, ctx.policy, cond, concern, void 0);
+}
+function judge(roles, action, file, policy, cond, concern, reasons) {
+  let allowed = true;
+  for (const category of file.categories) {
+    if (concern && !concern.includes(category)) continue;
+    if (!isEnforced(policy, action, category)) {
+      reasons?.push(reason("not-enforced", `${action} is not enforced on ${category}: anyone may`));
+      continue;
+    }
+    let granted;
+    let conditional;
+    for (const role of roles) {
+      for (const g of role.grants) {
+        if (g.action !== action || g.category !== category && g.category !== "*" || file.level > g.level) continue;
+        if (!g.when || holds(g.when, cond)) granted = g;
+        else conditional = g;
+        if (granted) break;
+      }
+      if (granted) break;
+    }
+    if (granted) reasons?.push(reason("grant", `${ruleText(granted, "grants")} (file is level ${file.level})`));
+    else {
+      if (!reasons) return false;
+      allowed = false;
+      const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
+      reasons.push(reason("no-grant", `no held role grants ${action} on ${category} at level ${file.level}${hint}`));
+    }
+  }
+  for (const role of roles) {
+    for (const d of role.denies) {
+      if (d.action !== action || file.level < d.level) continue;
+      if (d.category !== "*" && !file.categories.includes(d.category)) continue;
+      if (d.when && !holds(d.when, cond)) continue;
+      if (!reasons) return false;
+      allowed = false;
+      reasons.push(reason("deny", `${ruleText(d, "denies")}: a deny beats every grant`));
+    }
+  }
+  return allowed;
+}
+function unresolvedTeams(policy, teams) {
+  const out = [];
+  for (const team of [...policy.teams].sort()) {
+    const err = teams.errors.get(team);
+    if (err !== void 0) out.push({ team, why: err });
+    else if (!teams.members.has(team)) out.push({ team, why: "no membership data for this team" });
+  }
+  return out;
+}
+
+// src/core/break-glass.ts
+var BREAK_GLASS_ACTION = "break-glass";
+var BREAK_GLASS_LABEL = "rolegate-break-glass";
+function judgeBreakGlass(policy, result, request2, context) {
+  const by = request2.by.replace(/^@/, "");
+  const refuse = (path, why) => ({ action: BREAK_GLASS_ACTION, user: by, path, reason: why });
+  const violations = [];
+  const notes = [];
+  const section = policy.breakGlass;
+  if (!section) violations.push(refuse("", "this policy has no `break_glass:` section, so nobody may override its requirements"));
+  else {
+    const length = [...request2.reason.trim()].length;
+    if (length < section.reasonMinLength)
+      violations.push(refuse("", `the reason is ${length} character${length === 1 ? "" : "s"} long; the policy asks for at least ${section.reasonMinLength}`));
+    const unresolved = unresolvedTeams(policy, context.teams);
+    if (unresolved.length > 0) {
+      notes.push(
+        `whether @${by} may break the glass is not known: team ${unresolved.map((u) => `@${u.team}`).join(", ")} could not be resolved, so nothing is overridden`
+      );
+      return { violations, notes };
+    }
+    const memberships = membershipsOf(by, { policy, teams: context.teams, now: context.now });
+    for (const file of result.files) {
+      const held = heldRoles(memberships, file, policy);
+      if (section.roles.some((r) => held.has(r))) continue;
+      const holds2 = held.size > 0 ? `; holds ${[...held.keys()].join(", ")}` : "";
+      violations.push(refuse(file.path, `${by} holds none of the break-glass roles (${section.roles.join(", ")}) for this file${holds2}`));
+    }
+  }
+  if (violations.length > 0) return { violations, notes };
+  const notApplied = (why) => notes.push(`the break-glass request by @${by} was not applied: ${why}`);
+  const kinds = [...new Set(result.violations.map((v) => v.action))];
+  if (kinds.includes("author")) notApplied("an `author` violation can never be overridden");
+  const others = kinds.filter((k) => k !== "author");
+  if (others.length > 0) notApplied(`a violation (${others.join(", ")}) is never overridden: break glass sets aside unmet requirements only`);
+  for (const b of result.blocking) notApplied(`a blocking review is never overridden (${b.reason}): it must be dismissed or replaced`);
+  if (context.errors.length > 0) notApplied("the change could not be fully judged, and rolegate never overrides what it could not judge");
+  if (notes.length > 0) return { violations, notes };
+  const unmet = result.requirements.filter((r) => !r.satisfied).map((r) => r.name);
+  if (unmet.length === 0) return { violations, notes: [`the break-glass request by @${by} changed nothing: every requirement is met`] };
+  return {
+    violations,
+    notes,
+    override: {
+      by,
+      reason: request2.reason.trim(),
+      at: request2.at.toISOString(),
+      requirements: unmet,
+      ...context.headSha !== void 0 ? { headSha: context.headSha } : {}
+    }
+  };
+}
+
+// src/core/verdict.ts
+var NEUTRAL_NOTE = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
+function concludeVerdict(v) {
+  if (v.errors.length > 0) return "failure";
+  switch (v.kind) {
+    case "no-policy":
+      return "neutral";
+    case "invalid-policy":
+    case "not-evaluated":
+      return "failure";
+    case "merge-group": {
+      const list = (v.members ?? []).map((m) => m.verdict.conclusion);
+      if (list.length === 0 || list.some((c) => c !== "success" && c !== "neutral")) return "failure";
+      return list.every((c) => c === "neutral") ? "neutral" : "success";
+    }
+    case "evaluated": {
+      const r = v.result;
+      if (r.violations.length > 0) return "failure";
+      if (v.override && r.conclusion === "action_required") return "success";
+      return r.conclusion;
+    }
+  }
+}
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function titleOf(v, conclusion) {
+  if (v.kind === "merge-group") {
+    const n = v.members?.length ?? 0;
+    if (n === 0) return "Could not tell which pull requests are in the merge group";
+    if (conclusion === "neutral") return `No rolegate policy for the ${plural(n, "pull request")} in the merge group`;
+    return conclusion === "success" ? `All ${plural(n, "pull request")} in the merge group pass` : "A pull request in the merge group does not pass";
+  }
+  if (v.kind === "invalid-policy") return "The policy that judges this change is invalid";
+  if (v.kind === "not-evaluated") return "rolegate could not evaluate this change";
+  if (v.policyChange?.invalid) return "The proposed policy is invalid";
+  if (v.tests && (v.tests.failures.length > 0 || v.tests.diagnostics.length > 0)) return "Policy tests fail";
+  if (v.kind === "no-policy") {
+    if (conclusion === "failure") return "Could not fully evaluate this change";
+    return v.policyChange ? "No policy yet; the proposed policy is valid" : "No rolegate policy";
+  }
+  if (v.errors.length > 0) return "Could not fully evaluate this change";
+  const r = v.result;
+  if (v.override && conclusion === "success")
+    return `Overridden by @${v.override.by} (break glass): ${plural(v.override.requirements.length, "requirement")} not met`;
+  const refused = r.violations.find((x) => x.action === BREAK_GLASS_ACTION);
+  if (refused) return `Break glass by @${refused.user} refused: ${plural(r.violations.length, "permission violation")}`;
+  return r.title;
+}
+function verdictOf(parts) {
+  const conclusion = concludeVerdict(parts);
+  return { ...parts, conclusion, title: titleOf(parts, conclusion) };
+}
+function failedVerdict(why, headSha, files = []) {
+  return verdictOf({ kind: "not-evaluated", headSha, diagnostics: [], files, errors: [why], warnings: [], notes: [] });
+}
+function combineVerdicts(members, headSha, problem2) {
+  const errors = problem2 !== void 0 ? [problem2] : members.length === 0 ? ["the pull requests in this merge group could not be identified"] : [];
+  return verdictOf({ kind: "merge-group", headSha, diagnostics: [], files: [], errors, warnings: [], notes: [], members });
+}
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -31032,796 +31881,6 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 import { mkdirSync, readFileSync as readFileSync2, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-// src/core/glob.ts
-function shapeOf(segments) {
-  const floatingLast = segments.length === 1 || segments.length === 2 && segments[0].kind === "globstar";
-  const last = segments[segments.length - 1];
-  if (floatingLast && last.kind === "literal") return { kind: "anyName", name: last.text };
-  if (floatingLast && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) return { kind: "anyExt", ext: last.text.slice(1) };
-  if (floatingLast && last.kind === "wild") return { kind: "anyWild", pattern: last.text };
-  const middle = segments[1];
-  if (segments.length === 3 && segments[0].kind === "globstar" && middle?.kind === "literal" && last.kind === "globstar")
-    return { kind: "insideName", name: middle.text };
-  const literals = segments.slice(0, -1).every((x) => x.kind === "literal");
-  if (literals && last.kind === "globstar" && segments.length > 1)
-    return { kind: "under", prefix: segments.slice(0, -1).map((x) => x.text) };
-  if (literals && last.kind === "literal" && segments.length > 1) return { kind: "exact", prefix: segments.map((x) => x.text) };
-  return { kind: "general" };
-}
-var GlobError = class extends Error {
-};
-var GLOB_LIMITS = { maxLength: 1024, maxSegments: 64, maxWildcardsPerSegment: 16 };
-var steps = 0;
-var FORBIDDEN = /[![\]\\]/;
-function checkPatternText(pattern, what) {
-  if (pattern.length === 0) throw new GlobError(`empty ${what} glob`);
-  if (pattern.length > GLOB_LIMITS.maxLength) throw new GlobError(`${what} glob is longer than ${GLOB_LIMITS.maxLength} characters`);
-  const wild = pattern.split("/").find((seg) => (seg.match(/[*?]/g)?.length ?? 0) > GLOB_LIMITS.maxWildcardsPerSegment && seg !== "**");
-  if (wild !== void 0)
-    throw new GlobError(
-      `invalid ${what} glob ${JSON.stringify(pattern.slice(0, 80))}: more than ${GLOB_LIMITS.maxWildcardsPerSegment} wildcards in one segment`
-    );
-  const bad = FORBIDDEN.exec(pattern);
-  if (bad) {
-    const ch = bad[0];
-    const why = ch === "!" ? "negation is not supported" : ch === "\\" ? "backslashes are not allowed" : "character classes [...] are not supported";
-    throw new GlobError(`invalid ${what} glob ${JSON.stringify(pattern)}: '${ch}': ${why}`);
-  }
-}
-function compileSegment(text) {
-  if (text === "**") return { kind: "globstar" };
-  const collapsed = text.replace(/\*+/g, "*");
-  if (!collapsed.includes("*") && !collapsed.includes("?")) return { kind: "literal", text: collapsed };
-  return { kind: "wild", text: collapsed };
-}
-function compilePathGlob(pattern) {
-  checkPatternText(pattern, "path");
-  let body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
-  let dirOnly = false;
-  if (body.endsWith("/")) {
-    body = body.slice(0, -1);
-    dirOnly = true;
-  }
-  const parts = body.split("/");
-  if (parts.length > GLOB_LIMITS.maxSegments) throw new GlobError(`path glob has more than ${GLOB_LIMITS.maxSegments} segments`);
-  if (body.length === 0 || parts.some((p) => p.length === 0)) {
-    throw new GlobError(`invalid path glob ${JSON.stringify(pattern)}: empty path segment`);
-  }
-  const anchored = pattern.startsWith("/") || parts.length > 1;
-  const segments = parts.map(compileSegment);
-  const final = segments[segments.length - 1];
-  if (final.kind === "globstar") segments[segments.length - 1] = { kind: "globstar", last: true };
-  const literalPrefix = [];
-  if (anchored) {
-    for (const s of segments) {
-      if (s.kind !== "literal") break;
-      literalPrefix.push(s.text);
-    }
-  }
-  const last = segments[segments.length - 1];
-  let extension;
-  if (!dirOnly && last.kind === "wild" && /^\*\.[^*?]+$/.test(last.text)) extension = last.text.slice(1);
-  const shape = anchored && !(segments.length === 2 && segments[0].kind === "globstar") && segments.length === 1 ? { kind: "general" } : shapeOf(segments);
-  return { source: pattern, anchored, dirOnly, segments, literalPrefix, extension, shape };
-}
-function matchWildcard(pattern, text) {
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    steps++;
-    const pc = pattern[p];
-    if (pc === "?" || pc !== void 0 && pc !== "*" && pc === text[t]) {
-      p++;
-      t++;
-    } else if (pc === "*") {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-function segmentMatches(seg, text) {
-  if (seg.kind === "literal") return seg.text === text;
-  if (seg.kind === "wild") return matchWildcard(seg.text, text);
-  return true;
-}
-function startsWith(path, prefix) {
-  if (path.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
-  return true;
-}
-function matchPathSegments(glob, path) {
-  const lastEnd = glob.dirOnly ? path.length - 1 : path.length;
-  const shape = glob.shape;
-  switch (shape.kind) {
-    case "anyName":
-      for (let i = 0; i < lastEnd; i++) if (path[i] === shape.name) return true;
-      return false;
-    case "anyExt":
-      for (let i = 0; i < lastEnd; i++) if (path[i].endsWith(shape.ext)) return true;
-      return false;
-    case "anyWild":
-      for (let i = 0; i < lastEnd; i++) if (matchWildcard(shape.pattern, path[i])) return true;
-      return false;
-    case "insideName":
-      for (let i = 0; i + 1 < lastEnd; i++) if (path[i] === shape.name) return true;
-      return false;
-    case "under":
-      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length + 1;
-    case "exact":
-      return startsWith(path, shape.prefix) && lastEnd >= shape.prefix.length;
-    case "general":
-      return matchGeneral(glob, path);
-  }
-}
-var reach = new Uint8Array(64);
-var next = new Uint8Array(64);
-function matchGeneral(glob, path) {
-  const n = path.length;
-  if (reach.length <= n) {
-    reach = new Uint8Array(2 * (n + 1));
-    next = new Uint8Array(2 * (n + 1));
-  }
-  reach.fill(0, 0, n + 1);
-  reach.fill(1, 0, glob.anchored ? 1 : n);
-  for (const seg of glob.segments) {
-    next.fill(0, 0, n + 1);
-    let alive = false;
-    if (seg.kind === "globstar") {
-      let any = 0;
-      for (let i = 0; i <= n; i++) {
-        if (seg.last) next[i] = any;
-        any |= reach[i];
-        if (!seg.last) next[i] = any;
-        if (next[i]) alive = true;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        if (reach[i] && segmentMatches(seg, path[i])) {
-          next[i + 1] = 1;
-          alive = true;
-        }
-      }
-    }
-    const swap = reach;
-    reach = next;
-    next = swap;
-    if (!alive) return false;
-  }
-  const last = glob.dirOnly ? n - 1 : n;
-  for (let end = 1; end <= last; end++) if (reach[end]) return true;
-  return false;
-}
-function matchPath(glob, path) {
-  return matchPathSegments(glob, splitPath(path));
-}
-function splitPath(path) {
-  return (path.startsWith("/") ? path.slice(1) : path).split("/");
-}
-function compileBranchGlob(pattern) {
-  checkPatternText(pattern, "branch");
-  const tokens = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*") {
-      let j = i;
-      while (pattern[j + 1] === "*") j++;
-      tokens.push(j > i ? { kind: "globstar" } : { kind: "star" });
-      i = j;
-    } else if (ch === "?") tokens.push({ kind: "one" });
-    else tokens.push({ kind: "text", ch });
-  }
-  return { source: pattern, tokens };
-}
-function matchBranch(glob, branch) {
-  const n = branch.length;
-  let reach2 = new Array(n + 1).fill(false);
-  reach2[0] = true;
-  for (const tok of glob.tokens) {
-    const next2 = new Array(n + 1).fill(false);
-    if (tok.kind === "globstar") {
-      let any = false;
-      for (let i = 0; i <= n; i++) {
-        any = any || reach2[i];
-        next2[i] = any;
-      }
-    } else if (tok.kind === "star") {
-      let carry = false;
-      for (let i = 0; i <= n; i++) {
-        if (reach2[i]) carry = true;
-        next2[i] = carry;
-        if (branch[i] === "/") carry = false;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        if (!reach2[i]) continue;
-        const c = branch[i];
-        if (tok.kind === "one" ? c !== "/" : c === tok.ch) next2[i + 1] = true;
-      }
-    }
-    reach2 = next2;
-  }
-  return reach2[n];
-}
-
-// src/core/glob-index.ts
-var GlobIndex = class {
-  byPrefix = { entries: [], children: /* @__PURE__ */ new Map() };
-  byName = /* @__PURE__ */ new Map();
-  byExtension = /* @__PURE__ */ new Map();
-  always = [];
-  /** Most path segments name no bucket: these filters say so without building or hashing a key. */
-  nameFilter = new KeyFilter();
-  extensionFilter = new KeyFilter();
-  lookups = 0;
-  /** The buckets one lookup found and the segment where each key was, reused from path to path. */
-  candidates = [];
-  foundAt = [];
-  add(glob, tag) {
-    const entry = { glob, tag, testedIn: -1 };
-    const name = literalSegment(glob);
-    const extension = literalExtension(glob);
-    if (glob.anchored && glob.literalPrefix.length > 0) {
-      let node = this.byPrefix;
-      for (const segment of glob.literalPrefix) {
-        let child = node.children.get(segment);
-        if (!child) node.children.set(segment, child = { entries: [], children: /* @__PURE__ */ new Map() });
-        node = child;
-      }
-      node.entries.push(entry);
-    } else if (name !== void 0) {
-      push(this.byName, name, entry);
-      this.nameFilter.add(name, 0, name.length);
-    } else if (extension !== void 0) {
-      push(this.byExtension, extension, entry);
-      this.extensionFilter.add(extension, 0, extension.length);
-    } else this.always.push(entry);
-  }
-  /** Tags of every glob matching the path (a tag may repeat when several of its globs match). */
-  match(segments) {
-    const out = [];
-    this.matchText(segments.join("/"), out);
-    return out;
-  }
-  /** `match` for a path as text (a leading `/` is not a segment), appending to `out`. */
-  matchInto(path, out) {
-    this.matchText(path.startsWith("/") ? path.slice(1) : path, out);
-  }
-  /**
-   * Walks the segments of `text` (split on `/`), collecting the buckets whose key occurs and
-   * where. The common shapes are decided by that position alone; the text is split only for
-   * globs that need the full test, and most paths of a change have none.
-   */
-  matchText(text, out) {
-    const { candidates: candidates2, foundAt } = this;
-    let found = 0;
-    let node = this.byPrefix;
-    let dot = text.indexOf(".");
-    let count = 0;
-    for (let start = 0; ; ) {
-      const slash = text.indexOf("/", start);
-      const end = slash < 0 ? text.length : slash;
-      let segment;
-      let list;
-      if (node && node.children.size > 0) {
-        node = node.children.get(segment = text.slice(start, end));
-        if (node && node.entries.length > 0) {
-          candidates2[found] = node.entries;
-          foundAt[found++] = count;
-        }
-      } else node = void 0;
-      if (this.nameFilter.mayHold(text, start, end) && (list = this.byName.get(segment ??= text.slice(start, end)))) {
-        candidates2[found] = list;
-        foundAt[found++] = count;
-      }
-      for (; dot >= 0 && dot < end; dot = text.indexOf(".", dot + 1)) {
-        if (this.extensionFilter.mayHold(text, dot, end) && (list = this.byExtension.get(text.slice(dot, end)))) {
-          candidates2[found] = list;
-          foundAt[found++] = count;
-        }
-      }
-      count++;
-      if (slash < 0) break;
-      start = slash + 1;
-    }
-    if (this.always.length > 0) {
-      candidates2[found] = this.always;
-      foundAt[found++] = -1;
-    }
-    let segments;
-    const lookup = ++this.lookups;
-    for (let k = 0; k < found; k++) {
-      for (const e of candidates2[k]) {
-        if (e.testedIn === lookup) continue;
-        e.testedIn = lookup;
-        const decided = decidedByKey(e.glob, foundAt[k], count);
-        if (decided ?? matchPathSegments(e.glob, segments ??= text.split("/"))) out.push(e.tag);
-      }
-    }
-  }
-};
-function decidedByKey(glob, at, count) {
-  if (at < 0) return void 0;
-  const lastEnd = glob.dirOnly ? count - 1 : count;
-  switch (glob.shape.kind) {
-    case "anyName":
-    case "anyExt":
-    case "exact":
-      return at < lastEnd;
-    case "under":
-    case "insideName":
-      return at + 1 < lastEnd;
-    default:
-      return void 0;
-  }
-}
-var KeyFilter = class _KeyFilter {
-  bits = new Uint32Array(64 * 128 / 32);
-  add(text, from, to) {
-    const bit = _KeyFilter.bitOf(text, from, to);
-    this.bits[bit >>> 5] |= 1 << (bit & 31);
-  }
-  mayHold(text, from, to) {
-    const bit = _KeyFilter.bitOf(text, from, to);
-    return (this.bits[bit >>> 5] & 1 << (bit & 31)) !== 0;
-  }
-  static bitOf(text, from, to) {
-    return (to - from & 63) * 128 + (to > from ? text.charCodeAt(to - 1) & 127 : 0);
-  }
-};
-function literalSegment(glob) {
-  for (let i = glob.segments.length - 1; i >= 0; i--) {
-    const s = glob.segments[i];
-    if (s.kind === "literal") return s.text;
-  }
-  return void 0;
-}
-function literalExtension(glob) {
-  const last = glob.segments[glob.segments.length - 1];
-  if (last.kind !== "wild") return void 0;
-  const tail = last.text.slice(Math.max(last.text.lastIndexOf("*"), last.text.lastIndexOf("?")) + 1);
-  const dot = tail.indexOf(".");
-  return dot >= 0 ? tail.slice(dot) : void 0;
-}
-function push(map, key, value) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-// src/core/names.ts
-var POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
-var POLICY_TESTS_FILE = ".github/rolegate.tests.yml";
-var POLICY_DEFINING_FILES = [...POLICY_FILES, POLICY_TESTS_FILE];
-var ORG_POLICY_REPO = ".github";
-var ORG_POLICY_FILE = ".github/rolegate.yml";
-var CHECK_NAME = "rolegate";
-
-// src/core/classify.ts
-var Classifier = class {
-  constructor(policy) {
-    this.policy = policy;
-    for (const [i, c] of policy.categories.entries()) for (const g of c.globs) this.index.add(g, this.tagOfCategory(i));
-    for (const [j, e] of policy.environments.entries()) for (const g of e.paths) this.index.add(g, this.tagOfEnvironment(j));
-    for (const entries of policy.directRoles.values()) {
-      for (const member of entries) {
-        if (!member.paths) continue;
-        const tag = this.tagOfScope(this.scopedMembers.push(member) - 1);
-        for (const g of member.paths) this.index.add(g, tag);
-      }
-    }
-    this.policyPaths = /* @__PURE__ */ new Set([...POLICY_DEFINING_FILES, ...policy.policyPaths.map((p) => p.replace(/^\//, ""))]);
-  }
-  policy;
-  index = new GlobIndex();
-  policyPaths;
-  scopedMembers = [];
-  categoryLists = /* @__PURE__ */ new Map();
-  environmentLists = /* @__PURE__ */ new Map();
-  shapes = /* @__PURE__ */ new Map();
-  nextShape = 0;
-  classes = { children: /* @__PURE__ */ new Map() };
-  // Tags in this order: categories, environments, member scopes, then the built-in `policy` category.
-  tagOfCategory(i) {
-    return i;
-  }
-  tagOfEnvironment(j) {
-    return this.policy.categories.length + j;
-  }
-  tagOfScope(k) {
-    return this.policy.categories.length + this.policy.environments.length + k;
-  }
-  tagOfPolicyFile() {
-    return this.tagOfScope(this.scopedMembers.length);
-  }
-  /** Environments selected by the target branch apply to every file of the change. */
-  branchEnvironments(targetBranch) {
-    return this.policy.environments.filter((e) => e.branches.some((g) => matchBranch(g, targetBranch))).map((e) => e.name);
-  }
-  branchTags(branchEnvironments) {
-    return branchEnvironments.map((name) => this.tagOfEnvironment(this.policy.environments.findIndex((e) => e.name === name)));
-  }
-  categoriesFor(indices, policyFile) {
-    const key = `${indices.join(",")}${policyFile ? "+p" : ""}`;
-    let list = this.categoryLists.get(key);
-    if (!list) {
-      list = indices.map((i) => this.policy.categories[i].name);
-      if (policyFile) list.push("policy");
-      if (list.length === 0) list.push("other");
-      this.categoryLists.set(key, list);
-    }
-    return list;
-  }
-  environmentsFor(indices) {
-    const key = indices.join(",");
-    let envs = this.environmentLists.get(key);
-    if (!envs) {
-      const list = indices.map((j) => this.policy.environments[j]);
-      envs = { names: list.map((e) => e.name), level: list.reduce((max, e) => Math.max(max, e.level), 0) };
-      this.environmentLists.set(key, envs);
-    }
-    return envs;
-  }
-  shapeOf(categories, environments) {
-    let inner = this.shapes.get(categories);
-    if (!inner) this.shapes.set(categories, inner = /* @__PURE__ */ new Map());
-    let id = inner.get(environments);
-    if (id === void 0) inner.set(environments, id = this.nextShape++);
-    return id;
-  }
-  /** The class of files with these tags (the first `count`, sorted, distinct), built the first time it is seen. */
-  classFor(tags, count) {
-    let node = this.classes;
-    for (let i = 0; i < count; i++) {
-      let child = node.children.get(tags[i]);
-      if (!child) node.children.set(tags[i], child = { children: /* @__PURE__ */ new Map() });
-      node = child;
-    }
-    return node.fileClass ??= this.buildClass(tags.slice(0, count));
-  }
-  buildClass(tags) {
-    const firstEnvironment = this.tagOfEnvironment(0);
-    const firstScope = this.tagOfScope(0);
-    const policyFile = this.tagOfPolicyFile();
-    const categories = this.categoriesFor(
-      tags.filter((t) => t < firstEnvironment),
-      tags.includes(policyFile)
-    );
-    const envs = this.environmentsFor(tags.filter((t) => t >= firstEnvironment && t < firstScope).map((t) => t - firstEnvironment));
-    const scopes = new Set(tags.filter((t) => t >= firstScope && t < policyFile).map((t) => this.scopedMembers[t - firstScope]));
-    return { categories, environments: envs.names, level: envs.level, shape: this.shapeOf(categories, envs.names), scopes };
-  }
-  /** The class of one path: its tags, from one index lookup, interned. */
-  classOfPath(path, branchTags) {
-    const tags = branchTags.slice();
-    this.index.matchInto(path, tags);
-    if (this.policyPaths.has(path.startsWith("/") ? path.slice(1) : path)) tags.push(this.tagOfPolicyFile());
-    return this.classFor(tags, sortDistinct(tags));
-  }
-  classifyPath(path, branchEnvironments, status = "modified") {
-    return fileOf(path, status, this.classOfPath(path, this.branchTags(branchEnvironments)));
-  }
-  /** Every counted path: a rename counts under both its old and its new path. */
-  classify(files, targetBranch) {
-    return this.classifyChange(files, targetBranch).files;
-  }
-  /** `classify`, with the class of each counted path. */
-  classifyChange(files, targetBranch) {
-    const branchTags = this.branchTags(this.branchEnvironments(targetBranch));
-    const out = [];
-    const classes = [];
-    const add = (path, status) => {
-      const fileClass = this.classOfPath(path, branchTags);
-      const file = fileOf(path, status, fileClass);
-      out.push(file);
-      classes.push(fileClass);
-      return file;
-    };
-    for (const f of files) {
-      if (f.status === "renamed" && f.previousPath !== void 0 && f.previousPath !== f.path) {
-        add(f.previousPath, "renamed").renamedTo = f.path;
-        add(f.path, "renamed").previousPath = f.previousPath;
-      } else {
-        add(f.path, f.status);
-      }
-    }
-    return { files: out, classes };
-  }
-};
-function fileOf(path, status, c) {
-  return { path, status, categories: c.categories, environments: c.environments, level: c.level, shape: c.shape };
-}
-function sortDistinct(list) {
-  let n = 0;
-  for (let j = 0; j < list.length; j++) {
-    const x = list[j];
-    let i = n;
-    while (i > 0 && list[i - 1] > x) i--;
-    if (i > 0 && list[i - 1] === x) continue;
-    for (let k = n; k > i; k--) list[k] = list[k - 1];
-    list[i] = x;
-    n++;
-  }
-  return n;
-}
-function anyGlobMatches(globs, path) {
-  const segments = splitPath(path);
-  return globs.some((g) => matchPathSegments(g, segments));
-}
-var classifiers = /* @__PURE__ */ new WeakMap();
-function classifierFor(policy) {
-  let classifier = classifiers.get(policy);
-  if (!classifier) classifiers.set(policy, classifier = new Classifier(policy));
-  return classifier;
-}
-
-// src/core/conditions.ts
-var formatters = /* @__PURE__ */ new Map();
-function clockIn(now, timeZone) {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(now).map((p) => [p.type, p.value]));
-  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(parts.weekday);
-  return { day, minute: Number(parts.hour) * 60 + Number(parts.minute) };
-}
-function inTimeWindow(c, now) {
-  const { day, minute } = clockIn(now, c.timezone);
-  if (c.days && !c.days.includes(day)) return false;
-  if (c.from === void 0 || c.to === void 0) return true;
-  return c.from < c.to ? minute >= c.from && minute < c.to : minute >= c.from || minute < c.to;
-}
-function holds(c, ctx) {
-  switch (c.kind) {
-    case "all":
-      return c.items.every((x) => holds(x, ctx));
-    case "any":
-      return c.items.some((x) => holds(x, ctx));
-    case "not":
-      return !holds(c.item, ctx);
-    case "target_branch":
-      return c.globs.some((g) => matchBranch(g, ctx.targetBranch));
-    case "source_branch":
-      return ctx.sourceBranch !== void 0 && c.globs.some((g) => matchBranch(g, ctx.sourceBranch));
-    case "checks_passed":
-      return c.names.every((n) => ctx.checksPassed.has(n));
-    case "labels":
-      return c.labels.every((l) => ctx.labels.has(l));
-    case "not_labels":
-      return !c.labels.some((l) => ctx.labels.has(l));
-    case "author_roles":
-      return c.roles.some((r) => ctx.authorHolds(r));
-    case "draft":
-      return ctx.draft === c.value;
-    case "time":
-      return inTimeWindow(c, ctx.now);
-  }
-}
-
-// src/core/reasons.ts
-function reason(kind, text) {
-  return { kind, text };
-}
-function refusalText(reasons, fallback) {
-  return reasons.filter((r) => r.kind !== "holds" && r.kind !== "file").map((r) => r.text).join("; ") || fallback;
-}
-
-// src/core/permissions.ts
-function judgeContext(policy, state) {
-  return {
-    policy,
-    targetBranch: state.targetBranch,
-    sourceBranch: state.sourceBranch,
-    checksPassed: new Set(state.checksPassed ?? []),
-    labels: new Set(state.labels.map((l) => l.toLowerCase())),
-    draft: state.draft,
-    now: state.now,
-    author: state.author,
-    teams: state.teams
-  };
-}
-function todayUtc(now) {
-  return now.toISOString().slice(0, 10);
-}
-function isExpired(member, now) {
-  return member.expires !== void 0 && todayUtc(now) > member.expires;
-}
-function teamsOf(user, teams) {
-  const login2 = user.toLowerCase();
-  const out = [];
-  for (const [team, members] of teams.members) if (members.has(login2)) out.push(team);
-  return out;
-}
-function membershipsOf(user, ctx) {
-  const out = [];
-  const add = (key, via) => {
-    for (const member of ctx.policy.directRoles.get(key) ?? []) {
-      if (isExpired(member, ctx.now)) continue;
-      out.push({ role: member.role, member, via });
-    }
-  };
-  add(`user:${user.toLowerCase()}`);
-  for (const team of teamsOf(user, ctx.teams)) add(`team:${team}`, `@${team}`);
-  return out;
-}
-function inScope(member, file, scopes) {
-  if (member.environments) {
-    if (file.environments.length === 0) return false;
-    if (!file.environments.every((e) => member.environments.includes(e))) return false;
-  }
-  if (member.paths && !(scopes ? scopes.has(member) : anyGlobMatches(member.paths, file.path))) return false;
-  return true;
-}
-function heldRoles(memberships, file, policy, scopes) {
-  const held = /* @__PURE__ */ new Map();
-  for (const m of memberships) {
-    if (!inScope(m.member, file, scopes)) continue;
-    const how = m.via ? `member of ${m.role} through ${m.via}` : `member of ${m.role}`;
-    for (const r of policy.roles.get(m.role).closure) {
-      if (!held.has(r)) held.set(r, r === m.role ? how : `${how}, which inherits ${r}`);
-    }
-  }
-  return held;
-}
-function heldRoleList(memberships, file, policy, scopes) {
-  const held = [];
-  for (const m of memberships) {
-    if (!inScope(m.member, file, scopes)) continue;
-    for (const r of policy.roles.get(m.role).closure) {
-      const role = policy.roles.get(r);
-      if (!held.includes(role)) held.push(role);
-    }
-  }
-  return held;
-}
-function conditionContext(ctx, file, scopes) {
-  let authorRoles;
-  return {
-    targetBranch: ctx.targetBranch,
-    sourceBranch: ctx.sourceBranch,
-    checksPassed: ctx.checksPassed,
-    labels: ctx.labels,
-    draft: ctx.draft,
-    now: ctx.now,
-    authorHolds: (role) => {
-      if (!ctx.author) return false;
-      authorRoles ??= heldRoles(membershipsOf(ctx.author, ctx), file, ctx.policy, scopes);
-      return authorRoles.has(role);
-    }
-  };
-}
-function isEnforced(policy, action, category) {
-  const set = policy.enforced.get(action);
-  return set !== void 0 && (set.has("*") || set.has(category));
-}
-function ruleText(rule, kind) {
-  const cat = rule.category === "*" ? "every category" : rule.category;
-  const lvl = kind === "grants" ? rule.level < 5 ? ` up to level ${rule.level}` : "" : rule.level > 0 ? ` from level ${rule.level}` : "";
-  const when = rule.whenText ? ` when ${rule.whenText}` : "";
-  return `${rule.role} ${kind === "grants" ? "grants" : "denies"} ${rule.action} on ${cat}${lvl}${when}`;
-}
-function decide(held, action, file, ctx, concern, cond = conditionContext(ctx, file)) {
-  const reasons = [];
-  for (const [role, how] of held) reasons.push(reason("holds", `holds ${role} (${how})`));
-  const roles = [...held.keys()].map((r) => ctx.policy.roles.get(r));
-  const allowed = judge(roles, action, file, ctx.policy, cond, concern, reasons);
-  return { allowed, reasons };
-}
-function allows(roles, action, file, ctx, cond, concern) {
-  return judge(roles, action, file, ctx.policy, cond, concern, void 0);
-}
-function judge(roles, action, file, policy, cond, concern, reasons) {
-  let allowed = true;
-  for (const category of file.categories) {
-    if (concern && !concern.includes(category)) continue;
-    if (!isEnforced(policy, action, category)) {
-      reasons?.push(reason("not-enforced", `${action} is not enforced on ${category}: anyone may`));
-      continue;
-    }
-    let granted;
-    let conditional;
-    for (const role of roles) {
-      for (const g of role.grants) {
-        if (g.action !== action || g.category !== category && g.category !== "*" || file.level > g.level) continue;
-        if (!g.when || holds(g.when, cond)) granted = g;
-        else conditional = g;
-        if (granted) break;
-      }
-      if (granted) break;
-    }
-    if (granted) reasons?.push(reason("grant", `${ruleText(granted, "grants")} (file is level ${file.level})`));
-    else {
-      if (!reasons) return false;
-      allowed = false;
-      const hint = conditional ? `; ${ruleText(conditional, "grants")}, but the condition does not hold` : "";
-      reasons.push(reason("no-grant", `no held role grants ${action} on ${category} at level ${file.level}${hint}`));
-    }
-  }
-  for (const role of roles) {
-    for (const d of role.denies) {
-      if (d.action !== action || file.level < d.level) continue;
-      if (d.category !== "*" && !file.categories.includes(d.category)) continue;
-      if (d.when && !holds(d.when, cond)) continue;
-      if (!reasons) return false;
-      allowed = false;
-      reasons.push(reason("deny", `${ruleText(d, "denies")}: a deny beats every grant`));
-    }
-  }
-  return allowed;
-}
-function unresolvedTeams(policy, teams) {
-  const out = [];
-  for (const team of [...policy.teams].sort()) {
-    const err = teams.errors.get(team);
-    if (err !== void 0) out.push({ team, why: err });
-    else if (!teams.members.has(team)) out.push({ team, why: "no membership data for this team" });
-  }
-  return out;
-}
-
-// src/core/break-glass.ts
-var BREAK_GLASS_ACTION = "break-glass";
-var BREAK_GLASS_LABEL = "rolegate-break-glass";
-function judgeBreakGlass(policy, result, request2, context) {
-  const by = request2.by.replace(/^@/, "");
-  const refuse = (path, why) => ({ action: BREAK_GLASS_ACTION, user: by, path, reason: why });
-  const violations = [];
-  const notes = [];
-  const section = policy.breakGlass;
-  if (!section) violations.push(refuse("", "this policy has no `break_glass:` section, so nobody may override its requirements"));
-  else {
-    const length = [...request2.reason.trim()].length;
-    if (length < section.reasonMinLength)
-      violations.push(refuse("", `the reason is ${length} character${length === 1 ? "" : "s"} long; the policy asks for at least ${section.reasonMinLength}`));
-    const unresolved = unresolvedTeams(policy, context.teams);
-    if (unresolved.length > 0) {
-      notes.push(
-        `whether @${by} may break the glass is not known: team ${unresolved.map((u) => `@${u.team}`).join(", ")} could not be resolved, so nothing is overridden`
-      );
-      return { violations, notes };
-    }
-    const memberships = membershipsOf(by, { policy, teams: context.teams, now: context.now });
-    for (const file of result.files) {
-      const held = heldRoles(memberships, file, policy);
-      if (section.roles.some((r) => held.has(r))) continue;
-      const holds2 = held.size > 0 ? `; holds ${[...held.keys()].join(", ")}` : "";
-      violations.push(refuse(file.path, `${by} holds none of the break-glass roles (${section.roles.join(", ")}) for this file${holds2}`));
-    }
-  }
-  if (violations.length > 0) return { violations, notes };
-  const notApplied = (why) => notes.push(`the break-glass request by @${by} was not applied: ${why}`);
-  const kinds = [...new Set(result.violations.map((v) => v.action))];
-  if (kinds.includes("author")) notApplied("an `author` violation can never be overridden");
-  const others = kinds.filter((k) => k !== "author");
-  if (others.length > 0) notApplied(`a violation (${others.join(", ")}) is never overridden: break glass sets aside unmet requirements only`);
-  for (const b of result.blocking) notApplied(`a blocking review is never overridden (${b.reason}): it must be dismissed or replaced`);
-  if (context.errors.length > 0) notApplied("the change could not be fully judged, and rolegate never overrides what it could not judge");
-  if (notes.length > 0) return { violations, notes };
-  const unmet = result.requirements.filter((r) => !r.satisfied).map((r) => r.name);
-  if (unmet.length === 0) return { violations, notes: [`the break-glass request by @${by} changed nothing: every requirement is met`] };
-  return {
-    violations,
-    notes,
-    override: {
-      by,
-      reason: request2.reason.trim(),
-      at: request2.at.toISOString(),
-      requirements: unmet,
-      ...context.headSha !== void 0 ? { headSha: context.headSha } : {}
-    }
-  };
-}
-
 // src/core/diagnostics.ts
 var START = { line: 1, col: 1 };
 function formatDiagnostic(d) {
@@ -32059,14 +32118,15 @@ function effectOfMoves(leaving, entering, removedGlobs, addedGlobs, guarded) {
   const into = entering > 0 || leaving === 0 && entering === 0 && addedGlobs > 0;
   return out && into ? "reshapes" : out ? "weakens" : into ? "strengthens" : "reshapes";
 }
+function pairs(before, after) {
+  const names2 = [.../* @__PURE__ */ new Set([...before.map((x) => x.name), ...after.map((x) => x.name)])];
+  return names2.map((name) => ({ name, b: before.find((x) => x.name === name), a: after.find((x) => x.name === name) }));
+}
 function categoryChanges(before, after, paths, branch) {
   const out = [];
   const was = placesOf(before, paths, branch, "categories");
   const now = placesOf(after, paths, branch, "categories");
-  const names2 = [.../* @__PURE__ */ new Set([...before.categories.map((c) => c.name), ...after.categories.map((c) => c.name)])];
-  for (const name of names2) {
-    const b = before.categories.find((c) => c.name === name);
-    const a = after.categories.find((c) => c.name === name);
+  for (const { name, b, a } of pairs(before.categories, after.categories)) {
     const removed = missingFrom(sources(b?.globs), sources(a?.globs));
     const added = missingFrom(sources(a?.globs), sources(b?.globs));
     if (b && a && removed.length === 0 && added.length === 0) continue;
@@ -32088,10 +32148,7 @@ function environmentChanges(before, after, paths, branch) {
   const out = [];
   const was = placesOf(before, paths, branch, "environments");
   const now = placesOf(after, paths, branch, "environments");
-  const names2 = [.../* @__PURE__ */ new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
-  for (const name of names2) {
-    const b = before.environments.find((e) => e.name === name);
-    const a = after.environments.find((e) => e.name === name);
+  for (const { name, b, a } of pairs(before.environments, after.environments)) {
     const guarded = environmentGuards(before, name) || environmentGuards(after, name);
     if (!a || !b) {
       out.push({
@@ -32587,65 +32644,6 @@ function verdictJson(v) {
     ...v.members ? { members: v.members.map((m) => ({ number: m.number, conclusion: m.verdict.conclusion, title: m.verdict.title })) } : {},
     ...v.override ? { override: overrideJson(v.override) } : {}
   };
-}
-
-// src/core/verdict.ts
-var NEUTRAL_NOTE = "GitHub counts a neutral check as passing: nothing is enforced until a policy is merged.";
-function concludeVerdict(v) {
-  if (v.errors.length > 0) return "failure";
-  switch (v.kind) {
-    case "no-policy":
-      return "neutral";
-    case "invalid-policy":
-    case "not-evaluated":
-      return "failure";
-    case "merge-group": {
-      const list = (v.members ?? []).map((m) => m.verdict.conclusion);
-      if (list.length === 0 || list.some((c) => c !== "success" && c !== "neutral")) return "failure";
-      return list.every((c) => c === "neutral") ? "neutral" : "success";
-    }
-    case "evaluated": {
-      const r = v.result;
-      if (r.violations.length > 0) return "failure";
-      if (v.override && r.conclusion === "action_required") return "success";
-      return r.conclusion;
-    }
-  }
-}
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function titleOf(v, conclusion) {
-  if (v.kind === "merge-group") {
-    const n = v.members?.length ?? 0;
-    if (n === 0) return "Could not tell which pull requests are in the merge group";
-    if (conclusion === "neutral") return `No rolegate policy for the ${plural(n, "pull request")} in the merge group`;
-    return conclusion === "success" ? `All ${plural(n, "pull request")} in the merge group pass` : "A pull request in the merge group does not pass";
-  }
-  if (v.kind === "invalid-policy") return "The policy that judges this change is invalid";
-  if (v.kind === "not-evaluated") return "rolegate could not evaluate this change";
-  if (v.policyChange?.invalid) return "The proposed policy is invalid";
-  if (v.tests && (v.tests.failures.length > 0 || v.tests.diagnostics.length > 0)) return "Policy tests fail";
-  if (v.kind === "no-policy") {
-    if (conclusion === "failure") return "Could not fully evaluate this change";
-    return v.policyChange ? "No policy yet; the proposed policy is valid" : "No rolegate policy";
-  }
-  if (v.errors.length > 0) return "Could not fully evaluate this change";
-  const r = v.result;
-  if (v.override && conclusion === "success")
-    return `Overridden by @${v.override.by} (break glass): ${plural(v.override.requirements.length, "requirement")} not met`;
-  const refused = r.violations.find((x) => x.action === BREAK_GLASS_ACTION);
-  if (refused) return `Break glass by @${refused.user} refused: ${plural(r.violations.length, "permission violation")}`;
-  return r.title;
-}
-function verdictOf(parts) {
-  const conclusion = concludeVerdict(parts);
-  return { ...parts, conclusion, title: titleOf(parts, conclusion) };
-}
-function failedVerdict(why, headSha, files = []) {
-  return verdictOf({ kind: "not-evaluated", headSha, diagnostics: [], files, errors: [why], warnings: [], notes: [] });
-}
-function combineVerdicts(members, headSha, problem2) {
-  const errors = problem2 !== void 0 ? [problem2] : members.length === 0 ? ["the pull requests in this merge group could not be identified"] : [];
-  return verdictOf({ kind: "merge-group", headSha, diagnostics: [], files: [], errors, warnings: [], notes: [], members });
 }
 
 // src/github/api.ts
@@ -40014,7 +40012,8 @@ async function proposedPolicy(api, repo, pr, deps, now, paths) {
   const b = found[0];
   return { kind: "loaded", file: b.path, loaded: await deps.policies.load(api, repo, { file: b.path, text: b.text, sha: b.oid }, pr.headOid, now) };
 }
-async function gatherPullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
+async function gatherPullRequest(api, deps, target, options = {}) {
+  const { repo, number, baseRef: baseRefHint, installation } = target;
   const now = deps.now();
   const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
   const policyPaths = options.policyPath ? [options.policyPath] : [...POLICY_FILES];
@@ -40065,9 +40064,9 @@ async function gatherPullRequest(api, deps, repo, number, baseRefHint, installat
 }
 
 // src/github/judge.ts
-async function judgePullRequest(api, deps, repo, number, baseRefHint, installation, options = {}) {
+async function judgePullRequest(api, deps, target, options = {}) {
   const { breakGlass, breakGlassFor, ...gather2 } = options;
-  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, gather2);
+  const { inputs, pr } = await gatherPullRequest(api, deps, target, gather2);
   const request2 = breakGlass ?? (breakGlassFor ? await breakGlassFor(pr.headOid) : void 0);
   return { verdict: judgeChange(request2 ? { ...inputs, breakGlass: request2 } : inputs), pr };
 }
@@ -40654,8 +40653,9 @@ async function run(env = process.env) {
   }
   const event = env.GITHUB_EVENT_NAME ?? "";
   if (!SUPPORTED.includes(event)) {
-    setOutput("conclusion", "failure");
-    setFailed(`rolegate runs on ${SUPPORTED.join(", ")} events, not "${event}"`);
+    const refused = failedVerdict(`rolegate runs on ${SUPPORTED.join(", ")} events, not "${event}"`);
+    setOutput("conclusion", refused.conclusion);
+    setFailed(refused.errors[0]);
     return;
   }
   const payload = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH ?? "", "utf8"));
@@ -40677,7 +40677,7 @@ async function run(env = process.env) {
     try {
       verdicts.push({
         number: pr.number,
-        verdict: (await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath })).verdict
+        verdict: (await judgePullRequest(api, deps, { repo, number: pr.number, baseRef: pr.baseRef, installation: "action" }, { policyPath: inputs.policyPath })).verdict
       });
     } catch (e) {
       verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });
@@ -40732,6 +40732,7 @@ async function run(env = process.env) {
 try {
   await run();
 } catch (e) {
-  setOutput("conclusion", "failure");
-  setFailed(`rolegate failed: ${e instanceof Error ? e.message : String(e)}`);
+  const crashed = failedVerdict(`rolegate failed: ${e instanceof Error ? e.message : String(e)}`);
+  setOutput("conclusion", crashed.conclusion);
+  setFailed(crashed.errors[0]);
 }

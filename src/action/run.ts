@@ -122,8 +122,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
   const event = env.GITHUB_EVENT_NAME ?? "";
   if (!SUPPORTED.includes(event)) {
-    core.setOutput("conclusion", "failure");
-    core.setFailed(`rolegate runs on ${SUPPORTED.join(", ")} events, not "${event}"`);
+    const refused = failedVerdict(`rolegate runs on ${SUPPORTED.join(", ")} events, not "${event}"`);
+    core.setOutput("conclusion", refused.conclusion);
+    core.setFailed(refused.errors[0]!);
     return;
   }
   const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? "", "utf8"));
@@ -147,7 +148,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     try {
       verdicts.push({
         number: pr.number,
-        verdict: (await judgePullRequest(api, deps, repo, pr.number, pr.baseRef, "action", { policyPath: inputs.policyPath })).verdict,
+        verdict: (
+          await judgePullRequest(api, deps, { repo, number: pr.number, baseRef: pr.baseRef, installation: "action" }, { policyPath: inputs.policyPath })
+        ).verdict,
       });
     } catch (e) {
       verdicts.push({ number: pr.number, verdict: failedJudgement(`rolegate could not read pull request #${pr.number}`, e, pr.headSha).verdict });

@@ -4,12 +4,10 @@ import type { GitHubApi } from "../github/api.js";
 /** Prometheus metrics of one replica, served at GET /metrics. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly events = new Counter({
-    name: "rolegate_events_total",
-    help: "Webhook events handled, by event name and outcome.",
-    labelNames: ["event", "outcome"],
-    registers: [this.registry],
-  });
+  private counter<L extends string>(name: string, help: string, labelNames: L[]) {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+  readonly events = this.counter("rolegate_events_total", "Webhook events handled, by event name and outcome.", ["event", "outcome"]);
   readonly evaluations = new Histogram({
     name: "rolegate_evaluation_seconds",
     help: "Time to judge a pull request and post its check, by conclusion.",
@@ -17,18 +15,8 @@ export class Metrics {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly apiCalls = new Counter({
-    name: "rolegate_github_api_calls_total",
-    help: "GitHub API calls, by route and status.",
-    labelNames: ["route", "status"],
-    registers: [this.registry],
-  });
-  readonly cache = new Counter({
-    name: "rolegate_cache_lookups_total",
-    help: "Cache lookups, by cache and result.",
-    labelNames: ["cache", "result"],
-    registers: [this.registry],
-  });
+  readonly apiCalls = this.counter("rolegate_github_api_calls_total", "GitHub API calls, by route and status.", ["route", "status"]);
+  readonly cache = this.counter("rolegate_cache_lookups_total", "Cache lookups, by cache and result.", ["cache", "result"]);
   readonly rateLimitRemaining = new Gauge({
     name: "rolegate_github_rate_limit_remaining",
     help: "x-ratelimit-remaining of the latest GitHub answer, by installation.",

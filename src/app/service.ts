@@ -122,7 +122,7 @@ export class RolegateService {
 
   judge(api: GitHubApi, t: PullRequestTarget): Promise<Judgement> {
     const deps = { directory: this.directory, policies: this.policies, now: this.now, fingerprints: this.fingerprints, teamRosters: this.teamRosters };
-    return judgePullRequest(api, deps, t.repo, t.number, t.baseRef, t.installation, {
+    return judgePullRequest(api, deps, t, {
       mergedBy: t.mergedBy,
       policyRevision: t.policyRevision,
       fresh: t.fresh,

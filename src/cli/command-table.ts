@@ -25,8 +25,12 @@ export interface Command {
 
 const NOW = { now: { type: "string" } } as const;
 
-/** The flags explain and check share live with the code that reads them. */
-const contextOptions = async () => (await import("./context.js")).CONTEXT_OPTIONS;
+/** The flags explain and check share live with the code that reads them; `own` are the command's own string flags. */
+const contextOptions = async (...own: string[]): Promise<FlagOptions> => ({
+  ...POLICY_FLAGS,
+  ...(await import("./context.js")).CONTEXT_OPTIONS,
+  ...Object.fromEntries(own.map((name) => [name, { type: "string" as const }])),
+});
 
 /** Every subcommand. A new one brings its help file and its entry here. */
 export const COMMANDS: Record<string, Command> = {
@@ -40,30 +44,12 @@ export const COMMANDS: Record<string, Command> = {
   },
   explain: {
     help: explainHelp,
-    load: async () => ({
-      options: {
-        ...POLICY_FLAGS,
-        ...(await contextOptions()),
-        user: { type: "string" },
-        action: { type: "string" },
-        path: { type: "string" },
-        environment: { type: "string" },
-      },
-      run: (await import("./commands/explain.js")).runExplain,
-    }),
+    load: async () => ({ options: await contextOptions("user", "action", "path", "environment"), run: (await import("./commands/explain.js")).runExplain }),
   },
   check: {
     help: checkHelp,
     load: async () => ({
-      options: {
-        ...POLICY_FLAGS,
-        ...(await contextOptions()),
-        base: { type: "string" },
-        head: { type: "string" },
-        files: { type: "string" },
-        "break-glass-by": { type: "string" },
-        reason: { type: "string" },
-      },
+      options: await contextOptions("base", "head", "files", "break-glass-by", "reason"),
       run: (await import("./commands/check.js")).runCheck,
     }),
   },

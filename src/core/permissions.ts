@@ -5,14 +5,8 @@ import { reason, type Reason } from "./reasons.js";
 import type { ChangeState, TeamData } from "./state.js";
 
 /** The context permissions are judged in: the change, minus its files. */
-export interface JudgeContext {
+export interface JudgeContext extends Omit<ConditionContext, "authorHolds"> {
   policy: Policy;
-  targetBranch: string;
-  sourceBranch?: string;
-  checksPassed: ReadonlySet<string>;
-  labels: ReadonlySet<string>;
-  draft: boolean;
-  now: Date;
   author?: string;
   teams: TeamData;
 }

@@ -74,14 +74,17 @@ function effectOfMoves(leaving: number, entering: number, removedGlobs: number, 
   return out && into ? "reshapes" : out ? "weakens" : into ? "strengthens" : "reshapes";
 }
 
+/** Every entry either policy names, with its definition before and after (absent where it is not defined). */
+function pairs<T extends { name: string }>(before: readonly T[], after: readonly T[]): { name: string; b?: T; a?: T }[] {
+  const names = [...new Set([...before.map((x) => x.name), ...after.map((x) => x.name)])];
+  return names.map((name) => ({ name, b: before.find((x) => x.name === name), a: after.find((x) => x.name === name) }));
+}
+
 function categoryChanges(before: Policy, after: Policy, paths: readonly string[], branch: string): PolicyChange[] {
   const out: PolicyChange[] = [];
   const was = placesOf(before, paths, branch, "categories");
   const now = placesOf(after, paths, branch, "categories");
-  const names = [...new Set([...before.categories.map((c) => c.name), ...after.categories.map((c) => c.name)])];
-  for (const name of names) {
-    const b = before.categories.find((c) => c.name === name);
-    const a = after.categories.find((c) => c.name === name);
+  for (const { name, b, a } of pairs(before.categories, after.categories)) {
     const removed = missingFrom(sources(b?.globs), sources(a?.globs));
     const added = missingFrom(sources(a?.globs), sources(b?.globs));
     if (b && a && removed.length === 0 && added.length === 0) continue;
@@ -104,10 +107,7 @@ function environmentChanges(before: Policy, after: Policy, paths: readonly strin
   const out: PolicyChange[] = [];
   const was = placesOf(before, paths, branch, "environments");
   const now = placesOf(after, paths, branch, "environments");
-  const names = [...new Set([...before.environments.map((e) => e.name), ...after.environments.map((e) => e.name)])];
-  for (const name of names) {
-    const b = before.environments.find((e) => e.name === name);
-    const a = after.environments.find((e) => e.name === name);
+  for (const { name, b, a } of pairs(before.environments, after.environments)) {
     const guarded = environmentGuards(before, name) || environmentGuards(after, name);
     if (!a || !b) {
       out.push({

@@ -23,6 +23,15 @@ export interface GatherDeps {
   fingerprints?: ChangeFingerprints;
 }
 
+/** Which pull request: its repository and number, the base branch the event named, the installation. */
+export interface PullRequestRef {
+  repo: RepoRef;
+  number: number;
+  /** The base branch as the event named it (it may be stale: the pull request's own is read). */
+  baseRef: string;
+  installation: string;
+}
+
 export interface GatherOptions {
   /** Judge `merge` for this user too. */
   mergedBy?: string;
@@ -96,12 +105,10 @@ async function proposedPolicy(
 export async function gatherPullRequest(
   api: GitHubApi,
   deps: GatherDeps,
-  repo: RepoRef,
-  number: number,
-  baseRefHint: string,
-  installation: string,
+  target: PullRequestRef,
   options: GatherOptions = {},
 ): Promise<{ inputs: JudgeInputs; pr: PullRequestData }> {
+  const { repo, number, baseRef: baseRefHint, installation } = target;
   const now = deps.now();
   const pr = await fetchPullRequest(api, repo, number, baseRefHint, options.policyRevision, options.policyPath, deps.policies.texts);
   const policyPaths = options.policyPath ? [options.policyPath] : [...POLICY_FILES];

@@ -1,8 +1,8 @@
 import type { BreakGlassRequest } from "../core/break-glass.js";
 import { judgeChange } from "../core/judge-change.js";
 import { failedVerdict, type Verdict } from "../core/verdict.js";
-import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
-import { gatherPullRequest, type GatherDeps, type GatherOptions } from "./gather.js";
+import { describeApiError, type GitHubApi } from "./api.js";
+import { gatherPullRequest, type GatherDeps, type GatherOptions, type PullRequestRef } from "./gather.js";
 import type { PullRequestData } from "./pull-request.js";
 
 /** A verdict on a pull request and what was read to reach it. */
@@ -20,17 +20,9 @@ export interface JudgeOptions extends GatherOptions {
 }
 
 /** Judges one pull request as it is now: gather through the API, judge in the core. Throws only on API failures. */
-export async function judgePullRequest(
-  api: GitHubApi,
-  deps: GatherDeps,
-  repo: RepoRef,
-  number: number,
-  baseRefHint: string,
-  installation: string,
-  options: JudgeOptions = {},
-): Promise<Judgement> {
+export async function judgePullRequest(api: GitHubApi, deps: GatherDeps, target: PullRequestRef, options: JudgeOptions = {}): Promise<Judgement> {
   const { breakGlass, breakGlassFor, ...gather } = options;
-  const { inputs, pr } = await gatherPullRequest(api, deps, repo, number, baseRefHint, installation, gather);
+  const { inputs, pr } = await gatherPullRequest(api, deps, target, gather);
   const request = breakGlass ?? (breakGlassFor ? await breakGlassFor(pr.headOid) : undefined);
   return { verdict: judgeChange(request ? { ...inputs, breakGlass: request } : inputs), pr };
 }

@@ -1,5 +1,5 @@
 import { Document, YAMLMap, YAMLSeq } from "yaml";
-import { evaluate, type Result } from "../core/evaluate.js";
+import { evaluate, type Conclusion, type Result } from "../core/evaluate.js";
 import { POLICY_DEFINING_FILES as POLICY_FILE_NAMES, POLICY_TESTS_FILE } from "../core/names.js";
 import { offlineChangeState } from "../core/offline-change.js";
 import type { Policy } from "../core/policy/types.js";
@@ -12,6 +12,8 @@ export interface TestCase {
   targetBranch: string;
   approvedBy: string[];
   admins: string[];
+  /** What the policy concludes for the case, as judged here (a case is kept only when it passes). */
+  conclusion: Conclusion;
 }
 
 export interface TestsProposal {
@@ -154,7 +156,7 @@ export function proposeTests(policy: Policy, treeFiles: readonly string[], now: 
     }
     const { result, approvedBy, admins } = approve(change.file, change.branch);
     if (result.conclusion !== "success") skipped.push(`"${req.name}": no set of eligible approvers makes ${change.file} pass (${result.title})`);
-    else cases.push({ requirement: req.name, file: change.file, targetBranch: change.branch, approvedBy, admins });
+    else cases.push({ requirement: req.name, file: change.file, targetBranch: change.branch, approvedBy, admins, conclusion: result.conclusion });
   }
   return { text: render(cases, skipped, teams, today), cases, skipped };
 }
@@ -197,7 +199,7 @@ function render(cases: readonly TestCase[], skipped: readonly string[], teams: R
     if (c.targetBranch !== "main") item.set("target_branch", c.targetBranch);
     if (c.admins.length > 0) item.set("admins", flowSeq(doc, c.admins));
     item.set("approved_by", flowSeq(doc, c.approvedBy));
-    item.set("expect", doc.createNode({ conclusion: "success" }));
+    item.set("expect", doc.createNode({ conclusion: c.conclusion }));
     list.items.push(item);
   }
   root.set("cases", list);
