@@ -44,9 +44,35 @@ afterEach(async () => {
   app = undefined;
 });
 
+/**
+ * The permission GitHub requires before it delivers each event to an app (GitHub's "Webhook
+ * events and payloads": the "Availability" and permission notes of each event).
+ */
+const DELIVERY_NEEDS: Record<string, string> = {
+  pull_request: "pull_requests",
+  pull_request_review: "pull_requests",
+  issue_comment: "issues",
+  push: "contents",
+  check_run: "checks",
+  check_suite: "checks",
+  status: "statuses",
+  merge_group: "merge_queues",
+  membership: "members",
+  team: "members",
+  deployment_protection_rule: "deployments",
+};
+
 describe("app.yml", () => {
   it("subscribes to exactly the events the app handles", () => {
     expect([...manifest.default_events].sort()).toEqual(handledEvents());
+  });
+
+  it("asks for the permission GitHub needs to deliver each of those events", () => {
+    for (const event of handledEvents()) {
+      const needed = DELIVERY_NEEDS[event];
+      expect(needed, `no delivery rule known for ${event}`).toBeDefined();
+      expect(manifest.default_permissions[needed!], `${event} needs ${needed}`).toBeDefined();
+    }
   });
 
   it("asks for exactly the permissions the app's calls need: with only those, nothing is refused, and each is used", async () => {

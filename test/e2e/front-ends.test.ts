@@ -140,6 +140,7 @@ const FIXTURES: Fixture[] = [
 const MERGE_GROUPS: { name: string; members: number[]; expected: Conclusion }[] = [
   { name: "a merge group whose pull requests all pass", members: [0], expected: "success" },
   { name: "a merge group with one pull request waiting", members: [0, 1], expected: "failure" },
+  { name: "a merge group of pull requests under no policy at all", members: [3], expected: "neutral" },
 ];
 
 let app: FakeApp;
