@@ -173,6 +173,19 @@ require:
   });
 });
 
+describe("an unresolved team says how to resolve it offline", () => {
+  const POLICY = "version: 1\nroles:\n  ops: { members: [\"@acme/ops\"], grants: { approve: ['*'] } }\nrequire:\n  - { name: Ops }\n";
+
+  it("names the --teams flag when none was given, and the missing entry when the file lacks it", async () => {
+    const r = repo().commit({ ".github/rolegate.yml": POLICY, "teams.yml": "acme/dev: [dev1]\n" });
+    const without = JSON.parse((await r.run("check", "--files", "a.ts", "--format", "json")).stdout);
+    expect(without.conclusion).toBe("failure");
+    expect(without.errors[0]).toMatch(/team @acme\/ops could not be resolved \(offline, team members come from --teams FILE/);
+    const lacking = JSON.parse((await r.run("check", "--files", "a.ts", "--teams", "teams.yml", "--format", "json")).stdout);
+    expect(lacking.errors[0]).toContain("teams.yml has no entry for it; add `acme/ops: [login, ...]` to it");
+  });
+});
+
 describe("expiry never breaks the check", () => {
   const POLICY = `version: 1
 categories:
