@@ -56,7 +56,7 @@ try {
   console.log(`Demo repository: ${repo}`);
   console.log("Policy: policies/sitecore-managed-cloud.yml as .github/rolegate.yml; team membership from teams.yml.");
   console.log("\n=== 1. A pipeline change, written by a DevOps engineer, approved only by a developer ===");
-  const blocked = rolegate(
+  const pipelineCheck = [
     "check",
     "--base",
     "main",
@@ -70,25 +70,10 @@ try {
     "dev-erin",
     "--teams",
     "teams.yml",
-  );
+  ];
+  const blocked = rolegate(...pipelineCheck);
   console.log("\nThe same change as the GitHub check run would show it (markdown):");
-  rolegate(
-    "check",
-    "--base",
-    "main",
-    "--head",
-    "pipeline-change",
-    "--author",
-    "ops-olga",
-    "--committers",
-    "ops-olga",
-    "--approved-by",
-    "dev-erin",
-    "--teams",
-    "teams.yml",
-    "--format",
-    "markdown",
-  );
+  rolegate(...pipelineCheck, "--format", "markdown");
   console.log("\n=== 2. An application change, written by a developer, approved by another developer ===");
   const passed = rolegate(
     "check",

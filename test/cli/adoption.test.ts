@@ -5,16 +5,13 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { SCHEMA_URL } from "../../src/core/policy/schema.js";
+import { rolegate } from "../helpers/cli.js";
 
 // Time budget: a few seconds (a temp git repository; every command runs in-process).
 // Adoption end to end: import CODEOWNERS, validate and check with the result, then keep it honest with policy tests.
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+/** `rolegate ARGV…` in-process (test/helpers/cli.ts). */
+const run = rolegate;
 
 const CODEOWNERS = readFileSync(join(import.meta.dirname, "..", "fixtures", "codeowners", "CODEOWNERS"), "utf8");
 const TEAMS = "acme/core: [core-1]\nacme/docs: [docs-1]\nacme/dev: [dev-1]\nacme/platform: [plat-1]\n";

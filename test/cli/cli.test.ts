@@ -4,17 +4,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { rolegate } from "../helpers/cli.js";
 
 // Time budget: a few seconds (git repositories in a temp folder, the demo as a child process).
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+/** `rolegate ARGV…` in-process (test/helpers/cli.ts). */
+const run = rolegate;
 
 const POLICY = `version: 1
 categories:

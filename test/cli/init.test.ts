@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { scanEnvironments } from "../../src/init/environments.js";
+import { rolegate } from "../helpers/cli.js";
 
 // Time budget: a few seconds (small git repositories in a temp folder, everything in-process).
 
@@ -13,12 +14,8 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const NOW = "2026-12-06";
 const MANIFEST = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n";
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+/** `rolegate ARGV…` in-process (test/helpers/cli.ts). */
+const run = rolegate;
 
 const made: string[] = [];
 afterAll(() => {

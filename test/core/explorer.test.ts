@@ -21,6 +21,7 @@ import { renderExplorerPage } from "../../src/explore/render/page.js";
 import { ANYONE, explainLogin, whoCan, type WhoCanContext } from "../../src/explore/who-can.js";
 import { EVIL, EVIL_ACTION, EVIL_CATEGORY, EVIL_LEAD, EVIL_ROLE, hostilePolicy } from "../fixtures/hostile-explorer.js";
 import { GENERATED, generatedModule } from "../../scripts/explorer-script.js";
+import { rolegate } from "../helpers/cli.js";
 
 // Time budget: a few seconds; one esbuild bundle (the drift check) and a few hundred in-process `explain` runs.
 
@@ -36,12 +37,8 @@ function load(path: string): { policy: Policy; value: unknown } {
   return { policy: loaded.policy, value: loaded.parsed!.value };
 }
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+/** `rolegate ARGV…` in-process (test/helpers/cli.ts). */
+const run = rolegate;
 
 /** The text of the embedded data element, as the page carries it. */
 function dataText(page: string): string {

@@ -10,6 +10,7 @@ import { loadPolicy } from "../../src/core/policy/load.js";
 import { renderExplorerPage } from "../../src/explore/render/page.js";
 import { EVIL, EVIL_ACTION, EVIL_CATEGORY, EVIL_LEAD, EVIL_LOGIN, EVIL_ROLE, hostilePolicy } from "../fixtures/hostile-explorer.js";
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from "../helpers/chromium.js";
+import { rolegate } from "../helpers/cli.js";
 
 // Time budget: about 10 s: one headless Chromium (Debian's /usr/bin/chromium, never downloaded), a page per test.
 
@@ -22,12 +23,8 @@ const OLD_POLICY = readFileSync(SPEC_EXAMPLE, "utf8")
   .replace("members: [sam]", "members: [tess]")
   .replace('- "@acme/devops"', '- "@acme/devops"\n      - tess');
 
-async function run(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd, env: {} });
-  return { code, stdout, stderr };
-}
+/** `rolegate ARGV…` in-process (test/helpers/cli.ts). */
+const run = rolegate;
 
 let dir: string;
 let browser: Browser;
