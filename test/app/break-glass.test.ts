@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gitBlobSha } from "../fake-github/state.js";
 import { issueCommentEvent, pullRequestEvent } from "../fake-github/webhooks.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
+import { Scenario } from "../helpers/fake-scenarios.js";
 
 // Time budget: about 3 s. `/rolegate break-glass REASON` through the app in-process against the strict fake GitHub.
 
@@ -32,18 +33,14 @@ let app: FakeApp;
 let head: string;
 beforeEach(async () => {
   app = await startFakeApp();
-  const s = app.fake.state;
-  s.addRepo({ owner: "acme", name: "app", defaultBranch: "main" });
-  s.setTeam("acme", "devops", ["olga"]);
-  s.setTeam("acme", "security", ["dana"]);
-  for (const login of ["dev1", "dev2", "olga", "dana"]) s.setPermission("acme", "app", login, "write");
-  const base = s.commit("acme", "app", {
-    branch: "main",
-    files: { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" },
-    author: "lead",
-  });
-  head = s.commit("acme", "app", { branch: "hotfix", parents: [base], changes: { ".github/workflows/deploy.yml": "on: [push]\n" }, author: "dev1" });
-  s.addPullRequest({ owner: "acme", repo: "app", number: 7, author: "dev1", base: { ref: "main" }, head: { ref: "hotfix", sha: head } });
+  app.fake.state.setTeam("acme", "devops", ["olga"]);
+  app.fake.state.setTeam("acme", "security", ["dana"]);
+  const s = new Scenario(app);
+  s.repository(
+    { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" },
+    { dev1: "write", dev2: "write", olga: "write", dana: "write" },
+  );
+  head = s.head(s.pullRequest("dev1", { ".github/workflows/deploy.yml": "on: [push]\n" }, { number: 7, branch: "hotfix" }));
 });
 afterEach(() => app.close());
 

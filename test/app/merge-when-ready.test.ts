@@ -7,6 +7,7 @@ import { entryFor } from "../fake-github/merge-queue.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from "../fake-github/webhooks.js";
 import { POLICY } from "../fixtures/pipeline-pr.js";
 import { startFakeApp, type FakeApp } from "../helpers/fake-app.js";
+import { Scenario } from "../helpers/fake-scenarios.js";
 import { silentLog } from "../helpers/github-world.js";
 
 // Time budget: about 3 s. `/rolegate merge` before the check passes arms the merge; the app in-process against the strict fake GitHub.
@@ -15,18 +16,14 @@ let app: FakeApp;
 let head: string;
 beforeEach(async () => {
   app = await startFakeApp();
-  const s = app.fake.state;
-  s.addRepo({ owner: "acme", name: "app", defaultBranch: "main" });
-  s.setTeam("acme", "devops", ["olga", "omar"]);
-  s.setTeam("acme", "developers", ["dev3"]);
-  for (const login of ["dev1", "dev2", "olga", "omar"]) s.setPermission("acme", "app", login, "write");
-  const base = s.commit("acme", "app", {
-    branch: "main",
-    files: { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" },
-    author: "lead",
-  });
-  head = s.commit("acme", "app", { branch: "change", parents: [base], changes: { ".github/workflows/deploy.yml": "on: [push]\n" }, author: "dev1" });
-  s.addPullRequest({ owner: "acme", repo: "app", number: 7, author: "dev1", base: { ref: "main" }, head: { ref: "change", sha: head } });
+  app.fake.state.setTeam("acme", "devops", ["olga", "omar"]);
+  app.fake.state.setTeam("acme", "developers", ["dev3"]);
+  const s = new Scenario(app);
+  s.repository(
+    { ".github/rolegate.yml": POLICY, ".github/workflows/deploy.yml": "on: push\n" },
+    { dev1: "write", dev2: "write", olga: "write", omar: "write" },
+  );
+  head = s.head(s.pullRequest("dev1", { ".github/workflows/deploy.yml": "on: [push]\n" }, { number: 7, branch: "change" }));
 });
 afterEach(() => app.close());
 
