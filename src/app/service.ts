@@ -42,6 +42,9 @@ export function prKey(t: Pick<PullRequestTarget, "repo" | "number">): string {
   return `${t.repo.owner}/${t.repo.repo}#${t.number}`.toLowerCase();
 }
 
+/** Where the teams a repository's policy named are kept in the shared store. */
+const policyTeamsKey = (repo: RepoRef): string => `policy-teams:${repo.owner}/${repo.repo}`.toLowerCase();
+
 /** Most review requests one evaluation sends: a nudge, not a broadcast. */
 const MAX_REVIEW_REQUESTS = 5;
 
@@ -201,12 +204,12 @@ export class RolegateService {
 
   /** Which teams a repository's policy named when last judged, so a membership change re-judges only where it matters. */
   private async recordPolicyTeams(repo: RepoRef, teams: ReadonlySet<string>): Promise<void> {
-    await this.store.set(`policy-teams:${repo.owner}/${repo.repo}`.toLowerCase(), JSON.stringify([...teams]), 7 * 24 * 60 * 60 * 1000).catch(() => {});
+    await this.store.set(policyTeamsKey(repo), JSON.stringify([...teams]), 7 * 24 * 60 * 60 * 1000).catch(() => {});
   }
 
   /** Could this repository's policy name the team? Unknown (never judged, or no store) counts as yes. */
   async mayNameTeam(repo: RepoRef, team: string): Promise<boolean> {
-    const known = await this.store.get(`policy-teams:${repo.owner}/${repo.repo}`.toLowerCase()).catch(() => undefined);
+    const known = await this.store.get(policyTeamsKey(repo)).catch(() => undefined);
     return known === undefined || (JSON.parse(known) as string[]).includes(team.toLowerCase());
   }
 
