@@ -35595,14 +35595,12 @@ function lintExclusive(policy, now, at) {
 function countedPaths(files) {
   return files.flatMap((f) => f.previousPath !== void 0 && f.previousPath !== f.path ? [f.previousPath, f.path] : [f.path]);
 }
-function touchesPolicy(base, files) {
+function touchedPolicyFiles(base, files, policyPath) {
   const paths = countedPaths(files);
-  if (!base) return paths.some((p) => POLICY_DEFINING_FILES.includes(p));
+  const tests = paths.includes(POLICY_TESTS_FILE);
+  if (!base) return { policy: paths.some((p) => POLICY_FILES.includes(p) || p === policyPath), tests };
   const classifier = classifierFor(base);
-  return paths.some((p) => classifier.classifyPath(p, []).categories.includes("policy"));
-}
-function addsPolicyFile(files) {
-  return countedPaths(files).some((p) => POLICY_FILES.includes(p));
+  return { policy: paths.some((p) => classifier.classifyPath(p, []).categories.includes("policy")), tests };
 }
 function unclassified(files) {
   return files.map((f) => ({ path: f.path, status: f.status, categories: [], environments: [], level: 0, shape: -1 }));
@@ -40025,8 +40023,8 @@ async function gatherPullRequest(api, deps, target, options = {}) {
   if (policy) {
     for (const login2 of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login2, fresh)) writers.add(login2);
   }
-  const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
-  const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+  const touched = touchedPolicyFiles(policy, pr.files, options.policyPath);
+  const admins = policy && touched.policy ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
   const updates = policy ? await approvedChanges(
     api,
     repo,
@@ -40054,9 +40052,8 @@ async function gatherPullRequest(api, deps, target, options = {}) {
     mergedBy: options.mergedBy
   };
   const inputs = { base, state, problems: pr.problems };
-  if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
-  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
-  if (touched || touchesTests) {
+  if (touched.policy) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
+  if (touched.policy || touched.tests) {
     const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
     if (tests) inputs.tests = { file: POLICY_TESTS_FILE, text: tests.text };
   }

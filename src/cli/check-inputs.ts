@@ -1,5 +1,5 @@
 import type { BreakGlassRequest } from "../core/break-glass.js";
-import { addsPolicyFile, touchesPolicy, type BasePolicyInput, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
+import { touchedPolicyFiles, type BasePolicyInput, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
 import { POLICY_TESTS_FILE } from "../core/names.js";
 import type { ChangedFile } from "../core/state.js";
 import type { Parsed } from "./args.js";
@@ -96,16 +96,15 @@ export async function gatherCheck(cwd: string, args: Parsed): Promise<JudgeInput
         );
       }
     }
-    const touched = basePolicy ? touchesPolicy(basePolicy, change.files) : addsPolicyFile(change.files);
-    const touchesTests = change.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
-    if (touched) {
+    const touched = touchedPolicyFiles(basePolicy, change.files);
+    if (touched.policy) {
       const proposed = policyAtRevision(cwd, head);
       inputs.proposed = proposed
         ? ({ kind: "loaded", file: proposed.file, loaded: await loadWithParents(cwd, proposed, flags.now, opts) } satisfies ProposedPolicy)
         : { kind: "removed", file: source?.file ?? ".github/rolegate.yml" };
       inputs.examplePaths = treePaths(cwd, head);
     }
-    if (touched || touchesTests) {
+    if (touched.policy || touched.tests) {
       const text = showFile(repoRoot(cwd), head, POLICY_TESTS_FILE);
       if (text !== undefined) inputs.tests = { file: POLICY_TESTS_FILE, text };
     }

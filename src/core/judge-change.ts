@@ -3,7 +3,7 @@ import { classifierFor, type ClassifiedFile } from "./classify.js";
 import { formatDiagnostic } from "./diagnostics.js";
 import { diffPolicies } from "./diff.js";
 import { evaluate } from "./evaluate.js";
-import { POLICY_DEFINING_FILES, POLICY_FILES } from "./names.js";
+import { POLICY_FILES, POLICY_TESTS_FILE } from "./names.js";
 import { policyChanges } from "./policy-changes.js";
 import { runPolicyTests } from "./policy-tests.js";
 import { blockingDiagnostics, MEMBERSHIP_FINDINGS } from "./policy/lint.js";
@@ -29,7 +29,7 @@ export interface JudgeInputs {
   state: ChangeState;
   /** Problems met while gathering that prevent a full evaluation (e.g. a file list not read in full). */
   problems?: string[];
-  /** Given when the change touches a policy-defining file (see `touchesPolicy`). */
+  /** Given when the change touches the policy (see `touchedPolicyFiles`). */
   proposed?: ProposedPolicy;
   /** The tests file at the change's head, when the change touches the policy or the tests and the file exists. */
   tests?: { file: string; text: string };
@@ -46,21 +46,24 @@ function countedPaths(files: readonly ChangedFile[]): string[] {
   return files.flatMap((f) => (f.previousPath !== undefined && f.previousPath !== f.path ? [f.previousPath, f.path] : [f.path]));
 }
 
-/**
- * Does the change touch a file that defines the policy? With a base policy, every file in its
- * built-in `policy` category (both names, the tests file, in-repository parents, the file it
- * was read from); without one, the default names.
- */
-export function touchesPolicy(base: Policy | undefined, files: readonly ChangedFile[]): boolean {
-  const paths = countedPaths(files);
-  if (!base) return paths.some((p) => (POLICY_DEFINING_FILES as readonly string[]).includes(p));
-  const classifier = classifierFor(base);
-  return paths.some((p) => classifier.classifyPath(p, []).categories.includes("policy"));
+/** Which files that define the policy a change touches (a rename under both its names). */
+export interface TouchedPolicyFiles {
+  /**
+   * The policy: with a base policy, any file in its built-in `policy` category (both names,
+   * the tests file, in-repository parents, the file it was read from); without one, a policy
+   * file by one of the default names or by `policyPath` (a policy where there was none).
+   */
+  policy: boolean;
+  /** The policy tests file. */
+  tests: boolean;
 }
 
-/** Does the change touch a policy file by one of the default names (a policy where there was none)? */
-export function addsPolicyFile(files: readonly ChangedFile[]): boolean {
-  return countedPaths(files).some((p) => (POLICY_FILES as readonly string[]).includes(p));
+export function touchedPolicyFiles(base: Policy | undefined, files: readonly ChangedFile[], policyPath?: string): TouchedPolicyFiles {
+  const paths = countedPaths(files);
+  const tests = paths.includes(POLICY_TESTS_FILE);
+  if (!base) return { policy: paths.some((p) => (POLICY_FILES as readonly string[]).includes(p) || p === policyPath), tests };
+  const classifier = classifierFor(base);
+  return { policy: paths.some((p) => classifier.classifyPath(p, []).categories.includes("policy")), tests };
 }
 
 /** The files as given, for verdicts that classify nothing. */

@@ -1,4 +1,4 @@
-import { addsPolicyFile, touchesPolicy, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
+import { touchedPolicyFiles, type JudgeInputs, type ProposedPolicy } from "../core/judge-change.js";
 import { POLICY_FILES, POLICY_TESTS_FILE } from "../core/names.js";
 import { twoPolicyFiles } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/types.js";
@@ -120,8 +120,8 @@ export async function gatherPullRequest(
     : { members: new Map(), errors: new Map() };
   const writers = new Set<string>();
   if (policy) for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
-  const touched = policy ? touchesPolicy(policy, pr.files) : addsPolicyFile(pr.files) || pr.files.some((f) => f.path === options.policyPath);
-  const admins = policy && touched ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
+  const touched = touchedPolicyFiles(policy, pr.files, options.policyPath);
+  const admins = policy && touched.policy ? await deps.directory.repositoryAdmins(api, repo, fresh) : [];
   const updates: ApprovedChanges = policy
     ? await approvedChanges(
         api,
@@ -153,9 +153,8 @@ export async function gatherPullRequest(
     mergedBy: options.mergedBy,
   };
   const inputs: JudgeInputs = { base, state, problems: pr.problems };
-  if (touched) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
-  const touchesTests = pr.files.some((f) => f.path === POLICY_TESTS_FILE || f.previousPath === POLICY_TESTS_FILE);
-  if (touched || touchesTests) {
+  if (touched.policy) inputs.proposed = await proposedPolicy(api, repo, pr, deps, now, policyPaths);
+  if (touched.policy || touched.tests) {
     const tests = await fetchBlob(api, repo, `${pr.headOid}:${POLICY_TESTS_FILE}`);
     if (tests) inputs.tests = { file: POLICY_TESTS_FILE, text: tests.text };
   }
