@@ -39723,7 +39723,6 @@ function gitActorLogin(actor) {
 
 // src/github/pull-request.ts
 var MAX_FILES = 3e3;
-var POLICY_FILES2 = [".github/rolegate.yml", ".github/rolegate.yaml"];
 var PULL_REQUEST_QUERY = `
 query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
   repository(owner: $owner, name: $name) {
@@ -39835,7 +39834,7 @@ async function fetchFiles(api, ref, number, expected) {
   return { files, complete: true };
 }
 async function fetchPullRequest(api, ref, number, baseRefHint, policyRevision, policyPath, texts) {
-  const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES2;
+  const paths = policyPath ? [policyPath, policyPath] : POLICY_FILES;
   let baseRef = baseRefHint;
   for (let attempt2 = 0; ; attempt2++) {
     const reviews = [];
@@ -39969,6 +39968,14 @@ async function fetchBlob(api, ref, expression) {
   const data = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
   return blob(expression.slice(expression.indexOf(":") + 1), data?.repository?.object ?? null)[0];
 }
+async function policyBlobsAt(api, ref, revision, paths = POLICY_FILES) {
+  const blobs = [];
+  for (const path of paths) {
+    const found = await fetchBlob(api, ref, `${revision}:${path}`);
+    if (found) blobs.push(found);
+  }
+  return blobs;
+}
 
 // src/github/gather.ts
 function reviewsOf(pr, sameAsHead) {
@@ -40000,11 +40007,7 @@ function reviewersToCheck(pr, policy, teams) {
   return [...users].sort();
 }
 async function proposedPolicy(api, repo, pr, deps, now, paths) {
-  const found = [];
-  for (const path of paths) {
-    const blob2 = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
-    if (blob2) found.push(blob2);
-  }
+  const found = await policyBlobsAt(api, repo, pr.headOid, paths);
   if (found.length === 0) return { kind: "removed", file: paths[0] };
   if (found.length > 1) return { kind: "loaded", file: found[1].path, loaded: { diagnostics: [twoPolicyFiles(found[0].path, found[1].path)] } };
   const b = found[0];

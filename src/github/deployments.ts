@@ -1,10 +1,9 @@
 import { deploymentReview, type DeploymentReview } from "../core/deployment-review.js";
 import type { BasePolicyInput } from "../core/judge-change.js";
-import { POLICY_FILES } from "../core/names.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
 import type { Directory } from "./directory.js";
 import type { PolicyLoader } from "./policy.js";
-import { fetchBlob, type PolicyBlob } from "./pull-request.js";
+import { policyBlobsAt } from "./pull-request.js";
 
 /** The default branch and its tip, read from GitHub rather than from the event. */
 export const DEFAULT_BRANCH_QUERY = `
@@ -62,12 +61,7 @@ async function defaultBranchPolicy(api: GitHubApi, repo: RepoRef, deps: Deployme
   const branch = data?.repository?.defaultBranchRef;
   const tip: string | undefined = branch?.target?.oid;
   if (!branch || !tip) return { kind: "unreadable", message: `the default branch of ${repo.owner}/${repo.repo} could not be read` };
-  const blobs: PolicyBlob[] = [];
-  for (const name of POLICY_FILES) {
-    const blob = await fetchBlob(api, repo, `${tip}:${name}`);
-    if (blob) blobs.push(blob);
-  }
-  return deps.policies.basePolicy(api, repo, blobs, tip, now, branch.name);
+  return deps.policies.basePolicy(api, repo, await policyBlobsAt(api, repo, tip), tip, now, branch.name);
 }
 
 /**

@@ -9,7 +9,7 @@ import { ChangeFingerprints } from "./change-fingerprints.js";
 import { checkNamesIn, passedChecks } from "./checks-passed.js";
 import type { Directory, TeamRosters } from "./directory.js";
 import type { PolicyLoader } from "./policy.js";
-import { fetchBlob, fetchPullRequest, type PullRequestData } from "./pull-request.js";
+import { fetchBlob, fetchPullRequest, policyBlobsAt, type PullRequestData } from "./pull-request.js";
 
 export interface GatherDeps {
   directory: Directory;
@@ -85,11 +85,7 @@ async function proposedPolicy(
   now: Date,
   paths: readonly string[],
 ): Promise<ProposedPolicy> {
-  const found = [];
-  for (const path of paths) {
-    const blob = await fetchBlob(api, repo, `${pr.headOid}:${path}`);
-    if (blob) found.push(blob);
-  }
+  const found = await policyBlobsAt(api, repo, pr.headOid, paths);
   if (found.length === 0) return { kind: "removed", file: paths[0]! };
   if (found.length > 1) return { kind: "loaded", file: found[1]!.path, loaded: { diagnostics: [twoPolicyFiles(found[0]!.path, found[1]!.path)] } };
   const b = found[0]!;

@@ -1,3 +1,4 @@
+import { POLICY_FILES } from "../core/names.js";
 import type { ChangedFile, FileStatus } from "../core/state.js";
 import { actorLogin, gitActorLogin } from "./actors.js";
 import type { GitHubApi, RepoRef } from "./api.js";
@@ -52,8 +53,6 @@ export interface PullRequestData {
   /** Policy files at the tip of the base branch, from the same query. */
   policyAtBase: PolicyBlob[];
 }
-
-const POLICY_FILES = [".github/rolegate.yml", ".github/rolegate.yaml"];
 
 export const PULL_REQUEST_QUERY = `
 query RolegatePullRequest($owner: String!, $name: String!, $number: Int!, $reviewsAfter: String, $commitsAfter: String, $ymlExpr: String!, $yamlExpr: String!, $withText: Boolean!, $withFiles: Boolean!) {
@@ -372,4 +371,14 @@ async function withPolicyText(api: GitHubApi, ref: RepoRef, b: Blob, texts: Poli
 export async function fetchBlob(api: GitHubApi, ref: RepoRef, expression: string): Promise<PolicyBlob | undefined> {
   const data: any = await api.graphql(BLOB_QUERY, { owner: ref.owner, name: ref.repo, expr: expression });
   return blob(expression.slice(expression.indexOf(":") + 1), data?.repository?.object ?? null)[0];
+}
+
+/** The policy files (by default the default names) that exist at a revision, in the order given. */
+export async function policyBlobsAt(api: GitHubApi, ref: RepoRef, revision: string, paths: readonly string[] = POLICY_FILES): Promise<PolicyBlob[]> {
+  const blobs: PolicyBlob[] = [];
+  for (const path of paths) {
+    const found = await fetchBlob(api, ref, `${revision}:${path}`);
+    if (found) blobs.push(found);
+  }
+  return blobs;
 }

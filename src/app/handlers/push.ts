@@ -1,8 +1,8 @@
 import type { Context } from "probot";
 import { brokenRules, judgePush } from "../../core/after-the-fact.js";
-import { ORG_POLICY_REPO, POLICY_DEFINING_FILES, POLICY_FILES } from "../../core/names.js";
+import { ORG_POLICY_REPO, POLICY_DEFINING_FILES } from "../../core/names.js";
 import type { GitHubApi, RepoRef } from "../../github/api.js";
-import { fetchBlob, type PolicyBlob } from "../../github/pull-request.js";
+import { policyBlobsAt } from "../../github/pull-request.js";
 import { rejudgeOpen, repositoriesOf } from "../rejudge.js";
 import { openViolationIssue } from "../violations.js";
 import type { HandlerContext } from "./context.js";
@@ -41,16 +41,6 @@ export function onPush(h: HandlerContext): void {
     }
     if (isDefault && touched.size > 0) await judgeDirectPush(h, context, api, repo, branch, [...touched]);
   });
-}
-
-/** The branch's policy files at a commit. */
-async function policyBlobsAt(api: GitHubApi, repo: RepoRef, revision: string): Promise<PolicyBlob[]> {
-  const blobs: PolicyBlob[] = [];
-  for (const name of POLICY_FILES) {
-    const blob = await fetchBlob(api, repo, `${revision}:${name}`);
-    if (blob) blobs.push(blob);
-  }
-  return blobs;
 }
 
 /** Did the push touch a file that defines the policy after it (the default names, the tests file, an in-repository parent)? */
