@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { main } from "../../src/cli/main.js";
 import { scanEnvironments } from "../../src/init/environments.js";
 import { rolegate } from "../helpers/cli.js";
 

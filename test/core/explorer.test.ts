@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { Classifier } from "../../src/core/classify.js";
 import { diffPolicies } from "../../src/core/diff.js";
 import { actionsOf, categoriesOf, matrixCell } from "../../src/core/matrix.js";

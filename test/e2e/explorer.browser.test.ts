@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { describeChange, diffPolicies } from "../../src/core/diff.js";
 import { loadPolicy } from "../../src/core/policy/load.js";
 import { renderExplorerPage } from "../../src/explore/render/page.js";
