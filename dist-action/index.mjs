@@ -40508,6 +40508,12 @@ function unreadableBaseline(owner, why) {
   };
 }
 
+// src/github/listing.ts
+async function openPullRequestsOfCommit(api, repo, sha) {
+  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { owner: repo.owner, repo: repo.repo, commit_sha: sha });
+  return res.data.filter((p) => p.state === "open");
+}
+
 // src/github/merge-queue.ts
 var MERGE_QUEUE_QUERY = `
 query RolegateMergeQueue($owner: String!, $name: String!, $branch: String!, $after: String) {
@@ -40630,10 +40636,7 @@ async function pullRequestsOf(api, repo, event, payload) {
 async function pullRequestsOfRun(api, repo, run2) {
   const listed = run2?.pull_requests ?? [];
   if (listed.length > 0) return listed.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
-  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: String(run2?.head_sha ?? "") });
-  const open2 = res.data.filter(
-    (p) => p.state === "open" && p.head.sha === run2?.head_sha
-  );
+  const open2 = (await openPullRequestsOfCommit(api, repo, String(run2?.head_sha ?? ""))).filter((p) => p.head.sha === run2?.head_sha);
   if (open2.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run2?.head_sha)} as its head` };
   return open2.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }

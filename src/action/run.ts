@@ -11,6 +11,7 @@ import { Directory } from "../github/directory.js";
 import { failedJudgement, judgePullRequest } from "../github/judge.js";
 import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
 import { PolicyLoader, type BaselineMode } from "../github/policy.js";
+import { openPullRequestsOfCommit } from "../github/listing.js";
 import { pullRequestsInMergeGroup } from "../github/merge-queue.js";
 import { resilient } from "../github/resilient.js";
 
@@ -87,10 +88,7 @@ async function pullRequestsOfRun(
 ): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
   const listed = (run?.pull_requests ?? []) as { number: number; base: { ref: string }; head: { sha: string } }[];
   if (listed.length > 0) return listed.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
-  const res = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: String(run?.head_sha ?? "") });
-  const open = (res.data as { number: number; state: string; base: { ref: string }; head: { sha: string } }[]).filter(
-    (p) => p.state === "open" && p.head.sha === run?.head_sha,
-  );
+  const open = (await openPullRequestsOfCommit(api, repo, String(run?.head_sha ?? ""))).filter((p) => p.head.sha === run?.head_sha);
   if (open.length === 0) return { problem: `no open pull request has the workflow run's commit ${String(run?.head_sha)} as its head` };
   return open.map((p) => ({ number: p.number, baseRef: p.base.ref, headSha: p.head.sha }));
 }
