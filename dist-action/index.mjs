@@ -27715,6 +27715,11 @@ function unresolvedTeams(policy, teams) {
   return out;
 }
 
+// src/core/words.ts
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 // src/core/break-glass.ts
 var BREAK_GLASS_ACTION = "break-glass";
 var BREAK_GLASS_LABEL = "rolegate-break-glass";
@@ -27728,7 +27733,7 @@ function judgeBreakGlass(policy, result, request2, context) {
   else {
     const length = [...request2.reason.trim()].length;
     if (length < section.reasonMinLength)
-      violations.push(refuse("", `the reason is ${length} character${length === 1 ? "" : "s"} long; the policy asks for at least ${section.reasonMinLength}`));
+      violations.push(refuse("", `the reason is ${plural(length, "character")} long; the policy asks for at least ${section.reasonMinLength}`));
     const unresolved = unresolvedTeams(policy, context.teams);
     if (unresolved.length > 0) {
       notes.push(
@@ -27791,7 +27796,6 @@ function concludeVerdict(v) {
     }
   }
 }
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function titleOf(v, conclusion) {
   if (v.kind === "merge-group") {
     const n = v.members?.length ?? 0;
@@ -32198,8 +32202,7 @@ function requirementChanges(before, after) {
     out.push(...compareRequirement(b, a));
   }
   for (const a of after.requirements) {
-    if (!beforeNames.has(a.name))
-      out.push({ kind: "requirement", name: a.name, effect: "strengthens", detail: `added (${a.approvals} approval${a.approvals === 1 ? "" : "s"})` });
+    if (!beforeNames.has(a.name)) out.push({ kind: "requirement", name: a.name, effect: "strengthens", detail: `added (${plural(a.approvals, "approval")})` });
   }
   return out;
 }
@@ -32462,7 +32465,7 @@ function header(v, fileCount) {
   const meta = [`**Conclusion:** \`${v.conclusion}\``];
   if (v.source) meta.push(`policy ${code(v.source.file)}${v.source.fromOrg ? " (organisation default)" : ""}`);
   if (v.targetBranch) meta.push(`target ${code(v.targetBranch)}`);
-  if (v.kind !== "merge-group") meta.push(`${fileCount} changed path${fileCount === 1 ? "" : "s"}`);
+  if (v.kind !== "merge-group") meta.push(`${plural(fileCount, "changed path")}`);
   return [`## ${ICON[v.conclusion]} rolegate: ${cell(v.title)}`, "", meta.join(" \xB7 "), ""];
 }
 function errorsSection(v, max) {
@@ -33374,11 +33377,11 @@ var MembershipInterner = class {
 };
 function titleFor(c, reqs, violations, blocking, errors) {
   if (errors.length > 0) return "Could not fully evaluate this change";
-  if (violations.length > 0) return `${violations.length} permission violation${violations.length === 1 ? "" : "s"}`;
+  if (violations.length > 0) return `${plural(violations.length, "permission violation")}`;
   if (blocking.length > 0) return `Changes requested by ${blocking.map((b) => b.user).join(", ")}`;
   if (c === "success") return reqs.length === 0 ? "No approvals required" : "All requirements met";
   const missing = reqs.filter((r) => !r.satisfied);
-  return `Waiting for approval: ${missing.length} of ${reqs.length} requirement${reqs.length === 1 ? "" : "s"} not met`;
+  return `Waiting for approval: ${missing.length} of ${plural(reqs.length, "requirement")} not met`;
 }
 
 // src/core/policy/parse.ts
@@ -35366,7 +35369,7 @@ function lintPolicy(policy, locate, now) {
         "error",
         "min-members",
         ["roles", role.name, "min_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`
+        `role ${role.name} has ${plural(live.length, "current member")}, fewer than min_members ${role.minMembers} (a team counts as one)`
       );
     }
     if (role.recommendedMembers !== void 0 && live.length < role.recommendedMembers) {
@@ -35374,7 +35377,7 @@ function lintPolicy(policy, locate, now) {
         "warning",
         "recommended-members",
         ["roles", role.name, "recommended_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`
+        `role ${role.name} has ${plural(live.length, "current member")}, fewer than the ${role.recommendedMembers} recommended`
       );
     }
     lintShadowedGrants(policy, role, at);
@@ -35539,7 +35542,7 @@ function lintRequirement(policy, req, now, at) {
       "warning",
       "few-approvers",
       [...req.origin.path, "approvals"],
-      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
+      `requirement "${req.name}" needs ${req.approvals} approvals but only ${plural(fewest.count, "possible approver")} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`
     );
   }
   return false;
@@ -35582,7 +35585,7 @@ function lintExclusive(policy, now, at) {
   const expiredOnly = exclusiveShortfall(policy, exclusive, principals(policy, void 0)) === void 0;
   const names2 = short.requirements.map((r) => `"${r.name}"`);
   const need = short.needs;
-  const who = short.people.length === 0 ? "nobody may approve them" : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
+  const who = short.people.length === 0 ? "nobody may approve them" : `only ${plural(short.people.length, "possible approver")} (${short.people.join(", ")}) may approve them`;
   at(
     "error",
     expiredOnly ? "never-met-expired" : "exclusive-never-met",

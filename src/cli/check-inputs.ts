@@ -8,6 +8,7 @@ import { branchOf, changedFiles, repoRoot, showFile, treePaths, uncommittedFiles
 import { InputError } from "./io.js";
 import { extendsOptions, findOrgDefault, findPolicy, loadWithParents, policyAtRevision, type PolicySource } from "./policy-source.js";
 import { withUnresolvedTeams } from "./teams.js";
+import { plural } from "../core/words.js";
 
 /** The change `check` judges: from git (`--base`/`--head`) or a list of paths (`--files`). */
 interface LocalChange {
@@ -112,7 +113,7 @@ export async function gatherCheck(cwd: string, args: Parsed): Promise<JudgeInput
       const pending = uncommittedFiles(cwd);
       if (pending.length > 0) {
         notes.push(
-          `${pending.length} uncommitted change${pending.length === 1 ? "" : "s"} to tracked files ${pending.length === 1 ? "is" : "are"} not judged (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}): commit them, or pass --files`,
+          `${plural(pending.length, "uncommitted change")} to tracked files ${pending.length === 1 ? "is" : "are"} not judged (${pending.slice(0, 5).join(", ")}${pending.length > 5 ? ", …" : ""}): commit them, or pass --files`,
         );
       }
     }

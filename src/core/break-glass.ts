@@ -2,6 +2,7 @@ import type { Result, Violation } from "./evaluate.js";
 import { heldRoles, membershipsOf, unresolvedTeams } from "./permissions.js";
 import type { Policy } from "./policy/types.js";
 import type { TeamData } from "./state.js";
+import { plural } from "./words.js";
 
 /** The action a break-glass attempt is reported under when it is refused. */
 export const BREAK_GLASS_ACTION = "break-glass";
@@ -62,7 +63,7 @@ export function judgeBreakGlass(
   else {
     const length = [...request.reason.trim()].length;
     if (length < section.reasonMinLength)
-      violations.push(refuse("", `the reason is ${length} character${length === 1 ? "" : "s"} long; the policy asks for at least ${section.reasonMinLength}`));
+      violations.push(refuse("", `the reason is ${plural(length, "character")} long; the policy asks for at least ${section.reasonMinLength}`));
     const unresolved = unresolvedTeams(policy, context.teams);
     if (unresolved.length > 0) {
       notes.push(

@@ -20,6 +20,7 @@ import type { Member, Policy, Requirement, Role } from "./policy/types.js";
 import { refusalText } from "./reasons.js";
 import { completeStandings, judgeReviewers, type JudgedRequirement, type ReviewStanding } from "./review-standing.js";
 import type { ChangeState } from "./state.js";
+import { plural } from "./words.js";
 
 export type Conclusion = "success" | "action_required" | "failure" | "neutral";
 
@@ -425,9 +426,9 @@ class MembershipInterner {
 
 function titleFor(c: Conclusion, reqs: RequirementResult[], violations: Violation[], blocking: BlockingReview[], errors: string[]): string {
   if (errors.length > 0) return "Could not fully evaluate this change";
-  if (violations.length > 0) return `${violations.length} permission violation${violations.length === 1 ? "" : "s"}`;
+  if (violations.length > 0) return `${plural(violations.length, "permission violation")}`;
   if (blocking.length > 0) return `Changes requested by ${blocking.map((b) => b.user).join(", ")}`;
   if (c === "success") return reqs.length === 0 ? "No approvals required" : "All requirements met";
   const missing = reqs.filter((r) => !r.satisfied);
-  return `Waiting for approval: ${missing.length} of ${reqs.length} requirement${reqs.length === 1 ? "" : "s"} not met`;
+  return `Waiting for approval: ${missing.length} of ${plural(reqs.length, "requirement")} not met`;
 }

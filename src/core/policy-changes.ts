@@ -1,5 +1,6 @@
 import { classifierFor } from "./classify.js";
 import type { Options, Policy, Requirement } from "./policy/types.js";
+import { plural } from "./words.js";
 
 /** Whether a change of the policy lowers, raises or only moves protection (where that can be decided). */
 export type Effect = "weakens" | "strengthens" | "reshapes";
@@ -160,8 +161,7 @@ function requirementChanges(before: Policy, after: Policy): PolicyChange[] {
     out.push(...compareRequirement(b, a));
   }
   for (const a of after.requirements) {
-    if (!beforeNames.has(a.name))
-      out.push({ kind: "requirement", name: a.name, effect: "strengthens", detail: `added (${a.approvals} approval${a.approvals === 1 ? "" : "s"})` });
+    if (!beforeNames.has(a.name)) out.push({ kind: "requirement", name: a.name, effect: "strengthens", detail: `added (${plural(a.approvals, "approval")})` });
   }
   return out;
 }

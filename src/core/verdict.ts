@@ -5,6 +5,7 @@ import type { PermissionChange } from "./diff.js";
 import type { Conclusion, Result } from "./evaluate.js";
 import type { PolicyChange } from "./policy-changes.js";
 import type { Policy } from "./policy/types.js";
+import { plural } from "./words.js";
 
 /** What kind of answer a verdict is. */
 export type VerdictKind =
@@ -116,8 +117,6 @@ export function concludeVerdict(v: Decidable): Conclusion {
     }
   }
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The one place a title is decided: the most important thing a person should know first. */
 export function titleOf(v: Decidable, conclusion: Conclusion): string {

@@ -8,7 +8,7 @@ import { importOwners, type ImportedOwners } from "./owners.js";
 import type { PresetText } from "./presets.js";
 import { pruneRequirements, pruneRoles } from "./prune.js";
 import type { RepositoryTree } from "./tree.js";
-import { plural } from "./words.js";
+import { plural } from "../core/words.js";
 
 export interface ProposalInput {
   /** The preset whose roles and requirements the policy takes. */

@@ -1,6 +1,6 @@
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { INIT_POLICY_FILE, INIT_TESTS_FILE, type InitResult } from "./run.js";
-import { plural } from "./words.js";
+import { plural } from "../core/words.js";
 
 /** What `rolegate init` proposed, in a few lines, and what to do next. */
 export function initSummary(result: InitResult, written: boolean): string {

@@ -7,6 +7,7 @@ import { rejudgeOpen, repositoriesOf } from "../rejudge.js";
 import { openViolationIssue } from "../violations.js";
 import type { HandlerContext } from "./context.js";
 import { installationOf } from "./context.js";
+import { plural } from "../../core/words.js";
 
 /** Files that can be policy files: what `extends` may name is read as YAML (JSON is YAML too). */
 const MAYBE_POLICY = /\.(ya?ml|json)$/i;
@@ -74,7 +75,7 @@ async function judgeDirectPush(h: HandlerContext, context: Context<"push">, api:
     {
       kind: "push",
       who: pusher,
-      what: `a push of ${paths.length} file${paths.length === 1 ? "" : "s"} to ${branch}`,
+      what: `a push of ${plural(paths.length, "file")} to ${branch}`,
       rules,
       headSha: payload.after,
       policySha: verdict.source?.sha,

@@ -6,6 +6,7 @@ import { loadPolicy } from "../../core/policy/load.js";
 import { repoRoot } from "../git.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import type { Parsed } from "../args.js";
+import { plural } from "../../core/words.js";
 
 /** Where GitHub looks for CODEOWNERS, in its order. */
 export const CODEOWNERS_CANDIDATES = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] as const;
@@ -84,7 +85,7 @@ export async function runImport(io: CliIo, args: Parsed): Promise<number> {
   const summary =
     stricter === 0 && !incomplete
       ? "the policy asks for exactly what CODEOWNERS asks"
-      : `${stricter} place${stricter === 1 ? "" : "s"}${incomplete} where the policy asks for more than CODEOWNERS`;
+      : `${plural(stricter, "place")}${incomplete} where the policy asks for more than CODEOWNERS`;
   io.stderr(`${output !== undefined ? `wrote ${output}: ` : ""}${summary}${imported.findings.length > 0 ? "; review the notes above" : ""}\n`);
   return EXIT.ok;
 }

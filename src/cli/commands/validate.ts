@@ -3,6 +3,7 @@ import { parseNow } from "../context.js";
 import { EXIT, InputError, type CliIo } from "../io.js";
 import { extendsOptions, findPolicy, loadWithParents } from "../policy-source.js";
 import type { Parsed } from "../args.js";
+import { plural } from "../../core/words.js";
 
 export async function runValidate(io: CliIo, args: Parsed): Promise<number> {
   const now = parseNow(args.values.now as string | undefined);
@@ -14,7 +15,7 @@ export async function runValidate(io: CliIo, args: Parsed): Promise<number> {
     io.stdout(JSON.stringify({ file: source.file, valid: !failed, diagnostics }, null, 2) + "\n");
   } else {
     for (const d of diagnostics) io.stdout(formatDiagnostic(d) + "\n");
-    if (!failed) io.stdout(`${source.file}: valid${diagnostics.length > 0 ? ` (${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"})` : ""}\n`);
+    if (!failed) io.stdout(`${source.file}: valid${diagnostics.length > 0 ? ` (${plural(diagnostics.length, "warning")})` : ""}\n`);
   }
   return failed ? EXIT.badInput : EXIT.ok;
 }

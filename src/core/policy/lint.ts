@@ -4,6 +4,7 @@ import { isExpired, todayUtc } from "../permissions.js";
 import type { ParsedFile, ValuePath } from "./parse.js";
 import { unguardedPolicyFiles } from "./selectable.js";
 import type { Environment, Member, Policy, Requirement, Role, Rule } from "./types.js";
+import { plural } from "../words.js";
 
 type Locate = ParsedFile["locate"];
 
@@ -46,7 +47,7 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
         "error",
         "min-members",
         ["roles", role.name, "min_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than min_members ${role.minMembers} (a team counts as one)`,
+        `role ${role.name} has ${plural(live.length, "current member")}, fewer than min_members ${role.minMembers} (a team counts as one)`,
       );
     }
     if (role.recommendedMembers !== undefined && live.length < role.recommendedMembers) {
@@ -54,7 +55,7 @@ export function lintPolicy(policy: Policy, locate: Locate, now: Date): Diagnosti
         "warning",
         "recommended-members",
         ["roles", role.name, "recommended_members"],
-        `role ${role.name} has ${live.length} current member${live.length === 1 ? "" : "s"}, fewer than the ${role.recommendedMembers} recommended`,
+        `role ${role.name} has ${plural(live.length, "current member")}, fewer than the ${role.recommendedMembers} recommended`,
       );
     }
     lintShadowedGrants(policy, role, at);
@@ -276,7 +277,7 @@ function lintRequirement(
       "warning",
       "few-approvers",
       [...req.origin.path, "approvals"],
-      `requirement "${req.name}" needs ${req.approvals} approvals but only ${fewest.count} possible approver${fewest.count === 1 ? "" : "s"} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`,
+      `requirement "${req.name}" needs ${req.approvals} approvals but only ${plural(fewest.count, "possible approver")} may approve ${fewest.category} at level ${fewest.level} (a team counts as one)`,
     );
   }
   return false;
@@ -341,7 +342,7 @@ function lintExclusive(policy: Policy, now: Date, at: (s: Diagnostic["severity"]
   const who =
     short.people.length === 0
       ? "nobody may approve them"
-      : `only ${short.people.length} possible approver${short.people.length === 1 ? "" : "s"} (${short.people.join(", ")}) may approve them`;
+      : `only ${plural(short.people.length, "possible approver")} (${short.people.join(", ")}) may approve them`;
   at(
     "error",
     expiredOnly ? "never-met-expired" : "exclusive-never-met",

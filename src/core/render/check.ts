@@ -10,6 +10,7 @@ import type { Policy } from "../policy/types.js";
 import type { ReviewStanding } from "../review-standing.js";
 import { cell, code, fenced, shortList } from "./escape.js";
 import { matrixMarkdown } from "./matrix.js";
+import { plural } from "../words.js";
 
 /** GitHub rejects check-run summaries over 65,535 characters; keep a margin. */
 export const SUMMARY_LIMIT = 60_000;
@@ -136,7 +137,7 @@ function header(v: Verdict, fileCount: number): string[] {
   const meta = [`**Conclusion:** \`${v.conclusion}\``];
   if (v.source) meta.push(`policy ${code(v.source.file)}${v.source.fromOrg ? " (organisation default)" : ""}`);
   if (v.targetBranch) meta.push(`target ${code(v.targetBranch)}`);
-  if (v.kind !== "merge-group") meta.push(`${fileCount} changed path${fileCount === 1 ? "" : "s"}`);
+  if (v.kind !== "merge-group") meta.push(`${plural(fileCount, "changed path")}`);
   return [`## ${ICON[v.conclusion]} rolegate: ${cell(v.title)}`, "", meta.join(" · "), ""];
 }
 
