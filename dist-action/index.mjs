@@ -40529,6 +40529,9 @@ query RolegateMergeQueue($owner: String!, $name: String!, $branch: String!, $aft
     }
   }
 }`;
+function mergeGroupOf(payload) {
+  return { headSha: payload.head_sha, baseRef: String(payload.base_ref).replace(/^refs\/heads\//, "") };
+}
 async function pullRequestsInMergeGroup(api, repo, group) {
   const entries = [];
   let after = null;
@@ -40627,10 +40630,9 @@ function readInputs() {
 }
 async function pullRequestsOf(api, repo, event, payload) {
   if (event === "merge_group") {
-    const group = payload.merge_group;
-    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
-    const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
-    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
+    const group = mergeGroupOf(payload.merge_group);
+    const numbers = await pullRequestsInMergeGroup(api, repo, group);
+    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef: group.baseRef })) : numbers;
   }
   if (event === "workflow_run") return pullRequestsOfRun(api, repo, payload.workflow_run);
   const pr = payload.pull_request;

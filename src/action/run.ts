@@ -12,7 +12,7 @@ import { failedJudgement, judgePullRequest } from "../github/judge.js";
 import { ORG_POLICY_FILE, ORG_POLICY_REPO } from "../core/names.js";
 import { PolicyLoader, type BaselineMode } from "../github/policy.js";
 import { openPullRequestsOfCommit } from "../github/listing.js";
-import { pullRequestsInMergeGroup } from "../github/merge-queue.js";
+import { mergeGroupOf, pullRequestsInMergeGroup } from "../github/merge-queue.js";
 import { resilient } from "../github/resilient.js";
 
 const SUPPORTED = ["pull_request", "pull_request_target", "pull_request_review", "merge_group", "workflow_run"];
@@ -66,10 +66,9 @@ async function pullRequestsOf(
   payload: any,
 ): Promise<{ number: number; baseRef: string; headSha?: string }[] | { problem: string }> {
   if (event === "merge_group") {
-    const group = payload.merge_group;
-    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
-    const numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
-    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef })) : numbers;
+    const group = mergeGroupOf(payload.merge_group);
+    const numbers = await pullRequestsInMergeGroup(api, repo, group);
+    return Array.isArray(numbers) ? numbers.map((number) => ({ number, baseRef: group.baseRef })) : numbers;
   }
   if (event === "workflow_run") return pullRequestsOfRun(api, repo, payload.workflow_run);
   const pr = payload.pull_request;

@@ -19,6 +19,11 @@ export interface MergeGroupRef {
   baseRef: string;
 }
 
+/** The group a `merge_group` event's payload names. */
+export function mergeGroupOf(payload: { head_sha: string; base_ref: string }): MergeGroupRef {
+  return { headSha: payload.head_sha, baseRef: String(payload.base_ref).replace(/^refs\/heads\//, "") };
+}
+
 /**
  * The pull requests in a merge group, read from the branch's merge queue: the entry whose
  * merge group commit is the group's head, and every entry ahead of it (its commit is built on

@@ -1,25 +1,25 @@
 import { combineVerdicts } from "../../core/verdict.js";
 import type { RepoRef } from "../../github/api.js";
 import { postCheckRun } from "../../github/checks.js";
-import { pullRequestsInMergeGroup } from "../../github/merge-queue.js";
+import { mergeGroupOf, pullRequestsInMergeGroup } from "../../github/merge-queue.js";
 import type { HandlerContext } from "./context.js";
 import { installationOf } from "./context.js";
 
 /** A merge queue's group: every pull request in it judged on its own, one combined check on the group's head. */
 export function onMergeGroup(h: HandlerContext): void {
   h.on("merge_group.checks_requested", async (context) => {
-    const group = context.payload.merge_group;
+    const group = mergeGroupOf(context.payload.merge_group);
+    const { baseRef, headSha } = group;
     const repo = context.repo() as RepoRef;
     const api = h.apiOf(context);
-    const baseRef = String(group.base_ref).replace(/^refs\/heads\//, "");
     let numbers: number[] | { problem: string };
     try {
-      numbers = await pullRequestsInMergeGroup(api, repo, { headSha: group.head_sha, baseRef });
+      numbers = await pullRequestsInMergeGroup(api, repo, group);
     } catch (e) {
       numbers = { problem: `the merge queue could not be read: ${(e as Error).message}` };
     }
     if (!Array.isArray(numbers)) {
-      await postCheckRun(api, repo, combineVerdicts([], group.head_sha, numbers.problem));
+      await postCheckRun(api, repo, combineVerdicts([], headSha, numbers.problem));
       return;
     }
     const members = [];
@@ -31,6 +31,6 @@ export function onMergeGroup(h: HandlerContext): void {
       );
       members.push({ number, verdict });
     }
-    await postCheckRun(api, repo, combineVerdicts(members, group.head_sha));
+    await postCheckRun(api, repo, combineVerdicts(members, headSha));
   });
 }
