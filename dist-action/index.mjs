@@ -40024,7 +40024,7 @@ async function gatherPullRequest(api, deps, target, options = {}) {
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
   const policy = base.kind === "loaded" ? base.loaded.policy : void 0;
   const fresh = options.fresh ?? false;
-  const teams = policy ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters) : { members: /* @__PURE__ */ new Map(), errors: /* @__PURE__ */ new Map() };
+  const teams = policy ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters) : emptyTeams();
   const writers = /* @__PURE__ */ new Set();
   if (policy) {
     for (const login2 of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login2, fresh)) writers.add(login2);

@@ -1,5 +1,6 @@
 import { deploymentReview, type DeploymentReview } from "../core/deployment-review.js";
 import type { BasePolicyInput } from "../core/judge-change.js";
+import { emptyTeams } from "../core/state.js";
 import { describeApiError, type GitHubApi, type RepoRef } from "./api.js";
 import type { Directory } from "./directory.js";
 import type { PolicyLoader } from "./policy.js";
@@ -92,10 +93,6 @@ export async function judgeDeployment(api: GitHubApi, deps: DeploymentDeps, requ
   const policy = base.kind === "loaded" ? base.loaded.policy : undefined;
   const teams = policy ? await deps.directory.resolveTeams(api, request.installation, policy.teams, true) : emptyTeams();
   return deploymentReview(base, { githubEnvironment: request.environment, deployer, ref, now, teams });
-}
-
-function emptyTeams() {
-  return { members: new Map<string, Set<string>>(), errors: new Map<string, string>() };
 }
 
 /** Answers GitHub's deployment protection rule for the run: approve or reject, with the reason chain. */

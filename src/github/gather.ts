@@ -2,7 +2,7 @@ import { touchedPolicyFiles, type JudgeInputs, type ProposedPolicy } from "../co
 import { POLICY_FILES, POLICY_TESTS_FILE } from "../core/names.js";
 import { twoPolicyFiles } from "../core/policy/load.js";
 import type { Policy } from "../core/policy/types.js";
-import type { ChangeState, Review } from "../core/state.js";
+import { emptyTeams, type ChangeState, type Review } from "../core/state.js";
 import type { GitHubApi, RepoRef } from "./api.js";
 import { approvedChanges, type ApprovedChanges } from "./approved-changes.js";
 import { ChangeFingerprints } from "./change-fingerprints.js";
@@ -111,9 +111,7 @@ export async function gatherPullRequest(
   const base = await deps.policies.basePolicy(api, repo, pr.policyAtBase, pr.baseTipOid, now, options.policyRevision ?? pr.baseRef);
   const policy = base.kind === "loaded" ? base.loaded.policy : undefined;
   const fresh = options.fresh ?? false;
-  const teams = policy
-    ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters)
-    : { members: new Map(), errors: new Map() };
+  const teams = policy ? await deps.directory.resolveTeams(deps.membersApi ?? api, installation, policy.teams, fresh, deps.teamRosters) : emptyTeams();
   const writers = new Set<string>();
   if (policy) for (const login of reviewersToCheck(pr, policy, teams)) if (await deps.directory.hasWriteAccess(api, repo, login, fresh)) writers.add(login);
   const touched = touchedPolicyFiles(policy, pr.files, options.policyPath);

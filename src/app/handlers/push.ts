@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { brokenRules, judgePush } from "../../core/after-the-fact.js";
 import { ORG_POLICY_REPO, POLICY_DEFINING_FILES } from "../../core/names.js";
+import { emptyTeams } from "../../core/state.js";
 import type { GitHubApi, RepoRef } from "../../github/api.js";
 import { policyBlobsAt } from "../../github/pull-request.js";
 import { rejudgeOpen, repositoriesOf } from "../rejudge.js";
@@ -65,7 +66,7 @@ async function judgeDirectPush(h: HandlerContext, context: Context<"push">, api:
   const now = h.service.now();
   const base = await h.service.policies.basePolicy(api, repo, await policyBlobsAt(api, repo, payload.before), payload.before, now);
   const policy = base.kind === "loaded" ? base.loaded.policy : undefined;
-  const teams = policy ? await h.service.directory.resolveTeams(api, installationOf(context), policy.teams) : { members: new Map(), errors: new Map() };
+  const teams = policy ? await h.service.directory.resolveTeams(api, installationOf(context), policy.teams) : emptyTeams();
   const verdict = judgePush(base, { paths, pusher, branch, headSha: payload.after, now, teams });
   const rules = brokenRules(verdict);
   if (rules.length === 0) return;
